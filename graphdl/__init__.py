@@ -1,0 +1,16 @@
+"""graphdl: graph deep learning on PyTorch with DGL's graph-centric API, in pure Python."""
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .base import ALL, EID, ETYPE, NID, NTYPE, DGLError
+from .heterograph import DGLGraph, DGLHeteroGraph
+from .convert import *  # noqa: F401,F403
+from .subgraph import *  # noqa: F401,F403
+from .batch import *  # noqa: F401,F403
+from .readout import *  # noqa: F401,F403
+from .transforms.functional import *  # noqa: F401,F403
+from .random import seed
+from . import function, ops, udf, transforms, sampling, dataloading, data, nn, optim, random  # noqa: F401
+from .data.graph_serialize import load_graphs, load_labels, save_graphs  # noqa: F401
+from .sampling import *  # noqa: F401,F403

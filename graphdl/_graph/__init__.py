@@ -1,0 +1,1 @@
+"""Internals of the graph object: edge storage, feature frames, views and message passing."""

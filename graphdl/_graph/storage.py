@@ -1,0 +1,232 @@
+"""Edge storage of one relation.
+
+A relation keeps its edges as COO (``src``, ``dst``; edge ``i`` is ``src[i] -> dst[i]``).
+The compressed forms are derived on first use and cached:
+
+* ``csr()``: out-edges grouped by source, ``(indptr[num_src + 1], dst ids, edge ids)``;
+* ``csc()``: in-edges grouped by destination, ``(indptr[num_dst + 1], src ids, edge ids)``.
+
+Within a row, edges keep increasing edge-id order. Every tensor has the relation's id type
+and lives on the relation's device. Storage objects are immutable: mutation builds new ones.
+"""
+from __future__ import annotations
+
+from typing import Optional, Tuple
+
+import torch
+
+from ..base import DGLError
+
+__all__ = ["SparseAdj", "check_ids", "compress"]
+
+Triple = Tuple[torch.Tensor, torch.Tensor, torch.Tensor]
+
+
+def check_ids(ids: torch.Tensor, bound: int, what: str) -> None:
+    """Raise ``DGLError`` naming the first id of ``ids`` outside ``[0, bound)``."""
+    if ids.numel() == 0:
+        return
+    lo = int(ids.min())
+    hi = int(ids.max())
+    if lo < 0:
+        raise DGLError(f"Invalid {what} id {lo}: ids must be non-negative.")
+    if hi >= bound:
+        raise DGLError(f"Invalid {what} id {hi}: there are only {bound} {what}s.")
+
+
+def compress(rows: torch.Tensor, cols: torch.Tensor, num_rows: int) -> Triple:
+    """Group COO entries by ``rows``: returns ``(indptr, cols sorted by row, permutation)``.
+
+    The sort is stable, so entries of one row keep their original order.
+    """
+    idtype = rows.dtype
+    if rows.numel() == 0:
+        indptr = torch.zeros(num_rows + 1, dtype=idtype, device=rows.device)
+        return indptr, cols.clone(), torch.zeros(0, dtype=idtype, device=rows.device)
+    _, perm = torch.sort(rows, stable=True)
+    counts = torch.bincount(rows.long(), minlength=num_rows)
+    indptr = torch.zeros(num_rows + 1, dtype=torch.int64, device=rows.device)
+    torch.cumsum(counts, 0, out=indptr[1:])
+    return indptr.to(idtype), cols[perm], perm.to(idtype)
+
+
+class SparseAdj:
+    """Edges of one relation between ``num_src`` source and ``num_dst`` destination nodes."""
+
+    __slots__ = ("src", "dst", "num_src", "num_dst", "_csr", "_csc", "_in_deg", "_out_deg")
+
+    def __init__(
+        self,
+        src: torch.Tensor,
+        dst: torch.Tensor,
+        num_src: int,
+        num_dst: int,
+        validate: bool = True,
+    ) -> None:
+        if src.dim() != 1 or dst.dim() != 1:
+            raise DGLError("Edge endpoints must be 1-D tensors.")
+        if src.shape[0] != dst.shape[0]:
+            raise DGLError(
+                f"Source and destination id tensors differ in length: {src.shape[0]} vs {dst.shape[0]}."
+            )
+        if src.dtype != dst.dtype:
+            raise DGLError(f"Source and destination ids differ in type: {src.dtype} vs {dst.dtype}.")
+        if src.dtype not in (torch.int32, torch.int64):
+            raise DGLError(f"Node ids must be int32 or int64, got {src.dtype}.")
+        if src.device != dst.device:
+            raise DGLError(f"Source ids are on {src.device} but destination ids on {dst.device}.")
+        if validate:
+            check_ids(src, num_src, "source node")
+            check_ids(dst, num_dst, "destination node")
+        if src.dtype == torch.int32 and max(num_src, num_dst, src.shape[0]) > 2**31 - 1:
+            raise DGLError("The graph is too large for int32 ids; use idtype=torch.int64.")
+        self.src = src
+        self.dst = dst
+        self.num_src = int(num_src)
+        self.num_dst = int(num_dst)
+        self._csr: Optional[Triple] = None
+        self._csc: Optional[Triple] = None
+        self._in_deg: Optional[torch.Tensor] = None
+        self._out_deg: Optional[torch.Tensor] = None
+
+    # -- construction from compressed forms ---------------------------------------------
+    @classmethod
+    def from_csr(
+        cls,
+        indptr: torch.Tensor,
+        indices: torch.Tensor,
+        eids: Optional[torch.Tensor],
+        num_src: int,
+        num_dst: int,
+        validate: bool = True,
+    ) -> "SparseAdj":
+        """Build from out-edge CSR. ``eids[k]`` is the id of the ``k``-th stored edge."""
+        src = _expand_indptr(indptr, num_src, indices.dtype, "CSR")
+        return cls._from_compressed(src, indices, eids, num_src, num_dst, validate, row_is_src=True)
+
+    @classmethod
+    def from_csc(
+        cls,
+        indptr: torch.Tensor,
+        indices: torch.Tensor,
+        eids: Optional[torch.Tensor],
+        num_src: int,
+        num_dst: int,
+        validate: bool = True,
+    ) -> "SparseAdj":
+        """Build from in-edge CSC (rows are destinations, ``indices`` are sources)."""
+        dst = _expand_indptr(indptr, num_dst, indices.dtype, "CSC")
+        return cls._from_compressed(indices, dst, eids, num_src, num_dst, validate, row_is_src=False)
+
+    @classmethod
+    def _from_compressed(cls, src, dst, eids, num_src, num_dst, validate, row_is_src):
+        n = src.shape[0]
+        if eids is None or eids.numel() == 0 and n == 0:
+            adj = cls(src, dst, num_src, num_dst, validate)
+        else:
+            eids = eids.to(src.dtype)
+            if eids.shape[0] != n:
+                raise DGLError(f"Expected {n} edge ids, got {eids.shape[0]}.")
+            check_ids(eids, n, "edge")
+            order = torch.empty_like(eids)
+            order[eids.long()] = torch.arange(n, dtype=eids.dtype, device=eids.device)
+            if torch.unique(eids).shape[0] != n:
+                raise DGLError("Edge ids of a compressed matrix must be a permutation of 0..E-1.")
+            adj = cls(src[order.long()], dst[order.long()], num_src, num_dst, validate)
+        return adj
+
+    # -- basic properties ----------------------------------------------------------------
+    @property
+    def idtype(self) -> torch.dtype:
+        return self.src.dtype
+
+    @property
+    def device(self) -> torch.device:
+        return self.src.device
+
+    @property
+    def num_edges(self) -> int:
+        return int(self.src.shape[0])
+
+    # -- cached compressed forms ---------------------------------------------------------
+    def csr(self) -> Triple:
+        """Out-edges by source: ``(indptr, dst, eid)``."""
+        if self._csr is None:
+            self._csr = compress(self.src, self.dst, self.num_src)
+        return self._csr
+
+    def csc(self) -> Triple:
+        """In-edges by destination: ``(indptr, src, eid)``."""
+        if self._csc is None:
+            self._csc = compress(self.dst, self.src, self.num_dst)
+        return self._csc
+
+    def formats(self) -> dict:
+        return {"coo": True, "csr": self._csr is not None, "csc": self._csc is not None}
+
+    def create_formats_(self) -> None:
+        self.csr()
+        self.csc()
+
+    def in_degrees(self) -> torch.Tensor:
+        if self._in_deg is None:
+            self._in_deg = torch.bincount(self.dst.long(), minlength=self.num_dst).to(self.idtype)
+        return self._in_deg
+
+    def out_degrees(self) -> torch.Tensor:
+        if self._out_deg is None:
+            self._out_deg = torch.bincount(self.src.long(), minlength=self.num_src).to(self.idtype)
+        return self._out_deg
+
+    # -- derived relations ---------------------------------------------------------------
+    def to(self, device: torch.device | str) -> "SparseAdj":
+        device = torch.device(device)
+        if device == self.device:
+            return self
+        out = SparseAdj(self.src.to(device), self.dst.to(device), self.num_src, self.num_dst, False)
+        if self._csr is not None:
+            out._csr = tuple(t.to(device) for t in self._csr)  # type: ignore[assignment]
+        if self._csc is not None:
+            out._csc = tuple(t.to(device) for t in self._csc)  # type: ignore[assignment]
+        return out
+
+    def astype(self, idtype: torch.dtype) -> "SparseAdj":
+        if idtype == self.idtype:
+            return self
+        if idtype not in (torch.int32, torch.int64):
+            raise DGLError(f"idtype must be torch.int32 or torch.int64, got {idtype}.")
+        out = SparseAdj(self.src.to(idtype), self.dst.to(idtype), self.num_src, self.num_dst, False)
+        if self._csr is not None:
+            out._csr = tuple(t.to(idtype) for t in self._csr)  # type: ignore[assignment]
+        if self._csc is not None:
+            out._csc = tuple(t.to(idtype) for t in self._csc)  # type: ignore[assignment]
+        return out
+
+    def reverse(self) -> "SparseAdj":
+        out = SparseAdj(self.dst, self.src, self.num_dst, self.num_src, False)
+        out._csr, out._csc = self._csc, self._csr
+        out._in_deg, out._out_deg = self._out_deg, self._in_deg
+        return out
+
+    def with_num_nodes(self, num_src: int, num_dst: int) -> "SparseAdj":
+        """Same edges, more nodes (used when nodes are appended)."""
+        return SparseAdj(self.src, self.dst, num_src, num_dst, False)
+
+    def edge_subset(self, eids: torch.Tensor) -> "SparseAdj":
+        """The edges ``eids`` (in that order), same node sets."""
+        e = eids.long()
+        return SparseAdj(self.src[e], self.dst[e], self.num_src, self.num_dst, False)
+
+    def __repr__(self) -> str:
+        return f"SparseAdj(num_src={self.num_src}, num_dst={self.num_dst}, num_edges={self.num_edges})"
+
+
+def _expand_indptr(indptr: torch.Tensor, num_rows: int, idtype: torch.dtype, what: str) -> torch.Tensor:
+    if indptr.dim() != 1 or indptr.shape[0] != num_rows + 1:
+        raise DGLError(f"{what} indptr must have {num_rows + 1} entries, got {tuple(indptr.shape)}.")
+    ip = indptr.long()
+    if ip.numel() and (int(ip[0]) != 0 or bool((ip[1:] < ip[:-1]).any())):
+        raise DGLError(f"{what} indptr must start at 0 and never decrease.")
+    counts = ip[1:] - ip[:-1]
+    rows = torch.repeat_interleave(torch.arange(num_rows, device=indptr.device), counts)
+    return rows.to(idtype)

@@ -1,0 +1,45 @@
+"""Names shared across the package: the error type, reserved field names and helpers."""
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+__all__ = ["DGLError", "ALL", "NID", "EID", "NTYPE", "ETYPE", "is_all", "dgl_warning"]
+
+
+class DGLError(Exception):
+    """The error graphdl raises for invalid input (bad ids, unknown types, bad shapes, bad files)."""
+
+
+class _AllType:
+    """Sentinel meaning "every node" or "every edge"."""
+
+    _instance = None
+
+    def __new__(cls) -> "_AllType":
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "ALL"
+
+    def __reduce__(self) -> str:
+        return "ALL"
+
+
+ALL = _AllType()
+
+NID = "_ID"
+EID = "_ID"
+NTYPE = "_TYPE"
+ETYPE = "_TYPE"
+
+
+def is_all(arg: Any) -> bool:
+    """True when ``arg`` stands for every node or edge (``ALL`` or a slice over everything)."""
+    return arg is ALL or (isinstance(arg, slice) and arg == slice(None, None, None))
+
+
+def dgl_warning(message: str, category: type = UserWarning, stacklevel: int = 2) -> None:
+    warnings.warn(message, category, stacklevel=stacklevel + 1)
