@@ -1,0 +1,149 @@
+"""Feature frames: the columns of node or edge features of one node set or relation."""
+from __future__ import annotations
+
+from collections.abc import MutableMapping
+from typing import Dict, Iterator, Optional
+
+import torch
+
+from ..base import DGLError
+
+__all__ = ["Frame"]
+
+
+class Frame(MutableMapping):
+    """A mapping from feature name to a tensor whose first dimension is ``num_rows``.
+
+    Writes are checked: the value must be a tensor with ``num_rows`` rows on ``device``.
+    """
+
+    __slots__ = ("_columns", "num_rows", "device", "what")
+
+    def __init__(self, num_rows: int, device: torch.device, what: str = "node") -> None:
+        self._columns: Dict[str, torch.Tensor] = {}
+        self.num_rows = int(num_rows)
+        self.device = torch.device(device)
+        self.what = what
+
+    # -- mapping protocol ------------------------------------------------------------------
+    def __getitem__(self, name: str) -> torch.Tensor:
+        try:
+            return self._columns[name]
+        except KeyError:
+            raise KeyError(name) from None
+
+    def __setitem__(self, name: str, value: torch.Tensor) -> None:
+        self._columns[name] = self.check(name, value)
+
+    def __delitem__(self, name: str) -> None:
+        del self._columns[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._columns)
+
+    def __len__(self) -> int:
+        return len(self._columns)
+
+    def __repr__(self) -> str:
+        cols = {k: tuple(v.shape) for k, v in self._columns.items()}
+        return f"Frame(num_rows={self.num_rows}, columns={cols})"
+
+    # -- checks ----------------------------------------------------------------------------
+    def check(self, name: str, value: torch.Tensor) -> torch.Tensor:
+        if not isinstance(value, torch.Tensor):
+            raise DGLError(
+                f"Feature '{name}' must be a torch.Tensor, got {type(value).__name__}."
+            )
+        if value.dim() == 0 or value.shape[0] != self.num_rows:
+            got = "a scalar" if value.dim() == 0 else f"{value.shape[0]} rows"
+            raise DGLError(
+                f"Feature '{name}' has {got} but there are {self.num_rows} {self.what}s: "
+                f"its first dimension must equal the number of {self.what}s."
+            )
+        if value.device != self.device:
+            raise DGLError(
+                f"Feature '{name}' is on {value.device} but the graph is on {self.device}; "
+                f"move it with .to({str(self.device)!r})."
+            )
+        return value
+
+    # -- row operations ----------------------------------------------------------------------
+    def set_rows(self, name: str, rows: torch.Tensor, value: torch.Tensor) -> None:
+        """Write ``value`` into the rows ``rows`` of column ``name`` (creating it with zeros)."""
+        if not isinstance(value, torch.Tensor):
+            raise DGLError(f"Feature '{name}' must be a torch.Tensor.")
+        if value.shape[0] != rows.shape[0]:
+            raise DGLError(
+                f"Feature '{name}' has {value.shape[0]} rows but {rows.shape[0]} {self.what}s were given."
+            )
+        if value.device != self.device:
+            raise DGLError(f"Feature '{name}' is on {value.device} but the graph is on {self.device}.")
+        if name in self._columns:
+            col = self._columns[name]
+            if col.shape[1:] != value.shape[1:]:
+                raise DGLError(
+                    f"Feature '{name}' has shape {tuple(col.shape[1:])} per {self.what} but the new "
+                    f"value has {tuple(value.shape[1:])}."
+                )
+            col = col.clone()
+            col[rows.long()] = value.to(col.dtype)
+        else:
+            col = value.new_zeros((self.num_rows,) + tuple(value.shape[1:]))
+            col[rows.long()] = value
+        self._columns[name] = col
+
+    def subframe(self, rows: Optional[torch.Tensor]) -> "Frame":
+        """A new frame holding the rows ``rows`` of every column (all rows when None)."""
+        if rows is None:
+            out = Frame(self.num_rows, self.device, self.what)
+            out._columns = dict(self._columns)
+            return out
+        idx = rows.long()
+        out = Frame(idx.shape[0], self.device, self.what)
+        out._columns = {k: v[idx] for k, v in self._columns.items()}
+        return out
+
+    def append_rows(self, num: int, data: Optional[Dict[str, torch.Tensor]] = None) -> None:
+        """Grow by ``num`` rows; given columns take ``data``, the others zeros."""
+        data = dict(data or {})
+        for name, value in data.items():
+            if not isinstance(value, torch.Tensor) or value.shape[0] != num:
+                raise DGLError(
+                    f"Feature '{name}' for the {num} new {self.what}s must be a tensor with {num} rows."
+                )
+            if name not in self._columns and self.num_rows > 0:
+                self._columns[name] = value.new_zeros((self.num_rows,) + tuple(value.shape[1:]))
+        new_cols = {}
+        for name, col in self._columns.items():
+            if name in data:
+                value = data[name].to(device=col.device, dtype=col.dtype)
+                if value.shape[1:] != col.shape[1:]:
+                    raise DGLError(
+                        f"Feature '{name}' has shape {tuple(col.shape[1:])} per {self.what}, "
+                        f"the new rows have {tuple(value.shape[1:])}."
+                    )
+            else:
+                value = col.new_zeros((num,) + tuple(col.shape[1:]))
+            new_cols[name] = torch.cat([col, value], 0)
+        for name, value in data.items():
+            if name not in new_cols:
+                new_cols[name] = value.to(self.device)
+        self._columns = new_cols
+        self.num_rows += num
+
+    def keep_rows(self, rows: torch.Tensor) -> None:
+        idx = rows.long()
+        self._columns = {k: v[idx] for k, v in self._columns.items()}
+        self.num_rows = int(idx.shape[0])
+
+    def to(self, device: torch.device) -> "Frame":
+        out = Frame(self.num_rows, device, self.what)
+        out._columns = {k: v.to(device) for k, v in self._columns.items()}
+        return out
+
+    def snapshot(self) -> Dict[str, torch.Tensor]:
+        return dict(self._columns)
+
+    def restore(self, columns: Dict[str, torch.Tensor], num_rows: int) -> None:
+        self._columns = dict(columns)
+        self.num_rows = num_rows

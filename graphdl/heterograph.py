@@ -1,0 +1,1022 @@
+"""The graph object: DGL's ``DGLGraph`` as a thin facade over edge storage and feature frames.
+
+A graph has *node sets* (one per node type, or, for blocks, one per source type and one per
+destination type) and *relations* (one per canonical edge type ``(src_type, etype, dst_type)``).
+Each node set owns a feature ``Frame``; each relation owns a ``SparseAdj`` and an edge ``Frame``.
+Queries live here; message passing, subgraphs and transforms live in their own modules and are
+reached through thin methods.
+"""
+from __future__ import annotations
+
+import contextlib
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
+
+import numpy as np
+import torch
+
+from .base import ALL, DGLError, is_all
+from ._graph.frame import Frame
+from ._graph.storage import SparseAdj, check_ids
+from ._graph.views import DataView, EdgeView, HeteroDataView, NodeView
+from ._graph import message_passing as _mp
+
+__all__ = ["DGLGraph", "DGLHeteroGraph", "to_id_tensor"]
+
+CanonicalEType = Tuple[str, str, str]
+EType = Union[str, CanonicalEType, None]
+
+
+def to_id_tensor(ids: Any, idtype: torch.dtype, device: torch.device, what: str = "node") -> torch.Tensor:
+    """Turn an int, list, numpy array or tensor of ids into a 1-D id tensor of ``idtype``."""
+    if isinstance(ids, torch.Tensor):
+        t = ids
+        if t.dtype == torch.bool:
+            raise DGLError(f"Boolean masks are not {what} ids; use mask.nonzero().squeeze(1).")
+        if t.is_floating_point() or t.is_complex():
+            raise DGLError(f"{what.capitalize()} ids must be integers, got a {t.dtype} tensor.")
+        if t.dim() == 0:
+            t = t.reshape(1)
+        if t.dim() != 1:
+            raise DGLError(f"{what.capitalize()} ids must be a 1-D tensor, got shape {tuple(t.shape)}.")
+        if t.device != device:
+            raise DGLError(f"{what.capitalize()} ids are on {t.device} but the graph is on {device}.")
+        return t.to(idtype)
+    if isinstance(ids, (int, np.integer)):
+        return torch.tensor([int(ids)], dtype=idtype, device=device)
+    arr = np.asarray(ids)
+    if arr.size == 0:
+        return torch.zeros(0, dtype=idtype, device=device)
+    if arr.dtype.kind not in "iu":
+        raise DGLError(f"{what.capitalize()} ids must be integers, got {arr.dtype}.")
+    return torch.as_tensor(arr.reshape(-1).astype(np.int64), device=device).to(idtype)
+
+
+def _is_scalar(x: Any) -> bool:
+    return isinstance(x, (int, np.integer)) or (isinstance(x, torch.Tensor) and x.dim() == 0)
+
+
+class DGLGraph:
+    """A directed (hetero)graph with node and edge features, DGL's graph class.
+
+    Create one with :func:`graphdl.graph`, :func:`graphdl.heterograph` or
+    :func:`graphdl.create_block` rather than with this constructor.
+    """
+
+    is_block: bool
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if args or kwargs:
+            raise DGLError("Create graphs with graphdl.graph(), graphdl.heterograph() or graphdl.create_block().")
+        # an empty homogeneous graph, as DGLGraph() gives in DGL
+        self._init(["_N"], ["_N"], None, None, [0], [], [], [],
+                   torch.int64, torch.device("cpu"), is_block=False)
+
+    # ------------------------------------------------------------------------------------
+    # construction (internal)
+    # ------------------------------------------------------------------------------------
+    @classmethod
+    def _create(
+        cls,
+        srctypes: Sequence[str],
+        dsttypes: Sequence[str],
+        num_nodes: Sequence[int],
+        canonical_etypes: Sequence[CanonicalEType],
+        adjs: Sequence[SparseAdj],
+        idtype: torch.dtype,
+        device: torch.device,
+        is_block: bool = False,
+        node_frames: Optional[Sequence[Frame]] = None,
+        edge_frames: Optional[Sequence[Frame]] = None,
+    ) -> "DGLGraph":
+        """Build a graph. For a block, ``num_nodes`` lists source types then destination types;
+        otherwise ``srctypes == dsttypes`` and ``num_nodes`` has one entry per node type."""
+        g = cls.__new__(cls)
+        g._init(list(srctypes), list(dsttypes), node_frames, edge_frames, list(num_nodes),
+                list(canonical_etypes), list(adjs), [], idtype, torch.device(device), is_block)
+        return g
+
+    def _init(self, srctypes, dsttypes, node_frames, edge_frames, num_nodes, cetypes, adjs, _unused,
+              idtype, device, is_block) -> None:
+        self._idtype = idtype
+        self._device = device
+        self.is_block = bool(is_block)
+        self._srctypes = srctypes
+        self._dsttypes = dsttypes
+        if is_block:
+            self._src_slot = {t: i for i, t in enumerate(srctypes)}
+            self._dst_slot = {t: len(srctypes) + i for i, t in enumerate(dsttypes)}
+        else:
+            if srctypes != dsttypes:
+                raise DGLError("Internal error: srctypes and dsttypes differ outside a block.")
+            self._src_slot = {t: i for i, t in enumerate(srctypes)}
+            self._dst_slot = self._src_slot
+        self._num_nodes = [int(n) for n in num_nodes]
+        n_slots = len(srctypes) + (len(dsttypes) if is_block else 0)
+        if len(self._num_nodes) != n_slots:
+            raise DGLError("Internal error: node counts do not match node types.")
+        self._canonical_etypes = cetypes
+        self._adjs = adjs
+        self._rel_slots = [(self._src_slot[s], self._dst_slot[d]) for (s, _, d) in cetypes]
+        for (s, d), adj, ce in zip(self._rel_slots, adjs, cetypes):
+            if adj.num_src != self._num_nodes[s] or adj.num_dst != self._num_nodes[d]:
+                raise DGLError(f"Internal error: relation {ce} has wrong node counts.")
+        if node_frames is None:
+            node_frames = [Frame(n, device, "node") for n in self._num_nodes]
+        if edge_frames is None:
+            edge_frames = [Frame(a.num_edges, device, "edge") for a in adjs]
+        self._node_frames = list(node_frames)
+        self._edge_frames = list(edge_frames)
+        self._etype_index: Dict[str, List[int]] = {}
+        for i, (_, e, _) in enumerate(cetypes):
+            self._etype_index.setdefault(e, []).append(i)
+        self._batch_num_nodes: Optional[Dict[str, torch.Tensor]] = None
+        self._batch_num_edges: Optional[Dict[CanonicalEType, torch.Tensor]] = None
+
+    def _derive(self, adjs=None, num_nodes=None, node_frames=None, edge_frames=None,
+                idtype=None, device=None) -> "DGLGraph":
+        """A graph with the same types but some parts replaced."""
+        return DGLGraph._create(
+            self._srctypes, self._dsttypes,
+            self._num_nodes if num_nodes is None else num_nodes,
+            self._canonical_etypes,
+            self._adjs if adjs is None else adjs,
+            self._idtype if idtype is None else idtype,
+            self._device if device is None else device,
+            self.is_block, node_frames, edge_frames,
+        )
+
+    # ------------------------------------------------------------------------------------
+    # type resolution
+    # ------------------------------------------------------------------------------------
+    @property
+    def ntypes(self) -> List[str]:
+        if self.is_block:
+            if self._srctypes == self._dsttypes:
+                return list(self._srctypes)
+            return sorted(set(self._srctypes) | set(self._dsttypes))
+        return list(self._srctypes)
+
+    @property
+    def srctypes(self) -> List[str]:
+        if self.is_block:
+            return list(self._srctypes)
+        if self._is_unibipartite_types():
+            return [t for t in self._srctypes if t in self._types_with_out_edges()]
+        return list(self._srctypes)
+
+    @property
+    def dsttypes(self) -> List[str]:
+        if self.is_block:
+            return list(self._dsttypes)
+        if self._is_unibipartite_types():
+            return [t for t in self._dsttypes if t not in self._types_with_out_edges()]
+        return list(self._dsttypes)
+
+    def _types_with_out_edges(self) -> set:
+        return {s for (s, _, _) in self._canonical_etypes}
+
+    def _is_unibipartite_types(self) -> bool:
+        if not self._canonical_etypes:
+            return False
+        srcs = {s for (s, _, _) in self._canonical_etypes}
+        dsts = {d for (_, _, d) in self._canonical_etypes}
+        return not (srcs & dsts) and (srcs | dsts) == set(self._srctypes)
+
+    @property
+    def etypes(self) -> List[str]:
+        return [e for (_, e, _) in self._canonical_etypes]
+
+    @property
+    def canonical_etypes(self) -> List[CanonicalEType]:
+        return list(self._canonical_etypes)
+
+    @property
+    def is_unibipartite(self) -> bool:
+        return self.is_block or self._is_unibipartite_types()
+
+    @property
+    def is_homogeneous(self) -> bool:
+        return len(self.ntypes) == 1 and len(self._canonical_etypes) <= 1
+
+    def metagraph(self):
+        import networkx as nx
+
+        mg = nx.MultiDiGraph()
+        mg.add_nodes_from(self.ntypes)
+        for s, e, d in self._canonical_etypes:
+            mg.add_edge(s, d, key=e)
+        return mg
+
+    def to_canonical_etype(self, etype: EType) -> CanonicalEType:
+        return self._canonical_etypes[self.get_etype_id(etype)]
+
+    def get_etype_id(self, etype: EType) -> int:
+        if etype is None:
+            if len(self._canonical_etypes) != 1:
+                raise DGLError(
+                    f"The edge type must be given for a graph with {len(self._canonical_etypes)} edge types: "
+                    f"{self._canonical_etypes}."
+                )
+            return 0
+        if isinstance(etype, tuple):
+            if len(etype) != 3:
+                raise DGLError(f"A canonical edge type is (src_type, edge_type, dst_type), got {etype!r}.")
+            try:
+                return self._canonical_etypes.index(tuple(etype))
+            except ValueError:
+                raise DGLError(
+                    f"Edge type {etype!r} does not exist; the graph has {self._canonical_etypes}."
+                ) from None
+        ids = self._etype_index.get(etype)
+        if not ids:
+            raise DGLError(f"Edge type {etype!r} does not exist; the graph has {sorted(set(self.etypes))}.")
+        if len(ids) > 1:
+            raise DGLError(
+                f"Edge type {etype!r} is ambiguous: it names {[self._canonical_etypes[i] for i in ids]}; "
+                "use a canonical edge type (src_type, edge_type, dst_type)."
+            )
+        return ids[0]
+
+    def get_ntype_id(self, ntype: Optional[str]) -> int:
+        if self.is_block and self._srctypes != self._dsttypes and ntype is not None:
+            if ntype in self._src_slot and ntype in self._dst_slot:
+                raise DGLError(f"Node type {ntype!r} is ambiguous in a block: use get_ntype_id_from_src/dst.")
+        names = self.ntypes
+        if ntype is None:
+            if len(names) != 1:
+                raise DGLError(f"The node type must be given for a graph with node types {names}.")
+            return 0
+        if ntype not in names:
+            raise DGLError(f"Node type {ntype!r} does not exist; the graph has {names}.")
+        if self.is_block:
+            return self._src_slot[ntype] if ntype in self._src_slot else self._dst_slot[ntype] - len(self._srctypes)
+        return names.index(ntype)
+
+    def get_ntype_id_from_src(self, ntype: Optional[str]) -> int:
+        return self._node_slot(ntype, "src")
+
+    def get_ntype_id_from_dst(self, ntype: Optional[str]) -> int:
+        slot = self._node_slot(ntype, "dst")
+        return slot - len(self._srctypes) if self.is_block else slot
+
+    def _node_slot(self, ntype: Optional[str], side: str = "all") -> int:
+        """Index of the node set for ``ntype`` on ``side`` ('src', 'dst' or 'all')."""
+        if side == "src":
+            table, names = self._src_slot, self.srctypes
+        elif side == "dst":
+            table, names = self._dst_slot, self.dsttypes
+        else:
+            if self.is_block:
+                if self._srctypes == self._dsttypes and len(self._srctypes) == 1 and ntype in (None, self._srctypes[0]):
+                    raise DGLError("A block has separate source and destination nodes: use srcdata/dstdata "
+                                   "or srcnodes/dstnodes.")
+                table = {**self._src_slot, **self._dst_slot}
+                names = self.ntypes
+            else:
+                table, names = self._src_slot, self.ntypes
+        if ntype is None:
+            if len(names) != 1:
+                raise DGLError(f"The node type must be given for a graph with node types {names}.")
+            return table[names[0]]
+        if ntype not in table or ntype not in names and side == "all":
+            raise DGLError(f"Node type {ntype!r} does not exist; the graph has {names}.")
+        return table[ntype]
+
+    def _adj(self, etype: EType = None) -> SparseAdj:
+        return self._adjs[self.get_etype_id(etype)]
+
+    # ------------------------------------------------------------------------------------
+    # id types and devices
+    # ------------------------------------------------------------------------------------
+    @property
+    def idtype(self) -> torch.dtype:
+        return self._idtype
+
+    @property
+    def device(self) -> torch.device:
+        return self._device
+
+    def astype(self, idtype: torch.dtype) -> "DGLGraph":
+        if idtype not in (torch.int32, torch.int64):
+            raise DGLError(f"idtype must be torch.int32 or torch.int64, got {idtype}.")
+        if idtype == self._idtype:
+            return self
+        g = self._derive(adjs=[a.astype(idtype) for a in self._adjs], idtype=idtype,
+                         node_frames=[f.subframe(None) for f in self._node_frames],
+                         edge_frames=[f.subframe(None) for f in self._edge_frames])
+        g._copy_batch_info(self)
+        return g
+
+    def int(self) -> "DGLGraph":
+        return self.astype(torch.int32)
+
+    def long(self) -> "DGLGraph":
+        return self.astype(torch.int64)
+
+    def to(self, device: Union[str, torch.device], **kwargs: Any) -> "DGLGraph":
+        device = torch.device(device)
+        if device.type == "cuda" and device.index is None:
+            device = torch.device("cuda", torch.cuda.current_device())
+        if device == self._device:
+            return self
+        g = self._derive(adjs=[a.to(device) for a in self._adjs], device=device,
+                         node_frames=[f.to(device) for f in self._node_frames],
+                         edge_frames=[f.to(device) for f in self._edge_frames])
+        if self._batch_num_nodes is not None:
+            g._batch_num_nodes = {k: v.to(device) for k, v in self._batch_num_nodes.items()}
+        if self._batch_num_edges is not None:
+            g._batch_num_edges = {k: v.to(device) for k, v in self._batch_num_edges.items()}
+        return g
+
+    def cpu(self) -> "DGLGraph":
+        return self.to("cpu")
+
+    def clone(self) -> "DGLGraph":
+        g = self._derive(node_frames=[f.subframe(None) for f in self._node_frames],
+                         edge_frames=[f.subframe(None) for f in self._edge_frames])
+        g._copy_batch_info(self)
+        return g
+
+    def pin_memory_(self) -> "DGLGraph":
+        return self
+
+    def _copy_batch_info(self, other: "DGLGraph") -> None:
+        self._batch_num_nodes = None if other._batch_num_nodes is None else dict(other._batch_num_nodes)
+        self._batch_num_edges = None if other._batch_num_edges is None else dict(other._batch_num_edges)
+
+    # ------------------------------------------------------------------------------------
+    # counts
+    # ------------------------------------------------------------------------------------
+    def num_nodes(self, ntype: Optional[str] = None) -> int:
+        if ntype is None:
+            return sum(self._num_nodes)
+        return self._num_nodes[self._node_slot(ntype)]
+
+    def num_src_nodes(self, ntype: Optional[str] = None) -> int:
+        if ntype is None:
+            return sum(self._num_nodes[self._src_slot[t]] for t in self.srctypes)
+        return self._num_nodes[self._node_slot(ntype, "src")]
+
+    def num_dst_nodes(self, ntype: Optional[str] = None) -> int:
+        if ntype is None:
+            return sum(self._num_nodes[self._dst_slot[t]] for t in self.dsttypes)
+        return self._num_nodes[self._node_slot(ntype, "dst")]
+
+    def num_edges(self, etype: EType = None) -> int:
+        if etype is None:
+            return sum(a.num_edges for a in self._adjs)
+        return self._adj(etype).num_edges
+
+    number_of_nodes = num_nodes
+    number_of_src_nodes = num_src_nodes
+    number_of_dst_nodes = num_dst_nodes
+    number_of_edges = num_edges
+
+    def __len__(self) -> int:
+        return self.num_nodes()
+
+    # ------------------------------------------------------------------------------------
+    # batching information (set by graphdl.batch)
+    # ------------------------------------------------------------------------------------
+    @property
+    def batch_size(self) -> int:
+        if self._batch_num_nodes is None:
+            return 1
+        return int(next(iter(self._batch_num_nodes.values())).shape[0])
+
+    def batch_num_nodes(self, ntype: Optional[str] = None) -> torch.Tensor:
+        name = self.ntypes[self.get_ntype_id(ntype)] if not self.is_block else ntype
+        if self._batch_num_nodes is None:
+            return torch.tensor([self.num_nodes(ntype)], dtype=self._idtype, device=self._device)
+        if name is None:
+            name = next(iter(self._batch_num_nodes))
+        return self._batch_num_nodes[name]
+
+    def batch_num_edges(self, etype: EType = None) -> torch.Tensor:
+        if self._batch_num_edges is None:
+            return torch.tensor([self.num_edges(etype)], dtype=self._idtype, device=self._device)
+        return self._batch_num_edges[self.to_canonical_etype(etype)]
+
+    def set_batch_num_nodes(self, val: Union[torch.Tensor, Dict[str, torch.Tensor]]) -> None:
+        if not isinstance(val, dict):
+            if len(self.ntypes) != 1:
+                raise DGLError("Give a dict from node type to counts for a graph with several node types.")
+            val = {self.ntypes[0]: val}
+        out = {}
+        for nt in self.ntypes:
+            if nt not in val:
+                raise DGLError(f"Missing batch_num_nodes for node type {nt!r}.")
+            t = torch.as_tensor(val[nt], device=self._device).to(self._idtype)
+            if int(t.sum()) != self.num_nodes(nt):
+                raise DGLError(f"batch_num_nodes for {nt!r} sums to {int(t.sum())}, "
+                               f"but the graph has {self.num_nodes(nt)} such nodes.")
+            out[nt] = t
+        self._batch_num_nodes = out
+
+    def set_batch_num_edges(self, val: Union[torch.Tensor, Dict[Any, torch.Tensor]]) -> None:
+        if not isinstance(val, dict):
+            if len(self._canonical_etypes) != 1:
+                raise DGLError("Give a dict from edge type to counts for a graph with several edge types.")
+            val = {self._canonical_etypes[0]: val}
+        out = {}
+        for k, v in val.items():
+            ce = self.to_canonical_etype(k)
+            t = torch.as_tensor(v, device=self._device).to(self._idtype)
+            if int(t.sum()) != self.num_edges(ce):
+                raise DGLError(f"batch_num_edges for {ce} sums to {int(t.sum())}, "
+                               f"but the graph has {self.num_edges(ce)} such edges.")
+            out[ce] = t
+        for ce in self._canonical_etypes:
+            if ce not in out:
+                raise DGLError(f"Missing batch_num_edges for edge type {ce}.")
+        self._batch_num_edges = out
+
+    # ------------------------------------------------------------------------------------
+    # feature views
+    # ------------------------------------------------------------------------------------
+    @property
+    def nodes(self) -> NodeView:
+        return NodeView(self, "all")
+
+    @property
+    def srcnodes(self) -> NodeView:
+        return NodeView(self, "src")
+
+    @property
+    def dstnodes(self) -> NodeView:
+        return NodeView(self, "dst")
+
+    @property
+    def edges(self) -> EdgeView:
+        return EdgeView(self)
+
+    def _data_view(self, side: str):
+        if side == "src":
+            names, table = self.srctypes, self._src_slot
+        elif side == "dst":
+            names, table = self.dsttypes, self._dst_slot
+        else:
+            if self.is_block:
+                raise DGLError("A block has separate source and destination nodes: use srcdata or dstdata.")
+            names, table = self.ntypes, self._src_slot
+        if len(names) == 1:
+            return DataView(self._node_frames[table[names[0]]])
+        return HeteroDataView({t: self._node_frames[table[t]] for t in names}, "node")
+
+    @property
+    def ndata(self):
+        return self._data_view("all")
+
+    @property
+    def srcdata(self):
+        return self._data_view("src")
+
+    @property
+    def dstdata(self):
+        return self._data_view("dst")
+
+    @property
+    def edata(self):
+        if len(self._canonical_etypes) == 1:
+            return DataView(self._edge_frames[0])
+        return HeteroDataView({ce: f for ce, f in zip(self._canonical_etypes, self._edge_frames)}, "edge")
+
+    @property
+    def node_attr_schemes(self):
+        return {k: (tuple(v.shape[1:]), v.dtype) for k, v in self.ndata.items()} if len(self.ntypes) == 1 else None
+
+    @contextlib.contextmanager
+    def local_scope(self) -> Iterator[None]:
+        """Within the block, feature writes are undone on exit (also on exceptions)."""
+        saved_n = [(f, f.snapshot(), f.num_rows) for f in self._node_frames]
+        saved_e = [(f, f.snapshot(), f.num_rows) for f in self._edge_frames]
+        try:
+            yield
+        finally:
+            for f, cols, n in saved_n + saved_e:
+                f.restore(cols, n)
+
+    # ------------------------------------------------------------------------------------
+    # id checking
+    # ------------------------------------------------------------------------------------
+    def _check_node_ids(self, ids: Any, slot: int, what: str = "node") -> torch.Tensor:
+        t = to_id_tensor(ids, self._idtype, self._device, what)
+        check_ids(t, self._num_nodes[slot], what)
+        return t
+
+    def _check_edge_ids(self, ids: Any, etid: int) -> torch.Tensor:
+        if is_all(ids):
+            return torch.arange(self._adjs[etid].num_edges, dtype=self._idtype, device=self._device)
+        t = to_id_tensor(ids, self._idtype, self._device, "edge")
+        check_ids(t, self._adjs[etid].num_edges, "edge")
+        return t
+
+    # ------------------------------------------------------------------------------------
+    # structure queries
+    # ------------------------------------------------------------------------------------
+    def all_edges(self, form: str = "uv", order: str = "eid", etype: EType = None):
+        adj = self._adj(etype)
+        if order == "eid":
+            src, dst = adj.src, adj.dst
+            eid = torch.arange(adj.num_edges, dtype=self._idtype, device=self._device)
+        elif order == "srcdst":
+            key = adj.src.long() * max(adj.num_dst, 1) + adj.dst.long()
+            _, perm = torch.sort(key, stable=True)
+            src, dst, eid = adj.src[perm], adj.dst[perm], perm.to(self._idtype)
+        else:
+            raise DGLError(f"order must be 'eid' or 'srcdst', got {order!r}.")
+        return _edge_form(form, src, dst, eid)
+
+    def _gather_edges(self, ids: Any, etype: EType, incoming: bool, form: str):
+        etid = self.get_etype_id(etype)
+        adj = self._adjs[etid]
+        s, d = self._rel_slots[etid]
+        v = self._check_node_ids(ids, d if incoming else s)
+        indptr, nbrs, eids = adj.csc() if incoming else adj.csr()
+        pos = _segment_positions(indptr, v)
+        other = nbrs[pos]
+        eid = eids[pos]
+        own = torch.repeat_interleave(v, (indptr[v.long() + 1] - indptr[v.long()]).long())
+        src, dst = (other, own) if incoming else (own, other)
+        return _edge_form(form, src, dst, eid)
+
+    def in_edges(self, v: Any, form: str = "uv", etype: EType = None):
+        return self._gather_edges(v, etype, True, form)
+
+    def out_edges(self, u: Any, form: str = "uv", etype: EType = None):
+        return self._gather_edges(u, etype, False, form)
+
+    def _degrees(self, ids: Any, etype: EType, incoming: bool):
+        etid = self.get_etype_id(etype)
+        adj = self._adjs[etid]
+        s, d = self._rel_slots[etid]
+        deg = adj.in_degrees() if incoming else adj.out_degrees()
+        if is_all(ids):
+            return deg
+        t = self._check_node_ids(ids, d if incoming else s)
+        out = deg[t.long()]
+        return int(out[0]) if _is_scalar(ids) else out
+
+    def in_degrees(self, v: Any = ALL, etype: EType = None):
+        return self._degrees(v, etype, True)
+
+    def out_degrees(self, u: Any = ALL, etype: EType = None):
+        return self._degrees(u, etype, False)
+
+    def predecessors(self, v: Any, etype: EType = None) -> torch.Tensor:
+        if not _is_scalar(v):
+            raise DGLError("predecessors takes a single node id.")
+        return self.in_edges(v, etype=etype)[0]
+
+    def successors(self, v: Any, etype: EType = None) -> torch.Tensor:
+        if not _is_scalar(v):
+            raise DGLError("successors takes a single node id.")
+        return self.out_edges(v, etype=etype)[1]
+
+    def has_nodes(self, vid: Any, ntype: Optional[str] = None):
+        slot = self._node_slot(ntype)
+        t = to_id_tensor(vid, self._idtype, self._device)
+        out = (t >= 0) & (t < self._num_nodes[slot])
+        return bool(out[0]) if _is_scalar(vid) else out
+
+    has_node = has_nodes
+
+    def _pair_lookup(self, etid: int, u: torch.Tensor, v: torch.Tensor):
+        """For each pair, the position of its first edge in edge-id-sorted key order, and a found flag."""
+        adj = self._adjs[etid]
+        width = max(adj.num_dst, 1)
+        key = adj.src.long() * width + adj.dst.long()
+        skey, perm = torch.sort(key, stable=True)
+        q = u.long() * width + v.long()
+        pos = torch.searchsorted(skey, q)
+        posc = pos.clamp(max=max(skey.shape[0] - 1, 0))
+        found = (pos < skey.shape[0]) & (skey[posc] == q) if skey.shape[0] else torch.zeros_like(q, dtype=torch.bool)
+        return skey, perm, q, pos, found
+
+    def has_edges_between(self, u: Any, v: Any, etype: EType = None):
+        etid = self.get_etype_id(etype)
+        s, d = self._rel_slots[etid]
+        ut = to_id_tensor(u, self._idtype, self._device)
+        vt = to_id_tensor(v, self._idtype, self._device)
+        ut, vt = _broadcast_pair(ut, vt)
+        valid = (ut >= 0) & (ut < self._num_nodes[s]) & (vt >= 0) & (vt < self._num_nodes[d])
+        _, _, _, _, found = self._pair_lookup(etid, ut.clamp(min=0), vt.clamp(min=0))
+        out = found & valid
+        return bool(out[0]) if _is_scalar(u) and _is_scalar(v) else out
+
+    has_edge_between = has_edges_between
+
+    def edge_ids(self, u: Any, v: Any, return_uv: bool = False, etype: EType = None):
+        etid = self.get_etype_id(etype)
+        s, d = self._rel_slots[etid]
+        ut = self._check_node_ids(u, s, "source node")
+        vt = self._check_node_ids(v, d, "destination node")
+        ut, vt = _broadcast_pair(ut, vt)
+        skey, perm, q, pos, found = self._pair_lookup(etid, ut, vt)
+        if return_uv:
+            end = torch.searchsorted(skey, q, right=True)
+            counts = end - pos
+            idx = _segment_positions(None, None, starts=pos, counts=counts)
+            eid = perm[idx].to(self._idtype)
+            rep = torch.repeat_interleave(torch.arange(ut.shape[0], device=self._device), counts)
+            return ut[rep], vt[rep], eid
+        if not bool(found.all()):
+            bad = int((~found).nonzero()[0, 0])
+            raise DGLError(f"There is no edge from node {int(ut[bad])} to node {int(vt[bad])}.")
+        eid = perm[pos].to(self._idtype)
+        return int(eid[0]) if _is_scalar(u) and _is_scalar(v) else eid
+
+    def edge_id(self, u: Any, v: Any, return_uv: bool = False, etype: EType = None):
+        return self.edge_ids(u, v, return_uv=return_uv, etype=etype)
+
+    def find_edges(self, eid: Any, etype: EType = None):
+        etid = self.get_etype_id(etype)
+        t = self._check_edge_ids(eid, etid)
+        adj = self._adjs[etid]
+        return adj.src[t.long()], adj.dst[t.long()]
+
+    @property
+    def is_multigraph(self) -> bool:
+        for adj in self._adjs:
+            if adj.num_edges == 0:
+                continue
+            key = adj.src.long() * max(adj.num_dst, 1) + adj.dst.long()
+            if torch.unique(key).shape[0] != key.shape[0]:
+                return True
+        return False
+
+    # ------------------------------------------------------------------------------------
+    # matrices
+    # ------------------------------------------------------------------------------------
+    def adj_external(self, transpose: bool = False, ctx: Any = None, scipy_fmt: Optional[str] = None,
+                     etype: EType = None):
+        adj = self._adj(etype)
+        rows, cols = (adj.dst, adj.src) if transpose else (adj.src, adj.dst)
+        shape = (adj.num_dst, adj.num_src) if transpose else (adj.num_src, adj.num_dst)
+        if scipy_fmt is not None:
+            import scipy.sparse as sp
+
+            m = sp.coo_matrix((np.ones(adj.num_edges, dtype=np.float32),
+                               (rows.cpu().numpy(), cols.cpu().numpy())), shape=shape)
+            return m.asformat(scipy_fmt)
+        idx = torch.stack([rows.long(), cols.long()])
+        out = torch.sparse_coo_tensor(idx, torch.ones(adj.num_edges, device=self._device), shape)
+        return out.to(ctx) if ctx is not None else out
+
+    adjacency_matrix = adj_external
+
+    def adj_tensors(self, fmt: str, etype: EType = None):
+        adj = self._adj(etype)
+        if fmt == "coo":
+            return adj.src, adj.dst
+        if fmt == "csr":
+            return adj.csr()
+        if fmt == "csc":
+            return adj.csc()
+        raise DGLError(f"fmt must be 'coo', 'csr' or 'csc', got {fmt!r}.")
+
+    def adj_sparse(self, fmt: str, etype: EType = None):
+        return self.adj_tensors(fmt, etype)
+
+    def inc(self, typestr: str, ctx: Any = None, etype: EType = None) -> torch.Tensor:
+        adj = self._adj(etype)
+        e = torch.arange(adj.num_edges, device=self._device)
+        if typestr == "in":
+            idx = torch.stack([adj.dst.long(), e])
+            vals = torch.ones(adj.num_edges, device=self._device)
+            shape = (adj.num_dst, adj.num_edges)
+        elif typestr == "out":
+            idx = torch.stack([adj.src.long(), e])
+            vals = torch.ones(adj.num_edges, device=self._device)
+            shape = (adj.num_src, adj.num_edges)
+        elif typestr == "both":
+            if adj.num_src != adj.num_dst:
+                raise DGLError("inc('both') needs the same number of source and destination nodes.")
+            keep = adj.src != adj.dst
+            idx = torch.cat([torch.stack([adj.src.long(), e]), torch.stack([adj.dst.long(), e])], 1)
+            vals = torch.cat([-keep.float(), keep.float()])
+            shape = (adj.num_src, adj.num_edges)
+        else:
+            raise DGLError(f"typestr must be 'in', 'out' or 'both', got {typestr!r}.")
+        out = torch.sparse_coo_tensor(idx, vals, shape).coalesce()
+        return out.to(ctx) if ctx is not None else out
+
+    incidence_matrix = inc
+
+    def formats(self, formats: Union[str, List[str], None] = None):
+        if formats is None:
+            created = ["coo"]
+            if all(a._csr is not None for a in self._adjs) and self._adjs:
+                created.append("csr")
+            if all(a._csc is not None for a in self._adjs) and self._adjs:
+                created.append("csc")
+            return {"created": created, "not created": [f for f in ("coo", "csr", "csc") if f not in created]}
+        names = [formats] if isinstance(formats, str) else list(formats)
+        for f in names:
+            if f not in ("coo", "csr", "csc", "any"):
+                raise DGLError(f"Unknown sparse format {f!r}; use 'coo', 'csr' or 'csc'.")
+        return self.clone()
+
+    def create_formats_(self) -> None:
+        for a in self._adjs:
+            a.create_formats_()
+
+    # ------------------------------------------------------------------------------------
+    # relation slices
+    # ------------------------------------------------------------------------------------
+    def __getitem__(self, key: Any) -> "DGLGraph":
+        if isinstance(key, tuple) and len(key) == 3 and any(isinstance(k, slice) for k in key):
+            wanted = [i for i, ce in enumerate(self._canonical_etypes)
+                      if all(isinstance(k, slice) or k == c for k, c in zip(key, ce))]
+            if len(wanted) != 1:
+                raise DGLError(f"{key!r} matches {len(wanted)} edge types; graphdl slices one relation at a time.")
+            etid = wanted[0]
+        else:
+            etid = self.get_etype_id(key)
+        return self._relation_view(etid)
+
+    def _relation_view(self, etid: int) -> "DGLGraph":
+        ce = self._canonical_etypes[etid]
+        s_slot, d_slot = self._rel_slots[etid]
+        stype, _, dtype_ = ce
+        if self.is_block:
+            g = DGLGraph._create([stype], [dtype_], [self._num_nodes[s_slot], self._num_nodes[d_slot]],
+                                 [ce], [self._adjs[etid]], self._idtype, self._device, True,
+                                 [self._node_frames[s_slot], self._node_frames[d_slot]],
+                                 [self._edge_frames[etid]])
+        elif s_slot == d_slot:
+            g = DGLGraph._create([stype], [stype], [self._num_nodes[s_slot]], [ce], [self._adjs[etid]],
+                                 self._idtype, self._device, False, [self._node_frames[s_slot]],
+                                 [self._edge_frames[etid]])
+        else:
+            types = sorted([stype, dtype_])
+            slots = {stype: s_slot, dtype_: d_slot}
+            g = DGLGraph._create(types, types, [self._num_nodes[slots[t]] for t in types], [ce],
+                                 [self._adjs[etid]], self._idtype, self._device, False,
+                                 [self._node_frames[slots[t]] for t in types], [self._edge_frames[etid]])
+        return g
+
+    # ------------------------------------------------------------------------------------
+    # mutation (in place, as in DGL)
+    # ------------------------------------------------------------------------------------
+    def _check_mutable(self) -> None:
+        if self.is_block:
+            raise DGLError("Blocks cannot be mutated.")
+        if self._batch_num_nodes is not None:
+            # DGL drops the batch information on mutation
+            self._batch_num_nodes = None
+            self._batch_num_edges = None
+
+    def add_nodes(self, num: int, data: Optional[Dict[str, torch.Tensor]] = None,
+                  ntype: Optional[str] = None) -> None:
+        self._check_mutable()
+        num = int(num)
+        if num < 0:
+            raise DGLError(f"Cannot add a negative number of nodes ({num}).")
+        slot = self._node_slot(ntype)
+        self._node_frames[slot].append_rows(num, data)
+        self._num_nodes[slot] += num
+        self._refresh_adjs()
+
+    def _refresh_adjs(self) -> None:
+        self._adjs = [a.with_num_nodes(self._num_nodes[s], self._num_nodes[d])
+                      if (a.num_src, a.num_dst) != (self._num_nodes[s], self._num_nodes[d]) else a
+                      for a, (s, d) in zip(self._adjs, self._rel_slots)]
+
+    def add_edges(self, u: Any, v: Any, data: Optional[Dict[str, torch.Tensor]] = None,
+                  etype: EType = None) -> None:
+        self._check_mutable()
+        etid = self.get_etype_id(etype)
+        s, d = self._rel_slots[etid]
+        ut = to_id_tensor(u, self._idtype, self._device)
+        vt = to_id_tensor(v, self._idtype, self._device)
+        ut, vt = _broadcast_pair(ut, vt)
+        if ut.numel() and (int(ut.min()) < 0 or int(vt.min()) < 0):
+            raise DGLError("Node ids of new edges must be non-negative.")
+        # nodes beyond the current range are added, as DGL does
+        for slot, ids in ((s, ut), (d, vt)):
+            if ids.numel() and int(ids.max()) >= self._num_nodes[slot]:
+                extra = int(ids.max()) + 1 - self._num_nodes[slot]
+                self._node_frames[slot].append_rows(extra)
+                self._num_nodes[slot] += extra
+        self._refresh_adjs()
+        adj = self._adjs[etid]
+        self._edge_frames[etid].append_rows(ut.shape[0], data)
+        self._adjs[etid] = SparseAdj(torch.cat([adj.src, ut]), torch.cat([adj.dst, vt]),
+                                     adj.num_src, adj.num_dst, validate=False)
+
+    def remove_edges(self, eids: Any, etype: EType = None, store_ids: bool = False) -> None:
+        self._check_mutable()
+        etid = self.get_etype_id(etype)
+        t = self._check_edge_ids(eids, etid)
+        adj = self._adjs[etid]
+        keep = torch.ones(adj.num_edges, dtype=torch.bool, device=self._device)
+        keep[t.long()] = False
+        kept = keep.nonzero().squeeze(1)
+        frame = self._edge_frames[etid]
+        frame.keep_rows(kept)
+        if store_ids:
+            frame["_ID"] = kept.to(self._idtype)
+        self._adjs[etid] = adj.edge_subset(kept)
+        for i in range(len(self._adjs)):
+            if store_ids and i != etid:
+                self._edge_frames[i]["_ID"] = torch.arange(self._adjs[i].num_edges, dtype=self._idtype,
+                                                           device=self._device)
+
+    def remove_nodes(self, nids: Any, ntype: Optional[str] = None, store_ids: bool = False) -> None:
+        self._check_mutable()
+        slot = self._node_slot(ntype)
+        t = self._check_node_ids(nids, slot)
+        n = self._num_nodes[slot]
+        keep = torch.ones(n, dtype=torch.bool, device=self._device)
+        keep[t.long()] = False
+        kept = keep.nonzero().squeeze(1)
+        new_id = torch.full((n,), -1, dtype=torch.int64, device=self._device)
+        new_id[kept] = torch.arange(kept.shape[0], device=self._device)
+        new_adjs = []
+        for etid, (adj, (s, d)) in enumerate(zip(self._adjs, self._rel_slots)):
+            emask = torch.ones(adj.num_edges, dtype=torch.bool, device=self._device)
+            if s == slot:
+                emask &= keep[adj.src.long()]
+            if d == slot:
+                emask &= keep[adj.dst.long()]
+            ekept = emask.nonzero().squeeze(1)
+            src, dst = adj.src[ekept], adj.dst[ekept]
+            if s == slot:
+                src = new_id[src.long()].to(self._idtype)
+            if d == slot:
+                dst = new_id[dst.long()].to(self._idtype)
+            ns = kept.shape[0] if s == slot else adj.num_src
+            nd = kept.shape[0] if d == slot else adj.num_dst
+            new_adjs.append(SparseAdj(src, dst, ns, nd, validate=False))
+            self._edge_frames[etid].keep_rows(ekept)
+            if store_ids:
+                self._edge_frames[etid]["_ID"] = ekept.to(self._idtype)
+        self._node_frames[slot].keep_rows(kept)
+        if store_ids:
+            self._node_frames[slot]["_ID"] = kept.to(self._idtype)
+        self._num_nodes[slot] = int(kept.shape[0])
+        self._adjs = new_adjs
+
+    # ------------------------------------------------------------------------------------
+    # message passing (graphdl/_graph/message_passing.py holds the logic)
+    # ------------------------------------------------------------------------------------
+    def apply_nodes(self, func, v=ALL, ntype=None):
+        return _mp.apply_nodes(self, func, v, ntype)
+
+    def apply_edges(self, func, edges=ALL, etype=None):
+        return _mp.apply_edges(self, func, edges, etype)
+
+    def update_all(self, message_func, reduce_func, apply_node_func=None, etype=None):
+        return _mp.update_all(self, message_func, reduce_func, apply_node_func, etype)
+
+    def multi_update_all(self, etype_dict, cross_reducer, apply_node_func=None):
+        return _mp.multi_update_all(self, etype_dict, cross_reducer, apply_node_func)
+
+    def send_and_recv(self, edges, message_func, reduce_func, apply_node_func=None, etype=None):
+        return _mp.send_and_recv(self, edges, message_func, reduce_func, apply_node_func, etype)
+
+    def pull(self, v, message_func, reduce_func, apply_node_func=None, etype=None):
+        return _mp.pull(self, v, message_func, reduce_func, apply_node_func, etype)
+
+    def push(self, u, message_func, reduce_func, apply_node_func=None, etype=None):
+        return _mp.push(self, u, message_func, reduce_func, apply_node_func, etype)
+
+    def filter_nodes(self, predicate, nodes=ALL, ntype=None):
+        return _mp.filter_nodes(self, predicate, nodes, ntype)
+
+    def filter_edges(self, predicate, edges=ALL, etype=None):
+        return _mp.filter_edges(self, predicate, edges, etype)
+
+    # ------------------------------------------------------------------------------------
+    # subgraphs and transforms offered as methods (logic in their modules)
+    # ------------------------------------------------------------------------------------
+    def subgraph(self, nodes, *, relabel_nodes=True, store_ids=True, output_device=None):
+        from . import subgraph as _sg
+        return _sg.node_subgraph(self, nodes, relabel_nodes=relabel_nodes, store_ids=store_ids,
+                                 output_device=output_device)
+
+    node_subgraph = subgraph
+
+    def edge_subgraph(self, edges, *, relabel_nodes=True, store_ids=True, output_device=None):
+        from . import subgraph as _sg
+        return _sg.edge_subgraph(self, edges, relabel_nodes=relabel_nodes, store_ids=store_ids,
+                                 output_device=output_device)
+
+    def in_subgraph(self, nodes, *, relabel_nodes=False, store_ids=True, output_device=None):
+        from . import subgraph as _sg
+        return _sg.in_subgraph(self, nodes, relabel_nodes=relabel_nodes, store_ids=store_ids,
+                               output_device=output_device)
+
+    def out_subgraph(self, nodes, *, relabel_nodes=False, store_ids=True, output_device=None):
+        from . import subgraph as _sg
+        return _sg.out_subgraph(self, nodes, relabel_nodes=relabel_nodes, store_ids=store_ids,
+                                output_device=output_device)
+
+    def node_type_subgraph(self, ntypes, output_device=None):
+        from . import subgraph as _sg
+        return _sg.node_type_subgraph(self, ntypes, output_device=output_device)
+
+    def edge_type_subgraph(self, etypes, output_device=None):
+        from . import subgraph as _sg
+        return _sg.edge_type_subgraph(self, etypes, output_device=output_device)
+
+    def add_self_loop(self, edge_feat_names=None, fill_data=1.0, etype=None):
+        from .transforms import functional as _tf
+        return _tf.add_self_loop(self, edge_feat_names=edge_feat_names, fill_data=fill_data, etype=etype)
+
+    def remove_self_loop(self, etype=None):
+        from .transforms import functional as _tf
+        return _tf.remove_self_loop(self, etype=etype)
+
+    def reverse(self, copy_ndata=True, copy_edata=False, **kwargs):
+        from .transforms import functional as _tf
+        return _tf.reverse(self, copy_ndata=copy_ndata, copy_edata=copy_edata, **kwargs)
+
+    def to_simple(self, return_counts="count", writeback_mapping=False, copy_ndata=True, copy_edata=False):
+        from .transforms import functional as _tf
+        return _tf.to_simple(self, return_counts=return_counts, writeback_mapping=writeback_mapping,
+                             copy_ndata=copy_ndata, copy_edata=copy_edata)
+
+    def line_graph(self, backtracking=True, shared=False):
+        from .transforms import functional as _tf
+        return _tf.line_graph(self, backtracking=backtracking, shared=shared)
+
+    def sample_neighbors(self, nodes, fanout, **kwargs):
+        from .sampling import sample_neighbors
+        return sample_neighbors(self, nodes, fanout, **kwargs)
+
+    # ------------------------------------------------------------------------------------
+    # display
+    # ------------------------------------------------------------------------------------
+    def __repr__(self) -> str:
+        if self.is_block and len(self._srctypes) == len(self._dsttypes) == len(self._canonical_etypes) == 1:
+            return (f"Block(num_src_nodes={self._num_nodes[0]}, num_dst_nodes={self._num_nodes[1]}, "
+                    f"num_edges={self._adjs[0].num_edges})")
+        if self.is_block:
+            return (f"Block(num_src_nodes={self._count_dict('src')}, num_dst_nodes={self._count_dict('dst')}, "
+                    f"num_edges={self._edge_count_dict()}, metagraph={self._canonical_etypes})")
+        if len(self.ntypes) == 1 and len(self._canonical_etypes) <= 1:
+            nd = {k: (tuple(v.shape[1:]), v.dtype) for k, v in self._node_frames[0]._columns.items()}
+            ed = ({k: (tuple(v.shape[1:]), v.dtype) for k, v in self._edge_frames[0]._columns.items()}
+                  if self._edge_frames else {})
+            return (f"Graph(num_nodes={self.num_nodes()}, num_edges={self.num_edges()},\n"
+                    f"      ndata_schemes={nd}\n      edata_schemes={ed})")
+        return (f"Graph(num_nodes={self._count_dict('all')},\n      num_edges={self._edge_count_dict()},\n"
+                f"      metagraph={[(s, d, e) for (s, e, d) in self._canonical_etypes]})")
+
+    def _count_dict(self, side: str) -> Dict[str, int]:
+        names = {"src": self.srctypes, "dst": self.dsttypes, "all": self.ntypes}[side]
+        return {t: self._num_nodes[self._node_slot(t, side)] for t in names}
+
+    def _edge_count_dict(self) -> Dict[CanonicalEType, int]:
+        return {ce: a.num_edges for ce, a in zip(self._canonical_etypes, self._adjs)}
+
+    # pickling keeps everything (used by DataLoader workers)
+    def __getstate__(self):
+        return self.__dict__.copy()
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+
+
+DGLHeteroGraph = DGLGraph
+DGLBlock = DGLGraph
+
+
+def _edge_form(form: str, src: torch.Tensor, dst: torch.Tensor, eid: torch.Tensor):
+    if form == "uv":
+        return src, dst
+    if form == "eid":
+        return eid
+    if form == "all":
+        return src, dst, eid
+    raise DGLError(f"form must be 'uv', 'eid' or 'all', got {form!r}.")
+
+
+def _broadcast_pair(u: torch.Tensor, v: torch.Tensor):
+    if u.shape[0] == v.shape[0]:
+        return u, v
+    if u.shape[0] == 1:
+        return u.expand(v.shape[0]), v
+    if v.shape[0] == 1:
+        return u, v.expand(u.shape[0])
+    raise DGLError(f"Source and destination id lists differ in length: {u.shape[0]} vs {v.shape[0]}.")
+
+
+def _segment_positions(indptr: Optional[torch.Tensor], rows: Optional[torch.Tensor],
+                       starts: Optional[torch.Tensor] = None,
+                       counts: Optional[torch.Tensor] = None) -> torch.Tensor:
+    """Positions ``starts[i] + k`` for ``k < counts[i]``, concatenated over ``i``."""
+    if starts is None:
+        r = rows.long()
+        starts = indptr[r].long()
+        counts = indptr[r + 1].long() - starts
+    starts = starts.long()
+    counts = counts.long()
+    total = int(counts.sum()) if counts.numel() else 0
+    if total == 0:
+        return torch.zeros(0, dtype=torch.int64, device=starts.device)
+    offsets = torch.cumsum(counts, 0) - counts
+    base = torch.repeat_interleave(starts - offsets, counts)
+    return base + torch.arange(total, device=starts.device)
