@@ -73,7 +73,7 @@ class _Parsed:
         return (rows - 1, cols) if self.fmt == "csr" else (cols, rows - 1)
 
     def build(self, num_src: int, num_dst: int, idtype: torch.dtype, device: torch.device) -> SparseAdj:
-        parts = [p.to(device=device) for p in self.parts]
+        parts = [None if p is None else p.to(device=device) for p in self.parts]
         if self.fmt == "coo":
             u, v = (p.to(idtype) for p in parts)
             _check_nonneg(u, v)

@@ -660,7 +660,8 @@ class DGLGraph:
                                (rows.cpu().numpy(), cols.cpu().numpy())), shape=shape)
             return m.asformat(scipy_fmt)
         idx = torch.stack([rows.long(), cols.long()])
-        out = torch.sparse_coo_tensor(idx, torch.ones(adj.num_edges, device=self._device), shape)
+        out = torch.sparse_coo_tensor(idx, torch.ones(adj.num_edges, device=self._device), shape,
+                                      check_invariants=False)
         return out.to(ctx) if ctx is not None else out
 
     adjacency_matrix = adj_external
@@ -698,7 +699,7 @@ class DGLGraph:
             shape = (adj.num_src, adj.num_edges)
         else:
             raise DGLError(f"typestr must be 'in', 'out' or 'both', got {typestr!r}.")
-        out = torch.sparse_coo_tensor(idx, vals, shape).coalesce()
+        out = torch.sparse_coo_tensor(idx, vals, shape, check_invariants=False).coalesce()
         return out.to(ctx) if ctx is not None else out
 
     incidence_matrix = inc
