@@ -481,9 +481,20 @@ class DGLGraph:
             return DataView(self._edge_frames[0])
         return HeteroDataView({ce: f for ce, f in zip(self._canonical_etypes, self._edge_frames)}, "edge")
 
-    @property
-    def node_attr_schemes(self):
-        return {k: (tuple(v.shape[1:]), v.dtype) for k, v in self.ndata.items()} if len(self.ntypes) == 1 else None
+    def node_attr_schemes(self, ntype: Optional[str] = None) -> Dict[str, Tuple[Tuple[int, ...], torch.dtype]]:
+        frame = self._node_frames[self._node_slot(ntype)]
+        return {k: (tuple(v.shape[1:]), v.dtype) for k, v in frame._columns.items()}
+
+    def edge_attr_schemes(self, etype: EType = None) -> Dict[str, Tuple[Tuple[int, ...], torch.dtype]]:
+        frame = self._edge_frames[self.get_etype_id(etype)]
+        return {k: (tuple(v.shape[1:]), v.dtype) for k, v in frame._columns.items()}
+
+    def local_var(self) -> "DGLGraph":
+        """A graph sharing structure and feature tensors whose feature writes stay local."""
+        g = self._derive(node_frames=[f.subframe(None) for f in self._node_frames],
+                         edge_frames=[f.subframe(None) for f in self._edge_frames])
+        g._copy_batch_info(self)
+        return g
 
     @contextlib.contextmanager
     def local_scope(self) -> Iterator[None]:
