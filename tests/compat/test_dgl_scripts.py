@@ -4,6 +4,7 @@ The expected results in ``expected/`` were recorded by running the very same scr
 (``python tests/compat/record_expected.py`` in the benchmark environment).
 """
 import json
+import os
 import pathlib
 import re
 import subprocess
@@ -47,8 +48,10 @@ def test_script_matches_dgl(name, tmp_path):
     ported = tmp_path / f"{name}.py"
     ported.write_text(port_imports((HERE / "scripts" / f"{name}.py").read_text()))
     assert "import dgl" not in ported.read_text().replace("import graphdl", "")
+    root = str(HERE.parents[1])
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([root, os.environ.get("PYTHONPATH", "")]))
     out = subprocess.run([sys.executable, str(ported)], capture_output=True, text=True, timeout=600,
-                         cwd=str(HERE.parents[1]))
+                         cwd=root, env=env)
     assert out.returncode == 0, out.stderr[-3000:]
     got = json.loads(out.stdout.strip().splitlines()[-1])
     want = json.loads(expected_file.read_text())
