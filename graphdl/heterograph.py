@@ -151,9 +151,8 @@ class DGLGraph:
     @property
     def ntypes(self) -> List[str]:
         if self.is_block:
-            if self._srctypes == self._dsttypes:
-                return list(self._srctypes)
-            return sorted(set(self._srctypes) | set(self._dsttypes))
+            # DGL lists the source types, then the destination types
+            return list(self._srctypes) + list(self._dsttypes)
         return list(self._srctypes)
 
     @property
@@ -196,7 +195,7 @@ class DGLGraph:
 
     @property
     def is_homogeneous(self) -> bool:
-        return len(self.ntypes) == 1 and len(self._canonical_etypes) <= 1
+        return not self.is_block and len(self.ntypes) == 1 and len(self._canonical_etypes) <= 1
 
     def metagraph(self):
         import networkx as nx
@@ -238,9 +237,18 @@ class DGLGraph:
         return ids[0]
 
     def get_ntype_id(self, ntype: Optional[str]) -> int:
-        if self.is_block and self._srctypes != self._dsttypes and ntype is not None:
-            if ntype in self._src_slot and ntype in self._dst_slot:
-                raise DGLError(f"Node type {ntype!r} is ambiguous in a block: use get_ntype_id_from_src/dst.")
+        if self.is_block or self._is_unibipartite_types():
+            if ntype is None:
+                raise DGLError(f"The node type must be given for a graph with node types {self.ntypes}.")
+            if ntype.startswith("SRC/"):
+                return self.get_ntype_id_from_src(ntype[4:])
+            if ntype.startswith("DST/"):
+                return self.get_ntype_id_from_dst(ntype[4:])
+            if ntype in self.srctypes:
+                return self.get_ntype_id_from_src(ntype)
+            if ntype in self.dsttypes:
+                return self.get_ntype_id_from_dst(ntype)
+            raise DGLError(f"Node type {ntype!r} does not exist; the graph has {self.ntypes}.")
         names = self.ntypes
         if ntype is None:
             if len(names) != 1:
@@ -248,16 +256,14 @@ class DGLGraph:
             return 0
         if ntype not in names:
             raise DGLError(f"Node type {ntype!r} does not exist; the graph has {names}.")
-        if self.is_block:
-            return self._src_slot[ntype] if ntype in self._src_slot else self._dst_slot[ntype] - len(self._srctypes)
         return names.index(ntype)
 
     def get_ntype_id_from_src(self, ntype: Optional[str]) -> int:
         return self._node_slot(ntype, "src")
 
     def get_ntype_id_from_dst(self, ntype: Optional[str]) -> int:
-        slot = self._node_slot(ntype, "dst")
-        return slot - len(self._srctypes) if self.is_block else slot
+        # in a block, destination type ids follow the source type ids, as in DGL
+        return self._node_slot(ntype, "dst")
 
     def _node_slot(self, ntype: Optional[str], side: str = "all") -> int:
         """Index of the node set for ``ntype`` on ``side`` ('src', 'dst' or 'all')."""
@@ -270,8 +276,8 @@ class DGLGraph:
                 if self._srctypes == self._dsttypes and len(self._srctypes) == 1 and ntype in (None, self._srctypes[0]):
                     raise DGLError("A block has separate source and destination nodes: use srcdata/dstdata "
                                    "or srcnodes/dstnodes.")
-                table = {**self._src_slot, **self._dst_slot}
-                names = self.ntypes
+                table = {**self._dst_slot, **self._src_slot}
+                names = list(table)
             else:
                 table, names = self._src_slot, self.ntypes
         if ntype is None:
