@@ -1,0 +1,142 @@
+"""The ``graphdl`` command, run as a subprocess like a user would."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+import torch
+
+import graphdl
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def run(*args, cwd=None, timeout=300):
+    env = dict(os.environ)
+    env["PYTHONPATH"] = REPO + os.pathsep + env.get("PYTHONPATH", "")
+    env["MPLBACKEND"] = "Agg"
+    return subprocess.run([sys.executable, "-m", "graphdl", *args], capture_output=True, text=True,
+                          cwd=cwd, env=env, timeout=timeout)
+
+
+def assert_clean_error(proc, *fragments):
+    assert proc.returncode != 0
+    assert "Traceback" not in proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith("graphdl: error:")
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+
+
+def test_datasets_lists_sizes_and_availability(tmp_path):
+    env_dir = tmp_path / "dl"
+    proc = subprocess.run([sys.executable, "-m", "graphdl", "datasets"], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": REPO, "GRAPHDL_DOWNLOAD_DIR": str(env_dir)})
+    assert proc.returncode == 0, proc.stderr
+    rows = {line.split()[0]: line for line in proc.stdout.splitlines()[1:]}
+    assert "2708" in rows["cora"] and "10556" in rows["cora"] and "bundled" in rows["cora"]
+    assert "3327" in rows["citeseer"] and "9228" in rows["citeseer"]
+    assert "19717" in rows["pubmed"] and "no (downloads)" in rows["pubmed"]
+    assert "built in" in rows["karate"]
+
+
+def test_info_describes_a_file(tmp_path):
+    g = graphdl.heterograph({("user", "rates", "movie"): ([0, 1, 1], [2, 0, 1])}, {"user": 2, "movie": 3},
+                            idtype=torch.int32)
+    g.nodes["user"].data["age"] = torch.tensor([30.0, 40.0])
+    g.edges["rates"].data["rating"] = torch.rand(3, 1)
+    path = tmp_path / "g.bin"
+    graphdl.save_graphs(str(path), [g, g], {"y": torch.tensor([0, 1])})
+    proc = run("info", str(path))
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert "2 graph(s)" in out and "id type int32" in out
+    assert "node type 'user': 2 nodes" in out and "age: shape (2,), float32" in out
+    assert "('user', 'rates', 'movie'): 3 edges" in out and "rating: shape (3, 1), float32" in out
+    assert "y: shape (2,), int64" in out
+
+
+def test_error_cases_print_one_line(tmp_path):
+    assert_clean_error(run("info", str(tmp_path / "nope.bin")), "does not exist")
+    not_graph = tmp_path / "text.bin"
+    not_graph.write_text("hello\n" * 1000)
+    assert_clean_error(run("info", str(not_graph)), "not a DGL graph file")
+    assert_clean_error(run("train", "--dataset", "imagenet"), "unknown dataset 'imagenet'")
+
+
+class _Proc:
+    def __init__(self, returncode, stderr):
+        self.returncode, self.stderr = returncode, stderr
+
+
+def _in_process(capsys, *args):
+    from graphdl.cli import main
+
+    code = main(list(args))
+    return _Proc(code, capsys.readouterr().err)
+
+
+def test_more_error_cases_in_process(tmp_path, capsys):
+    assert_clean_error(_in_process(capsys, "train", "--model", "transformer"), "unknown model 'transformer'")
+    assert_clean_error(_in_process(capsys, "train", "--epochs", "x"), "invalid int value")
+    assert_clean_error(_in_process(capsys, "train", "--dropout", "1.5"), "--dropout")
+    assert_clean_error(_in_process(capsys, "train", "--config", str(tmp_path / "missing.yaml")), "does not exist")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("learning_rate: 3\n")
+    assert_clean_error(_in_process(capsys, "train", "--config", str(bad)), "unknown key 'learning_rate'")
+    bad.write_text("epochs: [1, 2\n")
+    assert_clean_error(_in_process(capsys, "train", "--config", str(bad)), "not valid YAML")
+    assert_clean_error(_in_process(capsys, "frobnicate"), "invalid choice")
+    assert_clean_error(_in_process(capsys, "info"), "file")
+    truncated = tmp_path / "cut.bin"
+    g = graphdl.graph(([0, 1], [1, 2]))
+    graphdl.save_graphs(str(truncated), [g])
+    truncated.write_bytes(truncated.read_bytes()[:-20])
+    assert_clean_error(_in_process(capsys, "info", str(truncated)), "Corrupt DGL file")
+
+
+def _has_layers() -> bool:
+    return all(hasattr(graphdl.nn, name) for name in ("GraphConv", "SAGEConv", "GATConv", "APPNPConv", "SGConv"))
+
+
+needs_layers = pytest.mark.skipif(not _has_layers(), reason="graphdl.nn does not provide the five layers yet")
+
+
+@needs_layers
+def test_short_training_run_writes_outputs(tmp_path):
+    out = tmp_path / "run"
+    proc = run("train", "--epochs", "5", "--out", str(out), "--device", "cpu")
+    assert proc.returncode == 0, proc.stderr
+    assert "Test accuracy:" in proc.stdout
+    for name in ("model.pt", "metrics.json", "curve.png"):
+        assert (out / name).exists() and (out / name).stat().st_size > 0
+        assert str(out / name) in proc.stdout
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert len(metrics["history"]["loss"]) == 5 and 0.0 <= metrics["test_acc"] <= 1.0
+    assert (out / "curve.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    state = torch.load(out / "model.pt", weights_only=False)
+    assert state["model"] == "gcn" and any(k.startswith("layers.0.") for k in state["state_dict"])
+
+
+@needs_layers
+def test_config_file_and_default_out_folder(tmp_path):
+    cfg = tmp_path / "run.yaml"
+    cfg.write_text("model: sgc\nepochs: 3\nweight-decay: 0.0\nlr: 0.2\n")
+    proc = run("train", "--config", str(cfg), "--epochs", "2", "--dataset", "citeseer", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    metrics = json.loads((tmp_path / "runs" / "citeseer-sgc" / "metrics.json").read_text())
+    assert metrics["options"]["model"] == "sgc" and metrics["options"]["epochs"] == 2  # command line wins
+    assert metrics["options"]["lr"] == 0.2
+
+
+@needs_layers
+@pytest.mark.parametrize("model", ["sage", "gat", "appnp"])
+def test_other_models_train(tmp_path, model):
+    out = tmp_path / model
+    proc = run("train", "--model", model, "--epochs", "2", "--out", str(out), "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    assert (out / "metrics.json").exists()
