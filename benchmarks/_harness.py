@@ -287,7 +287,9 @@ def _worker(setup: SetupFn, spec: Mapping[str, Any]) -> Dict[str, Any]:
     except BaseException as exc:  # report anything, the parent decides
         out["error"] = f"{type(exc).__name__}: {exc}".strip()
         out["traceback"] = traceback.format_exc(limit=6)
-    out["peak_rss_mb"] = _peak_rss_mb()
+    # ru_maxrss and /proc/self/statm are sampled differently; the peak is at
+    # least the current size.
+    out["peak_rss_mb"] = max(_peak_rss_mb(), _rss_mb(), out.get("base_rss_mb", 0.0))
     out["versions"] = _versions(backend)
     return out
 
