@@ -391,6 +391,18 @@ def run_case(
         f"worker exited with code {proc.returncode}: {_last_lines(proc.stderr)}"))
 
 
+def _merge(first: Result, later: Result) -> Result:
+    """Pool the repetitions of two runs of the same case and backend."""
+    if first.error or later.error:
+        return first if first.error else later
+    peaks = [p for p in (first.peak_rss_mb, later.peak_rss_mb) if p is not None]
+    bases = [b for b in (first.base_rss_mb, later.base_rss_mb) if b is not None]
+    return Result(first.case, first.backend, times=first.times + later.times,
+                  base_rss_mb=min(bases) if bases else None,
+                  peak_rss_mb=max(peaks) if peaks else None,
+                  versions=first.versions)
+
+
 def run_comparison(
     script: str,
     cases: Sequence[Case],
@@ -400,23 +412,31 @@ def run_comparison(
     threads: Optional[int] = None,
     timeout: float = 1800.0,
     verbose: bool = True,
+    rounds: int = 1,
 ) -> List[Result]:
-    """Run every case on every backend, one subprocess at a time."""
+    """Run every case on every backend, one subprocess at a time.
+
+    With ``rounds > 1`` the whole sweep is repeated and each (case, backend)
+    pools the repetitions of all rounds, so a burst of background load spreads
+    over all backends instead of landing on one.
+    """
     threads = threads or os.cpu_count() or 1
-    results = []
-    for case in cases:
-        if case.prepare is not None:
-            case.prepare()
-        for backend in backends:
-            t0 = time.perf_counter()
-            res = run_case(script, case, backend, repeat, warmup, threads, timeout)
-            if verbose:
-                what = (f"median {res.median_ms:.1f} ms" if res.median_ms is not None
-                        else f"ERROR {res.error}")
-                print(f"  {case.name:<24} {_LABELS.get(backend, backend):<8} {what} "
-                      f"({time.perf_counter() - t0:.0f} s)", file=sys.stderr, flush=True)
-            results.append(res)
-    return results
+    pooled: Dict[Tuple[str, str], Result] = {}
+    for rnd in range(rounds):
+        for case in cases:
+            if case.prepare is not None and rnd == 0:
+                case.prepare()
+            for backend in backends:
+                t0 = time.perf_counter()
+                res = run_case(script, case, backend, repeat, warmup, threads, timeout)
+                if verbose:
+                    what = (f"median {res.median_ms:.1f} ms" if res.median_ms is not None
+                            else f"ERROR {res.error}")
+                    print(f"  [{rnd + 1}/{rounds}] {case.name:<20} {_LABELS.get(backend, backend):<8} "
+                          f"{what} ({time.perf_counter() - t0:.0f} s)", file=sys.stderr, flush=True)
+                key = (case.name, backend)
+                pooled[key] = _merge(pooled[key], res) if key in pooled else res
+    return list(pooled.values())
 
 
 def _fmt(value: Optional[float], spec: str = ".1f") -> str:
@@ -495,6 +515,8 @@ def add_common_args(parser: argparse.ArgumentParser) -> None:
     """Options every comparison benchmark accepts."""
     parser.add_argument("--repeat", type=int, default=5, help="timed repetitions per case (default 5)")
     parser.add_argument("--warmup", type=int, default=1, help="untimed repetitions first (default 1)")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="repeat the whole sweep this many times, pooling repetitions (default 1)")
     parser.add_argument("--backends", default=",".join(BACKENDS),
                         help="comma-separated subset of graphdl,dgl,pyg (default all)")
     parser.add_argument("--threads", type=int, default=None,
@@ -534,9 +556,9 @@ def main(
     threads = args.threads or os.cpu_count() or 1
     cases = make_cases(args)
     results = run_comparison(script, cases, backends, args.repeat, args.warmup, threads,
-                             args.timeout)
+                             args.timeout, rounds=args.rounds)
     print(_describe_machine(results, threads))
-    print(f"median of {args.repeat} repetitions after {args.warmup} warm-up; "
+    print(f"median of {args.rounds} x {args.repeat} repetitions, {args.warmup} warm-up per process; "
           "peak = peak RSS of the process, work = peak RSS minus RSS after importing the library")
     print()
     print(format_table(results))

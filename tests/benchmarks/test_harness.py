@@ -101,3 +101,11 @@ def test_ratio_columns():
     header, _, row = table.splitlines()[:3]
     assert header == "| case | graphdl ms | DGL ms | PyG ms | graphdl / DGL | graphdl / PyG |"
     assert row == "| c | 100.0 | 200.0 | error | 0.50x | — |"
+
+
+def test_rounds_pool_repetitions(tmp_path):
+    case = H.Case("ok", {"n": 10, "e": 10}, prepare=lambda: H.random_graph(10, 10))
+    (res,) = H.run_comparison(_script(tmp_path), [case], backends=["graphdl"], repeat=2, warmup=0,
+                              threads=1, timeout=120, verbose=False, rounds=2)
+    assert res.error is None, res.error
+    assert len(res.times) == 4
