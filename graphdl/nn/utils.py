@@ -38,9 +38,9 @@ def expand_as_pair(input_: Any, g: Any = None) -> Tuple[Any, Any]:
         return input_
     if g is not None and g.is_block:
         if isinstance(input_, Mapping):
-            dst = {k: v[: g.number_of_dst_nodes(k)] for k, v in input_.items()}
+            dst = {k: v[: g.num_dst_nodes(k)] for k, v in input_.items()}
         else:
-            dst = input_[: g.number_of_dst_nodes()]
+            dst = input_[: g.num_dst_nodes()]
         return input_, dst
     return input_, input_
 

@@ -1,2 +1,4 @@
-"""Placeholder: filled in by its owner."""
-__all__: list = []
+"""Optimizers for :class:`graphdl.nn.NodeEmbedding` tables."""
+from .sparse_optim import SparseAdagrad, SparseAdam
+
+__all__ = ["SparseAdam", "SparseAdagrad"]

@@ -8,7 +8,7 @@ import torch
 from torch import nn
 
 from ... import function as fn
-from ...ops import edge_softmax
+from ... import ops
 from ..utils import check_zero_in_degree, expand_as_pair
 
 __all__ = ["DotGatConv"]
@@ -77,12 +77,12 @@ class DotGatConv(nn.Module):
             else:
                 h_src = h_dst = self.fc(feat).view(shape)
                 if graph.is_block:
-                    h_dst = h_src[: graph.number_of_dst_nodes()]
+                    h_dst = h_src[: graph.num_dst_nodes()]
             graph.srcdata["ft"] = h_src
             graph.dstdata["ft"] = h_dst
             graph.apply_edges(fn.u_dot_v("ft", "ft", "a"))
             score = graph.edata.pop("a") / math.sqrt(self._out_feats)
-            graph.edata["sa"] = edge_softmax(graph, score)
+            graph.edata["sa"] = ops.edge_softmax(graph, score)
             graph.update_all(fn.u_mul_e("ft", "sa", "attn"), fn.sum("attn", "agg_u"))
             rst = graph.dstdata["agg_u"]
             if get_attention:

@@ -8,7 +8,7 @@ from torch import nn
 
 from ... import function as fn
 from ...base import DGLError
-from ...ops import edge_softmax
+from ... import ops
 from ..utils import Identity, check_zero_in_degree, expand_as_pair
 
 __all__ = ["GATConv"]
@@ -137,7 +137,7 @@ class GATConv(nn.Module):
                 h_src = h_dst = self.feat_drop(feat)
                 feat_src = feat_dst = self.fc(h_src).view(-1, heads, out)
                 if graph.is_block:
-                    n_dst = graph.number_of_dst_nodes()
+                    n_dst = graph.num_dst_nodes()
                     feat_dst = feat_src[:n_dst]
                     h_dst = h_dst[:n_dst]
             # Attention logits split into a source part and a destination part, so the
@@ -148,7 +148,7 @@ class GATConv(nn.Module):
             graph.dstdata["er"] = er
             graph.apply_edges(fn.u_add_v("el", "er", "e"))
             e = self.leaky_relu(graph.edata.pop("e"))
-            a = self.attn_drop(edge_softmax(graph, e))
+            a = self.attn_drop(ops.edge_softmax(graph, e))
             if edge_weight is not None:
                 if edge_weight.shape[0] != graph.num_edges():
                     raise DGLError(

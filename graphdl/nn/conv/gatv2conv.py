@@ -7,7 +7,7 @@ import torch
 from torch import nn
 
 from ... import function as fn
-from ...ops import edge_softmax
+from ... import ops
 from ..utils import Identity, check_zero_in_degree, expand_as_pair
 
 __all__ = ["GATv2Conv"]
@@ -120,7 +120,7 @@ class GATv2Conv(nn.Module):
                 feat_src = self.fc_src(h_src).view(shape)
                 feat_dst = feat_src if self.share_weights else self.fc_dst(h_src).view(shape)
                 if graph.is_block:
-                    n_dst = graph.number_of_dst_nodes()
+                    n_dst = graph.num_dst_nodes()
                     feat_dst = feat_dst[:n_dst]
                     h_dst = h_dst[:n_dst]
             graph.srcdata["el"] = feat_src
@@ -128,7 +128,7 @@ class GATv2Conv(nn.Module):
             graph.apply_edges(fn.u_add_v("el", "er", "e"))
             e = self.leaky_relu(graph.edata.pop("e"))
             e = (e * self.attn).sum(dim=-1, keepdim=True)
-            graph.edata["a"] = self.attn_drop(edge_softmax(graph, e))
+            graph.edata["a"] = self.attn_drop(ops.edge_softmax(graph, e))
             graph.update_all(fn.u_mul_e("el", "a", "m"), fn.sum("m", "ft"))
             rst = graph.dstdata["ft"]
             if self.res_fc is not None:

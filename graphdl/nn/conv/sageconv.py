@@ -127,7 +127,7 @@ class SAGEConv(nn.Module):
             else:
                 feat_src = feat_dst = self.feat_drop(feat)
                 if graph.is_block:
-                    feat_dst = feat_src[: graph.number_of_dst_nodes()]
+                    feat_dst = feat_src[: graph.num_dst_nodes()]
             message = fn.copy_u("h", "m")
             if edge_weight is not None:
                 graph.edata["_edge_weight"] = as_edge_field(graph, edge_weight, feat_src.dim())

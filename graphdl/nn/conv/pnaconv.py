@@ -1,0 +1,199 @@
+"""Principal neighbourhood aggregation (PNA)."""
+from __future__ import annotations
+
+import math
+from typing import Any, Callable, Dict, List, Optional, Sequence
+
+import torch
+from torch import nn
+
+from ...base import DGLError
+
+__all__ = ["PNAConv"]
+
+_AGGREGATORS = ("mean", "sum", "max", "min", "std", "var", "moment3", "moment4", "moment5")
+_SCALERS = ("identity", "amplification", "attenuation")
+
+
+def _scatter(values: torch.Tensor, index: torch.Tensor, n: int, how: str) -> torch.Tensor:
+    out = values.new_zeros((n,) + values.shape[1:])
+    if how == "sum":
+        return out.index_add(0, index, values)
+    idx = index.view(-1, *([1] * (values.dim() - 1))).expand_as(values)
+    return out.scatter_reduce(0, idx, values, "amax" if how == "max" else "amin", include_self=False)
+
+
+def _aggregate(msg: torch.Tensor, dst: torch.Tensor, n: int, deg: torch.Tensor, names: Sequence[str]) -> torch.Tensor:
+    """Concatenate the named neighbourhood statistics of ``msg`` grouped by ``dst``."""
+    inv = (1.0 / deg.clamp(min=1)).unsqueeze(-1)
+    cache: Dict[str, torch.Tensor] = {}
+
+    def mean() -> torch.Tensor:
+        if "mean" not in cache:
+            cache["mean"] = _scatter(msg, dst, n, "sum") * inv
+        return cache["mean"]
+
+    def var() -> torch.Tensor:
+        return torch.relu(_scatter(msg * msg, dst, n, "sum") * inv - mean() ** 2)
+
+    parts: List[torch.Tensor] = []
+    for name in names:
+        if name == "mean":
+            parts.append(mean())
+        elif name == "sum":
+            parts.append(_scatter(msg, dst, n, "sum"))
+        elif name in ("max", "min"):
+            parts.append(_scatter(msg, dst, n, name))
+        elif name == "var":
+            parts.append(var())
+        elif name == "std":
+            parts.append(torch.sqrt(var() + 1e-30))
+        else:
+            k = int(name[-1])
+            centred = (msg - mean()[dst]) ** k
+            moment = _scatter(centred, dst, n, "sum") * inv
+            rooted = torch.sign(moment) * torch.pow(moment.abs() + 1e-30, 1.0 / k)
+            parts.append(rooted * (deg > 0).unsqueeze(-1).to(msg.dtype))
+    return torch.cat(parts, dim=1)
+
+
+class PNAConvTower(nn.Module):
+    """One tower of :class:`PNAConv`: message MLP ``M``, aggregation, update MLP ``U``."""
+
+    def __init__(
+        self,
+        in_size: int,
+        out_size: int,
+        aggregators: Sequence[str],
+        scalers: Sequence[str],
+        delta: float,
+        dropout: float = 0.0,
+        edge_feat_size: int = 0,
+    ) -> None:
+        super().__init__()
+        self.in_size = in_size
+        self.out_size = out_size
+        self.aggregators = list(aggregators)
+        self.scalers = list(scalers)
+        self.delta = delta
+        self.edge_feat_size = edge_feat_size
+        self.M = nn.Linear(2 * in_size + edge_feat_size, in_size)
+        self.U = nn.Linear((len(self.aggregators) * len(self.scalers) + 1) * in_size, out_size)
+        self.dropout = nn.Dropout(dropout)
+        self.batchnorm = nn.BatchNorm1d(out_size)
+
+    def forward(self, graph: Any, node_feat: torch.Tensor, edge_feat: Optional[torch.Tensor] = None) -> torch.Tensor:
+        src, dst = graph.edges()
+        src, dst = src.long().to(node_feat.device), dst.long().to(node_feat.device)
+        n = graph.num_nodes()
+        parts = [node_feat[src], node_feat[dst]]
+        if self.edge_feat_size > 0:
+            if edge_feat is None:
+                raise DGLError("This PNAConv was built with edge_feat_size > 0: pass edge_feat.")
+            parts.append(edge_feat)
+        msg = self.M(torch.cat(parts, dim=-1))
+        deg = torch.bincount(dst, minlength=n).to(node_feat.dtype)
+        h = _aggregate(msg, dst, n, deg, self.aggregators)
+        log_deg = torch.log(deg + 1).unsqueeze(-1)
+        scaled = []
+        for scaler in self.scalers:
+            if scaler == "identity":
+                scaled.append(h)
+            elif scaler == "amplification":
+                scaled.append(h * (log_deg / self.delta))
+            else:
+                # zero-degree rows of h are zero; keep them zero instead of 0 * inf
+                factor = torch.where(deg.unsqueeze(-1) > 0, self.delta / log_deg.clamp(min=1e-30), torch.zeros_like(log_deg))
+                scaled.append(h * factor)
+        h = self.U(torch.cat([node_feat] + scaled, dim=-1))
+        sizes = [int(s) for s in graph.batch_num_nodes()]
+        snorm = torch.cat([torch.full((s, 1), 1.0 / s, dtype=h.dtype, device=h.device) for s in sizes if s > 0])
+        h = h * snorm.sqrt()
+        return self.dropout(self.batchnorm(h))
+
+
+class PNAConv(nn.Module):
+    r"""Principal neighbourhood aggregation (`Corso et al., NeurIPS 2020 <https://arxiv.org/abs/2004.05718>`__).
+
+    .. math::
+
+        m_{ji} = M([h_j \Vert h_i \Vert e_{ji}]), \qquad
+        h_i' = U\Big(h_i \,\Big\Vert \bigoplus_{s \in S} \bigoplus_{a \in A} s(d_i)\, a(\{m_{ji}\})\Big)
+
+    per tower (each tower sees a slice of the features); the towers' outputs are concatenated,
+    mixed by a linear layer with LeakyReLU, and added to the input when ``residual``. Scalers:
+    identity, amplification :math:`\log(d+1)/\delta`, attenuation :math:`\delta/\log(d+1)`.
+
+    Args:
+        in_size: input size.
+        out_size: output size.
+        aggregators: names among ``mean, sum, max, min, std, var, moment3, moment4, moment5``.
+        scalers: names among ``identity, amplification, attenuation``.
+        delta: the average of :math:`\log(d+1)` over the training graphs.
+        dropout: dropout in the towers (default ``0.``).
+        num_towers: number of towers; must divide both sizes (default ``1``).
+        edge_feat_size: edge feature size, ``0`` for none (default ``0``).
+        residual: add the input to the output when the sizes agree (default ``True``).
+
+    Shapes:
+        ``node_feat`` :math:`(N, D_{in})`; ``edge_feat`` :math:`(E, D_e)`; output :math:`(N, D_{out})`.
+
+    Example
+    -------
+    >>> conv = PNAConv(8, 8, ['mean', 'max'], ['identity', 'amplification'], delta=2.5)
+    >>> out = conv(g, x)
+    """
+
+    def __init__(
+        self,
+        in_size: int,
+        out_size: int,
+        aggregators: Sequence[str],
+        scalers: Sequence[str],
+        delta: float,
+        dropout: float = 0.0,
+        num_towers: int = 1,
+        edge_feat_size: int = 0,
+        residual: bool = True,
+    ) -> None:
+        super().__init__()
+        for name in aggregators:
+            if name not in _AGGREGATORS:
+                raise DGLError(f"Unknown PNA aggregator {name!r}; choose from {list(_AGGREGATORS)}.")
+        for name in scalers:
+            if name not in _SCALERS:
+                raise DGLError(f"Unknown PNA scaler {name!r}; choose from {list(_SCALERS)}.")
+        if in_size % num_towers or out_size % num_towers:
+            raise DGLError(f"num_towers={num_towers} must divide in_size={in_size} and out_size={out_size}.")
+        self.in_size = in_size
+        self.out_size = out_size
+        self.tower_in_size = in_size // num_towers
+        self.tower_out_size = out_size // num_towers
+        self.edge_feat_size = edge_feat_size
+        self.residual = residual and in_size == out_size
+        self.towers = nn.ModuleList(
+            [
+                PNAConvTower(self.tower_in_size, self.tower_out_size, aggregators, scalers, delta,
+                             dropout=dropout, edge_feat_size=edge_feat_size)
+                for _ in range(num_towers)
+            ]
+        )
+        self.mixing_layer = nn.Sequential(nn.Linear(out_size, out_size), nn.LeakyReLU())
+
+    def reset_parameters(self) -> None:
+        for tower in self.towers:
+            tower.M.reset_parameters()
+            tower.U.reset_parameters()
+            tower.batchnorm.reset_parameters()
+        self.mixing_layer[0].reset_parameters()
+
+    def forward(self, graph: Any, node_feat: torch.Tensor, edge_feat: Optional[torch.Tensor] = None) -> torch.Tensor:
+        width = self.tower_in_size
+        h = torch.cat(
+            [tower(graph, node_feat[:, i * width:(i + 1) * width], edge_feat) for i, tower in enumerate(self.towers)],
+            dim=1,
+        )
+        out = self.mixing_layer(h)
+        if self.residual:
+            out = out + node_feat
+        return out
