@@ -3,15 +3,12 @@ from __future__ import annotations
 
 from typing import Any, Callable, List, Optional, Sequence, Union
 
-import numpy as np
-import scipy.sparse as sp
-import scipy.sparse.linalg as spla
 import torch
 from torch import nn
 from torch.nn import functional as F
 
 from ... import function as fn
-from ...base import DGLError
+from ...base import DGLError, dgl_warning
 
 __all__ = ["ChebConv"]
 
@@ -21,33 +18,6 @@ def _graph_sizes(graph: Any) -> List[int]:
         return [int(n) for n in graph.batch_num_nodes()]
     except (AttributeError, DGLError):
         return [graph.num_nodes()]
-
-
-def laplacian_lambda_max_of(graph: Any) -> List[float]:
-    """Largest eigenvalue of :math:`I - D^{-1/2} A D^{-1/2}` for each graph of a batch."""
-    src, dst = graph.edges()
-    src = src.long().cpu().numpy()
-    dst = dst.long().cpu().numpy()
-    out: List[float] = []
-    start = 0
-    for n in _graph_sizes(graph):
-        keep = (dst >= start) & (dst < start + n)
-        rows, cols = dst[keep] - start, src[keep] - start
-        if n == 0:
-            out.append(0.0)
-            start += n
-            continue
-        adj = sp.coo_matrix((np.ones(rows.shape[0]), (rows, cols)), shape=(n, n)).tocsr()
-        deg = np.asarray(adj.sum(axis=1)).ravel()
-        dinv = np.power(np.clip(deg, 1, None), -0.5)
-        lap = sp.eye(n) - sp.diags(dinv) @ adj @ sp.diags(dinv)
-        if n <= 64:
-            val = float(np.max(np.real(np.linalg.eigvals(lap.toarray()))))
-        else:
-            val = float(np.real(spla.eigs(lap, k=1, which="LM", return_eigenvectors=False)[0]))
-        out.append(val)
-        start += n
-    return out
 
 
 class ChebConv(nn.Module):
@@ -106,10 +76,12 @@ class ChebConv(nn.Module):
                 graph.update_all(fn.copy_u("h", "m"), fn.sum("m", "h"))
                 return graph.ndata.pop("h") * d_invsqrt
 
-            if lambda_max is None:
-                lambda_max = laplacian_lambda_max_of(graph)
-            lam = torch.as_tensor(lambda_max, dtype=feat.dtype, device=feat.device).reshape(-1)
             sizes = _graph_sizes(graph)
+            if lambda_max is None:
+                dgl_warning("ChebConv got no lambda_max; using 2, the bound for a normalised Laplacian. "
+                            "Pass the largest eigenvalue of each graph's Laplacian for the exact scaling.")
+                lambda_max = [2.0] * len(sizes)
+            lam = torch.as_tensor(lambda_max, dtype=feat.dtype, device=feat.device).reshape(-1)
             if lam.numel() != len(sizes):
                 raise DGLError(f"lambda_max has {lam.numel()} values for a batch of {len(sizes)} graphs.")
             lam = torch.repeat_interleave(lam, torch.tensor(sizes, device=feat.device)).unsqueeze(-1)
