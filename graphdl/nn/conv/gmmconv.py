@@ -12,7 +12,12 @@ from ..utils import Identity, check_zero_in_degree, expand_as_pair
 
 __all__ = ["GMMConv"]
 
-_REDUCERS = {"sum": fn.sum, "mean": fn.mean, "max": fn.max}
+# looked up when called, so that importing this module needs no kernels
+_REDUCERS = {
+    "sum": lambda msg, out: fn.sum(msg, out),
+    "max": lambda msg, out: fn.max(msg, out),
+    "mean": lambda msg, out: fn.mean(msg, out),
+}
 
 
 class GMMConv(nn.Module):

@@ -12,7 +12,12 @@ from ..utils import Identity, expand_as_pair
 
 __all__ = ["NNConv"]
 
-_REDUCERS = {"sum": fn.sum, "mean": fn.mean, "max": fn.max}
+# looked up when called, so that importing this module needs no kernels
+_REDUCERS = {
+    "sum": lambda msg, out: fn.sum(msg, out),
+    "max": lambda msg, out: fn.max(msg, out),
+    "mean": lambda msg, out: fn.mean(msg, out),
+}
 
 
 class NNConv(nn.Module):
