@@ -1,11 +1,19 @@
 """Data sets, graph files and loaders with DGL's names."""
 from __future__ import annotations
 
-from .dgl_dataset import DGLBuiltinDataset, DGLDataset
-from .citation_graph import CitationGraphDataset, CiteseerGraphDataset, CoraGraphDataset, PubmedGraphDataset
-from .graph_serialize import load_graphs, load_labels, save_graphs
-from .utils import load_tensors, save_tensors, split_dataset, Subset
 from . import utils
+from .adapter import AsGraphPredDataset, AsLinkPredDataset, AsNodePredDataset
+from .citation_graph import CitationGraphDataset, CiteseerGraphDataset, CoraGraphDataset, PubmedGraphDataset
+from .csv_dataset import CSVDataset, DefaultDataParser
+from .dgl_dataset import DGLBuiltinDataset, DGLDataset
+from .fraud import FraudAmazonDataset, FraudDataset, FraudYelpDataset
+from .gin import GINDataset
+from .graph_dataloader import GraphCollator, GraphDataLoader
+from .graph_serialize import load_graphs, load_labels, save_graphs
+from .karate import KarateClub, KarateClubDataset
+from .movielens import MovieLensDataset
+from .tu import TUDataset
+from .utils import Subset, load_tensors, save_tensors, split_dataset
 
 __all__ = [
     "DGLDataset",
@@ -14,6 +22,21 @@ __all__ = [
     "CoraGraphDataset",
     "CiteseerGraphDataset",
     "PubmedGraphDataset",
+    "KarateClubDataset",
+    "KarateClub",
+    "MovieLensDataset",
+    "TUDataset",
+    "GINDataset",
+    "FraudDataset",
+    "FraudYelpDataset",
+    "FraudAmazonDataset",
+    "CSVDataset",
+    "DefaultDataParser",
+    "AsNodePredDataset",
+    "AsLinkPredDataset",
+    "AsGraphPredDataset",
+    "GraphDataLoader",
+    "GraphCollator",
     "save_graphs",
     "load_graphs",
     "load_labels",

@@ -16,8 +16,8 @@ DATASETS: Dict[str, tuple] = {
     "pubmed": ("PubmedGraphDataset", 1, 19717, 88651, 3, ("pubmed",)),
     "karate": ("KarateClubDataset", 1, 34, 156, 2, ()),
     "movielens": ("MovieLensDataset", 1, 10352, 201672, 0, ("ml-latest-small", "ml-latest-small.zip")),
-    "fraud-yelp": ("FraudYelpDataset", 1, 45954, 8051348, 2, ("fraud_yelp",)),
-    "fraud-amazon": ("FraudAmazonDataset", 1, 11944, 9557648, 2, ("fraud_amazon",)),
+    "fraud-yelp": ("FraudYelpDataset", 1, 45954, 8051348, 2, ("yelp",)),
+    "fraud-amazon": ("FraudAmazonDataset", 1, 11944, 9557648, 2, ("amazon",)),
     "MUTAG (TU)": ("TUDataset", 188, 3371, 7442, 2, ("MUTAG",)),
     "MUTAG (GIN)": ("GINDataset", 188, 3371, 7442, 2, ("GINDataset",)),
 }

@@ -95,8 +95,6 @@ class DGLDataset(abc.ABC):
             self._download()
             self.process()
             self.save()
-            if self.verbose:
-                print("Done saving data into cached files.")
 
     def _get_hash(self) -> str:
         return hashlib.sha1(str(self._hash_key).encode("utf-8")).hexdigest()[:8]
