@@ -1,2 +1,342 @@
-"""Placeholder: filled in by its owner."""
-__all__: list = []
+"""Subgraph extraction: induced by nodes, by edges, by in/out edges, by k-hop neighbourhoods, by type.
+
+Every function returns a new graph. Features of the kept nodes and edges are copied over; with
+``store_ids`` the original ids are stored under ``graphdl.NID`` (nodes, when nodes are relabelled)
+and ``graphdl.EID`` (edges).
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+
+import torch
+
+from ._build import (
+    CanonicalEtype,
+    as_id_tensor,
+    build_graph,
+    canonical,
+    copy_frame,
+    edges_by_type,
+    node_map,
+    nodes_by_type,
+)
+from .base import EID, NID, DGLError
+
+__all__ = [
+    "node_subgraph",
+    "edge_subgraph",
+    "in_subgraph",
+    "out_subgraph",
+    "khop_in_subgraph",
+    "khop_out_subgraph",
+    "node_type_subgraph",
+    "edge_type_subgraph",
+]
+
+IdDict = Dict[str, torch.Tensor]
+
+
+def _finish(sg: Any, output_device: Any) -> Any:
+    return sg if output_device is None else sg.to(output_device)
+
+
+def _empty(g: Any) -> torch.Tensor:
+    return torch.zeros(0, dtype=g.idtype, device=g.device)
+
+
+def _gather_rows(indptr: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:
+    """Positions ``indptr[r] .. indptr[r+1]-1`` for each ``r`` of ``rows``, concatenated."""
+    ip = indptr.long()
+    r = rows.long()
+    start = ip[r]
+    counts = ip[r + 1] - start
+    total = int(counts.sum()) if counts.numel() else 0
+    if total == 0:
+        return torch.zeros(0, dtype=torch.long, device=indptr.device)
+    offsets = torch.cumsum(counts, 0) - counts
+    base = torch.repeat_interleave(start - offsets, counts)
+    return base + torch.arange(total, device=indptr.device)
+
+
+def _subgraph_from_edges(
+    g: Any,
+    eids: Dict[CanonicalEtype, torch.Tensor],
+    relabel_nodes: bool,
+    store_ids: bool,
+    keep_nodes: Optional[IdDict] = None,
+) -> Any:
+    """Graph with the edges ``eids`` of each relation (missing relations keep no edges).
+
+    Nodes are relabelled to the sorted distinct endpoints per type when ``relabel_nodes``
+    (plus ``keep_nodes`` when given); otherwise every node is kept.
+    """
+    idtype, device = g.idtype, g.device
+    ends: Dict[CanonicalEtype, Tuple[torch.Tensor, torch.Tensor, torch.Tensor]] = {}
+    for cet in g.canonical_etypes:
+        adj = g._adj(cet)
+        e = eids.get(cet)
+        if e is None:
+            e = _empty(g)
+        el = e.long()
+        ends[cet] = (adj.src[el], adj.dst[el], e)
+    if relabel_nodes:
+        pieces: Dict[str, List[torch.Tensor]] = {nt: [] for nt in g.ntypes}
+        for (s, _, d), (u, v, _) in ends.items():
+            pieces[s].append(u)
+            pieces[d].append(v)
+        if keep_nodes:
+            for nt, ids in keep_nodes.items():
+                pieces[nt].append(ids)
+        induced = {
+            nt: torch.unique(torch.cat(p)) if p else _empty(g) for nt, p in pieces.items()
+        }
+        maps = {nt: node_map(ids, g.num_nodes(nt)) for nt, ids in induced.items()}
+        data = {
+            cet: (maps[cet[0]][u.long()], maps[cet[2]][v.long()]) for cet, (u, v, _) in ends.items()
+        }
+        num_nodes = {nt: int(ids.shape[0]) for nt, ids in induced.items()}
+    else:
+        induced = {}
+        data = {cet: (u, v) for cet, (u, v, _) in ends.items()}
+        num_nodes = {nt: g.num_nodes(nt) for nt in g.ntypes}
+    sg = build_graph(data, num_nodes, idtype, device)
+    for nt in g.ntypes:
+        if relabel_nodes:
+            copy_frame(g.nodes[nt].data, sg.nodes[nt].data, induced[nt])
+            if store_ids:
+                sg.nodes[nt].data[NID] = induced[nt]
+        else:
+            copy_frame(g.nodes[nt].data, sg.nodes[nt].data)
+    for cet, (_, _, e) in ends.items():
+        copy_frame(g.edges[cet].data, sg.edges[cet].data, e)
+        if store_ids:
+            sg.edges[cet].data[EID] = e
+    return sg
+
+
+def node_subgraph(
+    graph: Any,
+    nodes: Any,
+    *,
+    relabel_nodes: bool = True,
+    store_ids: bool = True,
+    output_device: Any = None,
+) -> Any:
+    """The subgraph induced on ``nodes``: those nodes and every edge between two of them.
+
+    Args:
+        graph: The graph.
+        nodes: Node ids (int tensor, iterable, or bool mask), or a dict keyed by node type.
+            Node types left out of a dict keep no nodes. Node ``i`` of the result is
+            ``nodes[i]`` when relabelling.
+        relabel_nodes: If False, keep every node of ``graph`` and only filter the edges.
+        store_ids: Store original ids in ``ndata[NID]`` / ``edata[EID]``.
+        output_device: Device of the result (default: the graph's).
+    """
+    given = nodes_by_type(graph, nodes)
+    sel = {nt: given.get(nt, _empty(graph)) for nt in graph.ntypes}
+    maps = {nt: node_map(ids, graph.num_nodes(nt)) for nt, ids in sel.items()}
+    data = {}
+    kept: Dict[CanonicalEtype, torch.Tensor] = {}
+    for cet in graph.canonical_etypes:
+        s, _, d = cet
+        adj = graph._adj(cet)
+        ms = maps[s][adj.src.long()]
+        md = maps[d][adj.dst.long()]
+        e = torch.nonzero((ms >= 0) & (md >= 0), as_tuple=False).reshape(-1)
+        kept[cet] = e.to(graph.idtype)
+        if relabel_nodes:
+            data[cet] = (ms[e], md[e])
+        else:
+            data[cet] = (adj.src[e], adj.dst[e])
+    if relabel_nodes:
+        num_nodes = {nt: int(ids.shape[0]) for nt, ids in sel.items()}
+    else:
+        num_nodes = {nt: graph.num_nodes(nt) for nt in graph.ntypes}
+    sg = build_graph(data, num_nodes, graph.idtype, graph.device)
+    for nt in graph.ntypes:
+        if relabel_nodes:
+            copy_frame(graph.nodes[nt].data, sg.nodes[nt].data, sel[nt])
+            if store_ids:
+                sg.nodes[nt].data[NID] = sel[nt]
+        else:
+            copy_frame(graph.nodes[nt].data, sg.nodes[nt].data)
+    for cet, e in kept.items():
+        copy_frame(graph.edges[cet].data, sg.edges[cet].data, e)
+        if store_ids:
+            sg.edges[cet].data[EID] = e
+    return _finish(sg, output_device)
+
+
+def edge_subgraph(
+    graph: Any,
+    edges: Any,
+    *,
+    relabel_nodes: bool = True,
+    store_ids: bool = True,
+    output_device: Any = None,
+    **deprecated_kwargs: Any,
+) -> Any:
+    """The subgraph made of the given edges (in the given order) and their endpoints.
+
+    Args:
+        graph: The graph.
+        edges: Edge ids (int tensor, iterable, or bool mask), or a dict keyed by edge type.
+        relabel_nodes: If True keep only the endpoints (sorted by original id, stored in
+            ``ndata[NID]``); else keep every node.
+        store_ids: Store original ids in ``ndata[NID]`` / ``edata[EID]``.
+        output_device: Device of the result.
+    """
+    if "preserve_nodes" in deprecated_kwargs:
+        relabel_nodes = not deprecated_kwargs.pop("preserve_nodes")
+    if deprecated_kwargs:
+        raise DGLError(f"Unexpected arguments {sorted(deprecated_kwargs)} for edge_subgraph.")
+    eids = edges_by_type(graph, edges)
+    return _finish(_subgraph_from_edges(graph, eids, relabel_nodes, store_ids), output_device)
+
+
+def _neighbor_edges(graph: Any, nodes: Any, inbound: bool) -> Dict[CanonicalEtype, torch.Tensor]:
+    given = nodes_by_type(graph, nodes)
+    out = {}
+    for cet in graph.canonical_etypes:
+        nt = cet[2] if inbound else cet[0]
+        ids = given.get(nt)
+        if ids is None:
+            continue
+        adj = graph._adj(cet)
+        indptr, _, perm = adj.csc() if inbound else adj.csr()
+        pos = _gather_rows(indptr, ids)
+        out[cet] = perm[pos]
+    return out
+
+
+def in_subgraph(
+    graph: Any,
+    nodes: Any,
+    *,
+    relabel_nodes: bool = False,
+    store_ids: bool = True,
+    output_device: Any = None,
+) -> Any:
+    """The subgraph of all inbound edges (of every relation) of ``nodes``.
+
+    Edges are grouped by destination in the order of ``nodes``. With ``relabel_nodes`` the
+    isolated nodes are dropped and the rest relabelled (sorted by original id).
+    """
+    eids = _neighbor_edges(graph, nodes, inbound=True)
+    return _finish(_subgraph_from_edges(graph, eids, relabel_nodes, store_ids), output_device)
+
+
+def out_subgraph(
+    graph: Any,
+    nodes: Any,
+    *,
+    relabel_nodes: bool = False,
+    store_ids: bool = True,
+    output_device: Any = None,
+) -> Any:
+    """The subgraph of all outbound edges (of every relation) of ``nodes``."""
+    eids = _neighbor_edges(graph, nodes, inbound=False)
+    return _finish(_subgraph_from_edges(graph, eids, relabel_nodes, store_ids), output_device)
+
+
+def _khop(
+    graph: Any, nodes: Any, k: int, inbound: bool, relabel_nodes: bool, store_ids: bool, output_device: Any
+) -> Any:
+    if int(k) < 0:
+        raise DGLError(f"The number of hops must be non-negative, got {k}.")
+    is_dict = isinstance(nodes, dict)
+    seeds = nodes_by_type(graph, nodes)
+    reached: Dict[str, List[torch.Tensor]] = {nt: [ids] for nt, ids in seeds.items()}
+    frontier = dict(seeds)
+    for _ in range(int(k)):
+        nxt: Dict[str, List[torch.Tensor]] = {}
+        for cet in graph.canonical_etypes:
+            s, _, d = cet
+            here, there = (d, s) if inbound else (s, d)
+            ids = frontier.get(here)
+            if ids is None or ids.numel() == 0:
+                continue
+            adj = graph._adj(cet)
+            indptr, other, _ = adj.csc() if inbound else adj.csr()
+            nxt.setdefault(there, []).append(other[_gather_rows(indptr, ids)])
+        frontier = {nt: torch.unique(torch.cat(p)) for nt, p in nxt.items()}
+        for nt, ids in frontier.items():
+            reached.setdefault(nt, []).append(ids)
+    sel = {nt: torch.unique(torch.cat(p)) for nt, p in reached.items()}
+    sg = node_subgraph(
+        graph, sel, relabel_nodes=relabel_nodes, store_ids=store_ids, output_device=output_device
+    )
+    if not relabel_nodes:
+        return sg
+    inv = {nt: torch.searchsorted(sel[nt], ids).to(graph.idtype) for nt, ids in seeds.items()}
+    if output_device is not None:
+        inv = {nt: t.to(output_device) for nt, t in inv.items()}
+    return sg, (inv if is_dict else next(iter(inv.values())))
+
+
+def khop_in_subgraph(
+    graph: Any,
+    nodes: Any,
+    k: int,
+    *,
+    relabel_nodes: bool = True,
+    store_ids: bool = True,
+    output_device: Any = None,
+) -> Any:
+    """The subgraph induced on ``nodes`` and every node reaching them within ``k`` hops.
+
+    Returns ``(subgraph, inverse_indices)`` where ``inverse_indices`` gives the new ids of
+    ``nodes``; with ``relabel_nodes=False`` only the subgraph (all nodes kept) is returned.
+    """
+    return _khop(graph, nodes, k, True, relabel_nodes, store_ids, output_device)
+
+
+def khop_out_subgraph(
+    graph: Any,
+    nodes: Any,
+    k: int,
+    *,
+    relabel_nodes: bool = True,
+    store_ids: bool = True,
+    output_device: Any = None,
+) -> Any:
+    """The subgraph induced on ``nodes`` and every node they reach within ``k`` hops."""
+    return _khop(graph, nodes, k, False, relabel_nodes, store_ids, output_device)
+
+
+def _type_subgraph(graph: Any, etypes: Sequence[CanonicalEtype], ntypes: Sequence[str]) -> Any:
+    data = {}
+    for cet in etypes:
+        adj = graph._adj(cet)
+        data[cet] = (adj.src, adj.dst)
+    sg = build_graph(data, {nt: graph.num_nodes(nt) for nt in ntypes}, graph.idtype, graph.device)
+    for nt in ntypes:
+        copy_frame(graph.nodes[nt].data, sg.nodes[nt].data)
+    for cet in etypes:
+        copy_frame(graph.edges[cet].data, sg.edges[cet].data)
+    return sg
+
+
+def node_type_subgraph(graph: Any, ntypes: Sequence[str], output_device: Any = None) -> Any:
+    """The subgraph with the node types ``ntypes`` and every relation among them."""
+    ntypes = list(ntypes)
+    for nt in ntypes:
+        if nt not in graph.ntypes:
+            raise DGLError(f"Unknown node type {nt!r}; the graph has node types {list(graph.ntypes)}.")
+    keep = [nt for nt in graph.ntypes if nt in ntypes]
+    etypes = [c for c in graph.canonical_etypes if c[0] in keep and c[2] in keep]
+    if not etypes:
+        raise DGLError(f"No edge type connects the node types {ntypes}.")
+    return _finish(_type_subgraph(graph, etypes, keep), output_device)
+
+
+def edge_type_subgraph(graph: Any, etypes: Sequence[Any], output_device: Any = None) -> Any:
+    """The subgraph with the relations ``etypes`` and the node types they touch."""
+    wanted = {canonical(graph, et) for et in etypes}
+    if not wanted:
+        raise DGLError("edge_type_subgraph needs at least one edge type.")
+    cets = [c for c in graph.canonical_etypes if tuple(c) in wanted]
+    used = {c[0] for c in cets} | {c[2] for c in cets}
+    keep = [nt for nt in graph.ntypes if nt in used]
+    return _finish(_type_subgraph(graph, cets, keep), output_device)

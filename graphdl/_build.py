@@ -1,0 +1,217 @@
+"""Private helpers shared by subgraph extraction, transforms, batching and conversions.
+
+They turn user id arguments into checked id tensors, build result graphs through the public
+constructors and copy feature tensors between graphs.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, Iterable, Mapping, Optional, Sequence, Tuple, Union
+
+import numpy as np
+import torch
+
+from .base import DGLError
+
+__all__ = [
+    "CanonicalEtype",
+    "as_id_tensor",
+    "nodes_by_type",
+    "edges_by_type",
+    "build_graph",
+    "build_block",
+    "copy_frame",
+    "unique_first_seen",
+    "node_map",
+]
+
+CanonicalEtype = Tuple[str, str, str]
+
+
+def as_id_tensor(
+    ids: Any,
+    idtype: torch.dtype,
+    device: torch.device,
+    bound: Optional[int] = None,
+    what: str = "node",
+) -> torch.Tensor:
+    """Convert ``ids`` (int, sequence, numpy array, int or bool tensor) to a 1-D id tensor.
+
+    A bool tensor is a mask over ``bound`` items. When ``bound`` is given, ids must lie in
+    ``[0, bound)``; otherwise ``DGLError`` names the offending id.
+    """
+    if isinstance(ids, torch.Tensor):
+        t = ids
+    elif isinstance(ids, np.ndarray):
+        t = torch.from_numpy(ids)
+    elif isinstance(ids, (int, np.integer)):
+        t = torch.tensor([int(ids)])
+    elif isinstance(ids, Iterable):
+        items = list(ids)
+        if any(isinstance(x, (bool, np.bool_)) for x in items) and all(
+            isinstance(x, (bool, np.bool_)) for x in items
+        ):
+            t = torch.tensor(items, dtype=torch.bool)
+        else:
+            t = torch.tensor([int(x) for x in items], dtype=torch.int64)
+    else:
+        raise DGLError(f"Cannot interpret {type(ids).__name__} value {ids!r} as {what} ids.")
+    if t.dim() == 0:
+        t = t.reshape(1)
+    if t.dim() != 1:
+        raise DGLError(f"Expected a 1-D tensor of {what} ids, got shape {tuple(t.shape)}.")
+    if t.dtype == torch.bool:
+        if bound is not None and t.shape[0] != bound:
+            raise DGLError(f"A boolean {what} mask must have {bound} entries, got {t.shape[0]}.")
+        t = torch.nonzero(t, as_tuple=False).reshape(-1)
+    elif t.is_floating_point() or t.is_complex():
+        raise DGLError(f"{what.capitalize()} ids must be integers, got dtype {t.dtype}.")
+    t = t.to(device=device, dtype=idtype)
+    if bound is not None and t.numel() > 0:
+        lo, hi = int(t.min()), int(t.max())
+        if lo < 0:
+            raise DGLError(f"Invalid {what} id {lo}: ids must be non-negative.")
+        if hi >= bound:
+            raise DGLError(f"Invalid {what} id {hi}: there are only {bound} {what}s.")
+    return t
+
+
+def nodes_by_type(g: Any, nodes: Any, what: str = "node", allow_missing: bool = True) -> Dict[str, torch.Tensor]:
+    """Normalise a node argument to ``{ntype: ids}``; a plain argument needs a single node type."""
+    if isinstance(nodes, Mapping):
+        out = {}
+        for nt, ids in nodes.items():
+            if nt not in g.ntypes:
+                raise DGLError(f"Unknown node type {nt!r}; the graph has node types {list(g.ntypes)}.")
+            out[nt] = as_id_tensor(ids, g.idtype, g.device, g.num_nodes(nt), what)
+        return out
+    if len(g.ntypes) != 1:
+        raise DGLError(
+            f"The graph has several node types {list(g.ntypes)}; pass {what} ids as a dict keyed by node type."
+        )
+    nt = g.ntypes[0]
+    return {nt: as_id_tensor(nodes, g.idtype, g.device, g.num_nodes(nt), what)}
+
+
+def edges_by_type(g: Any, edges: Any, what: str = "edge") -> Dict[CanonicalEtype, torch.Tensor]:
+    """Normalise an edge argument to ``{canonical etype: ids}``."""
+    if isinstance(edges, Mapping):
+        out = {}
+        for et, ids in edges.items():
+            cet = canonical(g, et)
+            out[cet] = as_id_tensor(ids, g.idtype, g.device, g.num_edges(cet), what)
+        return out
+    if len(g.canonical_etypes) != 1:
+        raise DGLError(
+            f"The graph has several edge types {list(g.canonical_etypes)}; "
+            f"pass {what} ids as a dict keyed by edge type."
+        )
+    cet = g.canonical_etypes[0]
+    return {cet: as_id_tensor(edges, g.idtype, g.device, g.num_edges(cet), what)}
+
+
+def canonical(g: Any, etype: Any) -> CanonicalEtype:
+    """The canonical triple of ``etype`` in ``g``, raising ``DGLError`` for an unknown type."""
+    if etype is None:
+        if len(g.canonical_etypes) != 1:
+            raise DGLError(
+                f"The graph has several edge types {list(g.canonical_etypes)}; specify etype."
+            )
+        return g.canonical_etypes[0]
+    if isinstance(etype, tuple):
+        if tuple(etype) not in [tuple(c) for c in g.canonical_etypes]:
+            raise DGLError(f"Unknown edge type {etype!r}; the graph has {list(g.canonical_etypes)}.")
+        return tuple(etype)  # type: ignore[return-value]
+    matches = [c for c in g.canonical_etypes if c[1] == etype]
+    if not matches:
+        raise DGLError(f"Unknown edge type {etype!r}; the graph has {list(g.canonical_etypes)}.")
+    if len(matches) > 1:
+        raise DGLError(f"Edge type {etype!r} is ambiguous; use one of {matches}.")
+    return matches[0]
+
+
+def check_ntype(g: Any, ntype: Optional[str]) -> str:
+    """Resolve ``ntype`` (None allowed for a graph with one node type)."""
+    if ntype is None:
+        if len(g.ntypes) != 1:
+            raise DGLError(f"The graph has several node types {list(g.ntypes)}; specify ntype.")
+        return g.ntypes[0]
+    if ntype not in g.ntypes:
+        raise DGLError(f"Unknown node type {ntype!r}; the graph has node types {list(g.ntypes)}.")
+    return ntype
+
+
+def build_graph(
+    edges: Mapping[CanonicalEtype, Tuple[torch.Tensor, torch.Tensor]],
+    num_nodes: Mapping[str, int],
+    idtype: torch.dtype,
+    device: torch.device,
+) -> Any:
+    """A new graph with the given relations (in the given order) and node counts."""
+    from .convert import heterograph
+
+    data = {
+        tuple(cet): (u.to(device=device, dtype=idtype), v.to(device=device, dtype=idtype))
+        for cet, (u, v) in edges.items()
+    }
+    return heterograph(data, num_nodes_dict=dict(num_nodes), idtype=idtype, device=device)
+
+
+def build_block(
+    edges: Mapping[CanonicalEtype, Tuple[torch.Tensor, torch.Tensor]],
+    num_src: Mapping[str, int],
+    num_dst: Mapping[str, int],
+    idtype: torch.dtype,
+    device: torch.device,
+) -> Any:
+    """A new block with the given relations and source/destination node counts."""
+    from .convert import create_block
+
+    data = {
+        tuple(cet): (u.to(device=device, dtype=idtype), v.to(device=device, dtype=idtype))
+        for cet, (u, v) in edges.items()
+    }
+    return create_block(
+        data, num_src_nodes=dict(num_src), num_dst_nodes=dict(num_dst), idtype=idtype, device=device
+    )
+
+
+def copy_frame(
+    src: Mapping[str, torch.Tensor],
+    dst: Any,
+    index: Optional[torch.Tensor] = None,
+    names: Optional[Sequence[str]] = None,
+    skip: Sequence[str] = (),
+) -> None:
+    """Write ``src[name][index]`` (or the whole tensor) into the frame ``dst`` for every name."""
+    keys = list(src.keys()) if names is None else list(names)
+    for k in keys:
+        if k in skip:
+            continue
+        v = src[k]
+        dst[k] = v if index is None else v[index.to(v.device).long()]
+
+
+def unique_first_seen(x: torch.Tensor) -> torch.Tensor:
+    """Distinct values of ``x`` in the order of their first occurrence."""
+    if x.numel() == 0:
+        return x.clone()
+    uniq, inv = torch.unique(x, return_inverse=True)
+    pos = torch.arange(x.shape[0], device=x.device)
+    first = torch.full((uniq.shape[0],), x.shape[0], dtype=torch.long, device=x.device)
+    first = first.scatter_reduce(0, inv, pos, reduce="amin")
+    return uniq[torch.argsort(first)]
+
+
+def node_map(ids: torch.Tensor, num: int) -> torch.Tensor:
+    """Array of length ``num`` mapping an old id to its position in ``ids`` (or -1)."""
+    m = torch.full((num,), -1, dtype=torch.int64, device=ids.device)
+    m[ids.long()] = torch.arange(ids.shape[0], dtype=torch.int64, device=ids.device)
+    return m
+
+
+def type_dict_or_tensor(g: Any, d: Dict[str, torch.Tensor], by_ntype: bool = True) -> Union[torch.Tensor, dict]:
+    """Return the single value when the graph has one type, else the dict."""
+    types = g.ntypes if by_ntype else g.canonical_etypes
+    if len(types) == 1:
+        return next(iter(d.values()))
+    return d
