@@ -274,3 +274,10 @@ def create_block(
     adjs = [parsed[ce][0].build(src_counts[ce[0]], dst_counts[ce[2]], idt, dev) for ce in cetypes]
     counts = [src_counts[t] for t in srctypes] + [dst_counts[t] for t in dsttypes]
     return DGLGraph._create(srctypes, dsttypes, counts, cetypes, adjs, idt, dev, is_block=True)
+
+
+# ---- conversions (transforms owner) ----
+from ._convert_extra import *  # noqa: E402,F401,F403
+from ._convert_extra import __all__ as _extra_all  # noqa: E402
+
+__all__ = __all__ + list(_extra_all)

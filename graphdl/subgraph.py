@@ -19,6 +19,7 @@ from ._build import (
     edges_by_type,
     node_map,
     nodes_by_type,
+    unique_first_seen,
 )
 from .base import EID, NID, DGLError
 
@@ -63,12 +64,11 @@ def _subgraph_from_edges(
     eids: Dict[CanonicalEtype, torch.Tensor],
     relabel_nodes: bool,
     store_ids: bool,
-    keep_nodes: Optional[IdDict] = None,
 ) -> Any:
     """Graph with the edges ``eids`` of each relation (missing relations keep no edges).
 
-    Nodes are relabelled to the sorted distinct endpoints per type when ``relabel_nodes``
-    (plus ``keep_nodes`` when given); otherwise every node is kept.
+    When ``relabel_nodes``, the nodes of each type are the distinct endpoints in order of first
+    appearance (relation by relation, sources before destinations); otherwise every node is kept.
     """
     idtype, device = g.idtype, g.device
     ends: Dict[CanonicalEtype, Tuple[torch.Tensor, torch.Tensor, torch.Tensor]] = {}
@@ -84,11 +84,8 @@ def _subgraph_from_edges(
         for (s, _, d), (u, v, _) in ends.items():
             pieces[s].append(u)
             pieces[d].append(v)
-        if keep_nodes:
-            for nt, ids in keep_nodes.items():
-                pieces[nt].append(ids)
         induced = {
-            nt: torch.unique(torch.cat(p)) if p else _empty(g) for nt, p in pieces.items()
+            nt: unique_first_seen(torch.cat(p)) if p else _empty(g) for nt, p in pieces.items()
         }
         maps = {nt: node_map(ids, g.num_nodes(nt)) for nt, ids in induced.items()}
         data = {
@@ -182,7 +179,8 @@ def edge_subgraph(
     Args:
         graph: The graph.
         edges: Edge ids (int tensor, iterable, or bool mask), or a dict keyed by edge type.
-        relabel_nodes: If True keep only the endpoints (sorted by original id, stored in
+        relabel_nodes: If True keep only the endpoints, numbered in order of first appearance
+            (sources of the selected edges, then their destinations; original ids in
             ``ndata[NID]``); else keep every node.
         store_ids: Store original ids in ``ndata[NID]`` / ``edata[EID]``.
         output_device: Device of the result.
@@ -221,7 +219,7 @@ def in_subgraph(
     """The subgraph of all inbound edges (of every relation) of ``nodes``.
 
     Edges are grouped by destination in the order of ``nodes``. With ``relabel_nodes`` the
-    isolated nodes are dropped and the rest relabelled (sorted by original id).
+    isolated nodes are dropped and the rest relabelled as in :func:`edge_subgraph`.
     """
     eids = _neighbor_edges(graph, nodes, inbound=True)
     return _finish(_subgraph_from_edges(graph, eids, relabel_nodes, store_ids), output_device)

@@ -1,0 +1,97 @@
+"""k-nearest-neighbour graphs over point sets, computed by brute force with torch."""
+from __future__ import annotations
+
+from typing import Any, List, Sequence
+
+import torch
+
+from .._build import build_graph
+from ..base import DGLError
+
+__all__ = ["knn_graph", "segmented_knn_graph"]
+
+_ALGORITHMS = ("bruteforce-blas", "bruteforce", "bruteforce-sharemem", "kd-tree", "nn-descent")
+
+
+def _check(k: int, algorithm: str, dist: str) -> int:
+    if algorithm not in _ALGORITHMS:
+        raise DGLError(f"Unknown algorithm {algorithm!r}; use one of {list(_ALGORITHMS)}.")
+    if dist not in ("euclidean", "cosine"):
+        raise DGLError(f"dist must be 'euclidean' or 'cosine', got {dist!r}.")
+    k = int(k)
+    if k <= 0:
+        raise DGLError(f"k must be positive, got {k}.")
+    return k
+
+
+def _distances(x: torch.Tensor, dist: str) -> torch.Tensor:
+    x = x.float() if not x.is_floating_point() else x
+    if dist == "cosine":
+        xn = torch.nn.functional.normalize(x, dim=1)
+        return 1.0 - xn @ xn.t()
+    sq = (x * x).sum(1)
+    return (sq[:, None] + sq[None, :] - 2.0 * (x @ x.t())).clamp(min=0)
+
+
+def _segment_edges(x: torch.Tensor, k: int, dist: str, exclude_self: bool, offset: int):
+    n = x.shape[0]
+    avail = n - 1 if exclude_self else n
+    if k > avail:
+        raise DGLError(f"k={k} is larger than the {avail} candidate neighbours of a point set of {n} points.")
+    d = _distances(x.detach(), dist)
+    if exclude_self:
+        d.fill_diagonal_(float("inf"))
+    else:
+        # a point is its own nearest neighbour even when another point coincides with it
+        d.fill_diagonal_(-1.0)
+    nbr = torch.topk(d, k, dim=1, largest=False, sorted=True).indices  # (n, k)
+    dst = torch.arange(n, device=x.device).repeat_interleave(k)
+    src = nbr.reshape(-1)
+    return src + offset, dst + offset
+
+
+def _assemble(pairs: List, num_nodes: int, device: torch.device) -> Any:
+    if pairs:
+        src = torch.cat([p[0] for p in pairs])
+        dst = torch.cat([p[1] for p in pairs])
+    else:
+        src = dst = torch.zeros(0, dtype=torch.int64, device=device)
+    order = torch.argsort(src * max(num_nodes, 1) + dst, stable=True)
+    return build_graph({("_N", "_E", "_N"): (src[order], dst[order])}, {"_N": num_nodes}, torch.int64, device)
+
+
+def knn_graph(x: torch.Tensor, k: int, algorithm: str = "bruteforce-blas", dist: str = "euclidean",
+              exclude_self: bool = False) -> Any:
+    """The k-nearest-neighbour graph of the points ``x``.
+
+    Each point receives an edge from each of its ``k`` nearest points (itself included unless
+    ``exclude_self``). ``x`` of shape ``(N, D)`` gives one point set; ``(B, N, D)`` gives ``B``
+    sets whose graphs are joined, point ``j`` of set ``b`` being node ``b * N + j``. Edges come
+    sorted by ``(src, dst)``. Every ``algorithm`` name is accepted; all compute exact
+    neighbours by brute force.
+    """
+    k = _check(k, algorithm, dist)
+    if x.dim() == 2:
+        return _assemble([_segment_edges(x, k, dist, exclude_self, 0)], x.shape[0], x.device)
+    if x.dim() == 3:
+        b, n = x.shape[0], x.shape[1]
+        pairs = [_segment_edges(x[i], k, dist, exclude_self, i * n) for i in range(b)]
+        return _assemble(pairs, b * n, x.device)
+    raise DGLError(f"knn_graph expects points of shape (N, D) or (B, N, D), got {tuple(x.shape)}.")
+
+
+def segmented_knn_graph(x: torch.Tensor, k: int, segs: Sequence[int], algorithm: str = "bruteforce-blas",
+                        dist: str = "euclidean", exclude_self: bool = False) -> Any:
+    """k-nearest-neighbour graphs of consecutive point sets of sizes ``segs`` of ``x`` (``(N, D)``)."""
+    k = _check(k, algorithm, dist)
+    if x.dim() != 2:
+        raise DGLError(f"segmented_knn_graph expects points of shape (N, D), got {tuple(x.shape)}.")
+    segs = [int(s) for s in (segs.tolist() if isinstance(segs, torch.Tensor) else segs)]
+    if sum(segs) != x.shape[0]:
+        raise DGLError(f"Segment sizes sum to {sum(segs)} but there are {x.shape[0]} points.")
+    pairs, off = [], 0
+    for s in segs:
+        if s > 0:
+            pairs.append(_segment_edges(x[off : off + s], k, dist, exclude_self, off))
+        off += s
+    return _assemble(pairs, x.shape[0], x.device)

@@ -1,0 +1,413 @@
+"""Graph transforms as callable objects, for dataset pipelines (``transform=Compose([...])``).
+
+Transforms that change structure return a new graph; those that only rewrite features
+(``RowFeatNormalizer``, ``FeatMask``, ``GCNNorm``, ``NodeShuffle``) set new feature tensors on
+the graph they are given and return it, without modifying any tensor in place.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Dict, List, Optional, Sequence
+
+import torch
+
+from .._build import build_graph, canonical, copy_frame
+from ..base import DGLError
+from . import functional as F
+
+__all__ = [
+    "BaseTransform",
+    "Compose",
+    "AddSelfLoop",
+    "RemoveSelfLoop",
+    "AddReverse",
+    "ToSimple",
+    "LineGraph",
+    "KHopGraph",
+    "AddMetaPaths",
+    "RowFeatNormalizer",
+    "FeatMask",
+    "GCNNorm",
+    "DropNode",
+    "DropEdge",
+    "AddEdge",
+    "NodeShuffle",
+]
+
+
+class BaseTransform:
+    """A graph-to-graph callable."""
+
+    def __call__(self, g: Any) -> Any:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return self.__class__.__name__ + "()"
+
+
+class Compose(BaseTransform):
+    """Apply ``transforms`` one after another.
+
+    Args:
+        transforms: Callables taking and returning a graph.
+    """
+
+    def __init__(self, transforms: Sequence[Callable[[Any], Any]]) -> None:
+        self.transforms = list(transforms)
+
+    def __call__(self, g: Any) -> Any:
+        for t in self.transforms:
+            g = t(g)
+        return g
+
+    def __repr__(self) -> str:
+        inner = ",\n".join(f"  {t!r}" for t in self.transforms)
+        return f"{self.__class__.__name__}([\n{inner}\n])"
+
+
+def _with_relations(g: Any, data: Dict[Any, Any], copy_edata_for: Sequence[Any] = ()) -> Any:
+    """A graph with the node sets and node features of ``g`` and the relations ``data``."""
+    ng = build_graph(data, {nt: g.num_nodes(nt) for nt in g.ntypes}, g.idtype, g.device)
+    for nt in g.ntypes:
+        copy_frame(g.nodes[nt].data, ng.nodes[nt].data)
+    for cet in copy_edata_for:
+        copy_frame(g.edges[cet].data, ng.edges[cet].data)
+    return ng
+
+
+class AddSelfLoop(BaseTransform):
+    """Add a self-loop to every node, for each relation joining a node type to itself.
+
+    Args:
+        allow_duplicate: If False (default), existing self-loops are removed first.
+        new_etypes: Also add, for every node type ``T``, a relation ``(T, 'self', T)`` of self-loops.
+        edge_feat_names: Edge features to fill for the new edges (default all; see
+            :func:`graphdl.add_self_loop`).
+        fill_data: Value, or ``'sum'``/``'mean'``/``'max'``/``'min'`` of incoming edge features.
+    """
+
+    def __init__(self, allow_duplicate: bool = False, new_etypes: bool = False,
+                 edge_feat_names: Optional[Sequence[str]] = None, fill_data: Any = 1.0) -> None:
+        self.allow_duplicate = allow_duplicate
+        self.new_etypes = new_etypes
+        self.edge_feat_names = edge_feat_names
+        self.fill_data = fill_data
+
+    def __call__(self, g: Any) -> Any:
+        for cet in g.canonical_etypes:
+            if cet[0] != cet[2]:
+                continue
+            if not self.allow_duplicate:
+                g = F.remove_self_loop(g, etype=cet)
+            g = F.add_self_loop(g, edge_feat_names=self.edge_feat_names, fill_data=self.fill_data, etype=cet)
+        if self.new_etypes:
+            data = {}
+            for nt in g.ntypes:
+                ids = torch.arange(g.num_nodes(nt), dtype=g.idtype, device=g.device)
+                data[(nt, "self", nt)] = (ids, ids)
+            for cet in g.canonical_etypes:
+                adj = g._adj(cet)
+                data[cet] = (adj.src, adj.dst)
+            g = _with_relations(g, data, g.canonical_etypes)
+        return g
+
+
+class RemoveSelfLoop(BaseTransform):
+    """Remove self-loops from every relation joining a node type to itself."""
+
+    def __call__(self, g: Any) -> Any:
+        for cet in g.canonical_etypes:
+            if cet[0] == cet[2]:
+                g = F.remove_self_loop(g, etype=cet)
+        return g
+
+
+class AddReverse(BaseTransform):
+    """Add reverse edges.
+
+    A relation ``(T, e, T)`` gets the reverse of its edges appended to itself (all of them,
+    self-loops included); any other relation ``(S, e, T)`` — or every relation when
+    ``sym_new_etype`` — gets a new relation ``(T, 'rev_e', S)`` holding the reversed edges.
+
+    Args:
+        copy_edata: Give a reverse edge the features of its edge (otherwise zeros for
+            appended edges and no features on new relations).
+        sym_new_etype: Put reverses of same-type relations in new relations too.
+    """
+
+    def __init__(self, copy_edata: bool = False, sym_new_etype: bool = False) -> None:
+        self.copy_edata = copy_edata
+        self.sym_new_etype = sym_new_etype
+
+    def __call__(self, g: Any) -> Any:
+        data = {}
+        appended, separate = [], []
+        for cet in g.canonical_etypes:
+            s, e, d = cet
+            adj = g._adj(cet)
+            if s == d and not self.sym_new_etype:
+                data[cet] = (torch.cat([adj.src, adj.dst]), torch.cat([adj.dst, adj.src]))
+                appended.append(cet)
+            else:
+                rev = (d, "rev_" + e, s)
+                if rev in data or rev in g.canonical_etypes:
+                    raise DGLError(f"AddReverse: the reverse relation {rev} already exists.")
+                data[cet] = (adj.src, adj.dst)
+                data[rev] = (adj.dst, adj.src)
+                separate.append(cet)
+        ng = _with_relations(g, data, separate)
+        for cet in separate:
+            if self.copy_edata:
+                copy_frame(g.edges[cet].data, ng.edges[(cet[2], "rev_" + cet[1], cet[0])].data)
+        for cet in appended:
+            for name, x in g.edges[cet].data.items():
+                other = x if self.copy_edata else torch.zeros_like(x)
+                ng.edges[cet].data[name] = torch.cat([x, other], 0)
+        return ng
+
+    def __repr__(self) -> str:
+        return f"AddReverse(copy_edata={self.copy_edata}, sym_new_etype={self.sym_new_etype})"
+
+
+class ToSimple(BaseTransform):
+    """Merge parallel edges (see :func:`graphdl.to_simple`); edge features are aggregated.
+
+    Args:
+        return_counts: Edge feature name for multiplicities (None: not stored).
+        aggregator: ``'arbitrary'``, ``'sum'`` or ``'mean'`` for merged edge features.
+    """
+
+    def __init__(self, return_counts: Optional[str] = "count", aggregator: str = "arbitrary") -> None:
+        self.return_counts = return_counts
+        self.aggregator = aggregator
+
+    def __call__(self, g: Any) -> Any:
+        return F.to_simple(g, return_counts=self.return_counts, copy_edata=True, aggregator=self.aggregator)
+
+
+class LineGraph(BaseTransform):
+    """The line graph (see :func:`graphdl.line_graph`); its node features are ``g``'s edge features."""
+
+    def __init__(self, backtracking: bool = True) -> None:
+        self.backtracking = backtracking
+
+    def __call__(self, g: Any) -> Any:
+        return F.line_graph(g, backtracking=self.backtracking, shared=True)
+
+
+class KHopGraph(BaseTransform):
+    """The graph of length-``k`` walks (see :func:`graphdl.khop_graph`)."""
+
+    def __init__(self, k: int) -> None:
+        self.k = k
+
+    def __call__(self, g: Any) -> Any:
+        return F.khop_graph(g, self.k)
+
+
+class AddMetaPaths(BaseTransform):
+    """Add a relation per metapath, joining the nodes it connects.
+
+    Args:
+        metapaths: ``{new edge type name: [edge types along the path]}``; the new relation is
+            ``(first source type, name, last destination type)``.
+        keep_orig_edges: Keep the original relations (and their features).
+    """
+
+    def __init__(self, metapaths: Dict[str, Sequence[Any]], keep_orig_edges: bool = True) -> None:
+        self.metapaths = metapaths
+        self.keep_orig_edges = keep_orig_edges
+
+    def __call__(self, g: Any) -> Any:
+        data = {}
+        for name, path in self.metapaths.items():
+            mg = F.metapath_reachable_graph(g, path)
+            s = canonical(g, path[0])[0]
+            d = canonical(g, path[-1])[2]
+            adj = mg._adj(mg.canonical_etypes[0])
+            data[(s, name, d)] = (adj.src, adj.dst)
+        keep = []
+        if self.keep_orig_edges:
+            for cet in g.canonical_etypes:
+                adj = g._adj(cet)
+                data[cet] = (adj.src, adj.dst)
+                keep.append(cet)
+        return _with_relations(g, data, keep)
+
+
+def _feature_slots(g: Any, names: Sequence[str], nodes: bool):
+    """``(frame, name)`` for every node (or edge) type that has feature ``name``."""
+    types = g.ntypes if nodes else g.canonical_etypes
+    for t in types:
+        frame = g.nodes[t].data if nodes else g.edges[t].data
+        for name in names:
+            if name in frame:
+                yield frame, name
+
+
+class RowFeatNormalizer(BaseTransform):
+    """Scale each row of the chosen features to sum to one.
+
+    .. math::
+        x_i \\leftarrow \\frac{x_i}{\\max(1, \\sum_j x_{ij})}
+
+    The divisor is clamped at 1, so rows with a smaller (or zero) sum are left unscaled.
+
+    Args:
+        subtract_min: First subtract the minimum of the whole feature tensor.
+        node_feat_names: Node features to normalise (default: none).
+        edge_feat_names: Edge features to normalise (default: none).
+    """
+
+    def __init__(self, subtract_min: bool = False, node_feat_names: Optional[Sequence[str]] = None,
+                 edge_feat_names: Optional[Sequence[str]] = None) -> None:
+        self.subtract_min = subtract_min
+        self.node_feat_names = list(node_feat_names or [])
+        self.edge_feat_names = list(edge_feat_names or [])
+
+    def _normalize(self, x: torch.Tensor) -> torch.Tensor:
+        if self.subtract_min:
+            x = x - x.min()
+        return x / x.sum(dim=-1, keepdim=True).clamp(min=1.0)
+
+    def __call__(self, g: Any) -> Any:
+        for names, nodes in ((self.node_feat_names, True), (self.edge_feat_names, False)):
+            for frame, name in list(_feature_slots(g, names, nodes)):
+                frame[name] = self._normalize(frame[name])
+        return g
+
+
+class FeatMask(BaseTransform):
+    """Zero randomly chosen feature columns: each column is masked with probability ``p``,
+    the same columns for every node (edge) of a type.
+
+    Args:
+        p: Masking probability.
+        node_feat_names: Node features to mask (default: none).
+        edge_feat_names: Edge features to mask (default: none).
+    """
+
+    def __init__(self, p: float = 0.5, node_feat_names: Optional[Sequence[str]] = None,
+                 edge_feat_names: Optional[Sequence[str]] = None) -> None:
+        if not 0.0 <= p <= 1.0:
+            raise DGLError(f"p must be in [0, 1], got {p}.")
+        self.p = p
+        self.node_feat_names = list(node_feat_names or [])
+        self.edge_feat_names = list(edge_feat_names or [])
+
+    def __call__(self, g: Any) -> Any:
+        for names, nodes in ((self.node_feat_names, True), (self.edge_feat_names, False)):
+            for frame, name in list(_feature_slots(g, names, nodes)):
+                x = frame[name]
+                keep = torch.rand(x.shape[-1]) >= self.p
+                frame[name] = x * keep.to(device=x.device, dtype=x.dtype)
+        return g
+
+
+class GCNNorm(BaseTransform):
+    """Store symmetric GCN edge weights for every relation joining a node type to itself.
+
+    .. math::
+        w_{uv} = \\frac{e_{uv}}{\\sqrt{d_u d_v}}, \\qquad d_v = \\sum_{u \\to v} e_{uv}
+
+    where ``e`` is the existing weight ``edata[eweight_name]`` (1 when absent) and ``d`` the
+    weighted in-degree; terms with a zero degree give 0.
+
+    Args:
+        eweight_name: Edge feature read as input weight (if present) and written as result.
+    """
+
+    def __init__(self, eweight_name: str = "w") -> None:
+        self.eweight_name = eweight_name
+
+    def __call__(self, g: Any) -> Any:
+        result = {}
+        for cet in g.canonical_etypes:
+            if cet[0] != cet[2]:
+                continue
+            adj = g._adj(cet)
+            frame = g.edges[cet].data
+            if self.eweight_name in frame:
+                w = frame[self.eweight_name]
+                deg = w.new_zeros((adj.num_dst,) + tuple(w.shape[1:])).index_add(0, adj.dst.long(), w)
+            else:
+                w = None
+                deg = adj.in_degrees().float()
+            inv = deg.pow(-0.5)
+            inv = torch.where(torch.isinf(inv), torch.zeros_like(inv), inv)
+            norm = inv[adj.src.long()] * inv[adj.dst.long()]
+            result[cet] = norm if w is None else norm * w
+        for cet, val in result.items():
+            g.edges[cet].data[self.eweight_name] = val
+        return g
+
+
+class DropNode(BaseTransform):
+    """Remove each node independently with probability ``p`` (with its edges)."""
+
+    def __init__(self, p: float = 0.5) -> None:
+        if not 0.0 <= p <= 1.0:
+            raise DGLError(f"p must be in [0, 1], got {p}.")
+        self.p = p
+
+    def __call__(self, g: Any) -> Any:
+        g = g.clone()
+        if self.p == 0:
+            return g
+        for nt in g.ntypes:
+            drop = torch.rand(g.num_nodes(nt)) < self.p
+            ids = torch.nonzero(drop, as_tuple=False).reshape(-1).to(device=g.device, dtype=g.idtype)
+            g.remove_nodes(ids, ntype=nt)
+        return g
+
+
+class DropEdge(BaseTransform):
+    """Remove each edge independently with probability ``p``."""
+
+    def __init__(self, p: float = 0.5) -> None:
+        if not 0.0 <= p <= 1.0:
+            raise DGLError(f"p must be in [0, 1], got {p}.")
+        self.p = p
+
+    def __call__(self, g: Any) -> Any:
+        g = g.clone()
+        if self.p == 0:
+            return g
+        for cet in g.canonical_etypes:
+            drop = torch.rand(g.num_edges(cet)) < self.p
+            ids = torch.nonzero(drop, as_tuple=False).reshape(-1).to(device=g.device, dtype=g.idtype)
+            g.remove_edges(ids, etype=cet)
+        return g
+
+
+class AddEdge(BaseTransform):
+    """Add ``round(ratio * E)`` uniformly random edges to every relation (features zero)."""
+
+    def __init__(self, ratio: float = 0.2) -> None:
+        if ratio < 0:
+            raise DGLError(f"ratio must be non-negative, got {ratio}.")
+        self.ratio = ratio
+
+    def __call__(self, g: Any) -> Any:
+        g = g.clone()
+        for cet in g.canonical_etypes:
+            num = int(round(self.ratio * g.num_edges(cet)))
+            ns, nd = g.num_nodes(cet[0]), g.num_nodes(cet[2])
+            if num == 0 or ns == 0 or nd == 0:
+                continue
+            u = torch.randint(0, ns, (num,)).to(device=g.device, dtype=g.idtype)
+            v = torch.randint(0, nd, (num,)).to(device=g.device, dtype=g.idtype)
+            g.add_edges(u, v, etype=cet)
+        return g
+
+
+class NodeShuffle(BaseTransform):
+    """Randomly permute the rows of every node feature (the same permutation per node type)."""
+
+    def __call__(self, g: Any) -> Any:
+        for nt in g.ntypes:
+            frame = g.nodes[nt].data
+            perm = torch.randperm(g.num_nodes(nt))
+            for name in list(frame.keys()):
+                x = frame[name]
+                frame[name] = x[perm.to(x.device)]
+        return g
