@@ -145,15 +145,42 @@ def build_graph(
     num_nodes: Mapping[str, int],
     idtype: torch.dtype,
     device: torch.device,
+    sort: bool = False,
 ) -> Any:
-    """A new graph with the given relations (in the given order) and node counts."""
-    from .convert import heterograph
+    """A new graph with the given relations and node counts.
 
-    data = {
-        tuple(cet): (u.to(device=device, dtype=idtype), v.to(device=device, dtype=idtype))
-        for cet, (u, v) in edges.items()
-    }
-    return heterograph(data, num_nodes_dict=dict(num_nodes), idtype=idtype, device=device)
+    Node types and relations keep the order of ``num_nodes`` and ``edges`` (as DGL's transforms
+    keep the order of their input); with ``sort`` they are sorted as :func:`graphdl.heterograph`
+    sorts them.
+    """
+    if sort:
+        from .convert import heterograph
+
+        data = {
+            tuple(cet): (u.to(device=device, dtype=idtype), v.to(device=device, dtype=idtype))
+            for cet, (u, v) in edges.items()
+        }
+        return heterograph(data, num_nodes_dict=dict(num_nodes), idtype=idtype, device=device)
+    from .heterograph import DGLGraph
+
+    ntypes = list(num_nodes)
+    cets, adjs = _adjs(edges, num_nodes, num_nodes, idtype, device)
+    return DGLGraph._create(ntypes, ntypes, [int(num_nodes[t]) for t in ntypes], cets, adjs, idtype, device)
+
+
+def _adjs(edges, num_src, num_dst, idtype, device):
+    from ._graph.storage import SparseAdj
+
+    cets, adjs = [], []
+    for cet, (u, v) in edges.items():
+        s, _, d = cet
+        if s not in num_src or d not in num_dst:
+            raise DGLError(f"Internal error: relation {cet} uses a node type without a node count.")
+        u = u.to(device=device, dtype=idtype)
+        v = v.to(device=device, dtype=idtype)
+        adjs.append(SparseAdj(u, v, int(num_src[s]), int(num_dst[d])))
+        cets.append(tuple(cet))
+    return cets, adjs
 
 
 def build_block(
@@ -163,16 +190,12 @@ def build_block(
     idtype: torch.dtype,
     device: torch.device,
 ) -> Any:
-    """A new block with the given relations and source/destination node counts."""
-    from .convert import create_block
+    """A new block with the given relations and source/destination node counts (order kept)."""
+    from .heterograph import DGLGraph
 
-    data = {
-        tuple(cet): (u.to(device=device, dtype=idtype), v.to(device=device, dtype=idtype))
-        for cet, (u, v) in edges.items()
-    }
-    return create_block(
-        data, num_src_nodes=dict(num_src), num_dst_nodes=dict(num_dst), idtype=idtype, device=device
-    )
+    cets, adjs = _adjs(edges, num_src, num_dst, idtype, device)
+    counts = [int(num_src[t]) for t in num_src] + [int(num_dst[t]) for t in num_dst]
+    return DGLGraph._create(list(num_src), list(num_dst), counts, cets, adjs, idtype, device, is_block=True)
 
 
 def copy_frame(

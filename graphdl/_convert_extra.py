@@ -127,12 +127,17 @@ def from_networkx(nx_graph: Any, node_attrs: Optional[Sequence[str]] = None,
     """A homogeneous graph from a networkx graph.
 
     Nodes are numbered in sorted label order. An undirected graph gives both directions of
-    each edge. Edges follow networkx's edge order, or ``edge_id_attr_name`` when given.
+    each edge (and then takes no edge attributes). Edges follow networkx's edge order, or ``edge_id_attr_name`` when given.
     ``node_attrs`` / ``edge_attrs`` name attributes to stack into features.
     """
     import networkx as nx
 
     if not nx_graph.is_directed():
+        if edge_id_attr_name is not None or edge_attrs is not None:
+            raise DGLError(
+                "edge_id_attr_name and edge_attrs must be None for an undirected networkx graph, "
+                f"got {edge_id_attr_name!r} and {edge_attrs!r}."
+            )
         nx_graph = nx_graph.to_directed()
     try:
         nx_graph = nx.convert_node_labels_to_integers(nx_graph, ordering="sorted")
@@ -170,7 +175,7 @@ def bipartite_from_networkx(nx_graph: Any, utype: str, etype: str, vtype: str,
     Each side is numbered in sorted label order; edges go from side 0 to side 1.
     """
     if not nx_graph.is_directed():
-        nx_graph = nx_graph.to_directed()
+        raise DGLError("bipartite_from_networkx expects a directed networkx graph.")
     top, bottom = [], []
     for node, d in nx_graph.nodes(data=True):
         side = d.get("bipartite")

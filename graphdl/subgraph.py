@@ -125,7 +125,8 @@ def node_subgraph(
         graph: The graph.
         nodes: Node ids (int tensor, iterable, or bool mask), or a dict keyed by node type.
             Node types left out of a dict keep no nodes. Node ``i`` of the result is
-            ``nodes[i]`` when relabelling.
+            ``nodes[i]`` when relabelling. Edges come grouped by source, in the order of
+            ``nodes``, and by edge id within a source.
         relabel_nodes: If False, keep every node of ``graph`` and only filter the edges.
         store_ids: Store original ids in ``ndata[NID]`` / ``edata[EID]``.
         output_device: Device of the result (default: the graph's).
@@ -138,12 +139,13 @@ def node_subgraph(
     for cet in graph.canonical_etypes:
         s, _, d = cet
         adj = graph._adj(cet)
-        ms = maps[s][adj.src.long()]
-        md = maps[d][adj.dst.long()]
-        e = torch.nonzero((ms >= 0) & (md >= 0), as_tuple=False).reshape(-1)
+        # out-edges of the selected sources, source by source in the given order
+        indptr, _, perm = adj.csr()
+        e = perm[_gather_rows(indptr, sel[s])].long()
+        e = e[maps[d][adj.dst[e].long()] >= 0]
         kept[cet] = e.to(graph.idtype)
         if relabel_nodes:
-            data[cet] = (ms[e], md[e])
+            data[cet] = (maps[s][adj.src[e].long()], maps[d][adj.dst[e].long()])
         else:
             data[cet] = (adj.src[e], adj.dst[e])
     if relabel_nodes:
@@ -330,11 +332,14 @@ def node_type_subgraph(graph: Any, ntypes: Sequence[str], output_device: Any = N
 
 
 def edge_type_subgraph(graph: Any, etypes: Sequence[Any], output_device: Any = None) -> Any:
-    """The subgraph with the relations ``etypes`` and the node types they touch."""
-    wanted = {canonical(graph, et) for et in etypes}
-    if not wanted:
+    """The subgraph with the relations ``etypes`` (in that order) and the node types they touch."""
+    cets: List[CanonicalEtype] = []
+    for et in etypes:
+        c = canonical(graph, et)
+        if c not in cets:
+            cets.append(c)
+    if not cets:
         raise DGLError("edge_type_subgraph needs at least one edge type.")
-    cets = [c for c in graph.canonical_etypes if tuple(c) in wanted]
     used = {c[0] for c in cets} | {c[2] for c in cets}
     keep = [nt for nt in graph.ntypes if nt in used]
     return _finish(_type_subgraph(graph, cets, keep), output_device)

@@ -50,14 +50,17 @@ def _segment_edges(x: torch.Tensor, k: int, dist: str, exclude_self: bool, offse
     return src + offset, dst + offset
 
 
-def _assemble(pairs: List, num_nodes: int, device: torch.device) -> Any:
+def _assemble(pairs: List, sizes: List[int], device: torch.device, batched: bool) -> Any:
     if pairs:
         src = torch.cat([p[0] for p in pairs])
         dst = torch.cat([p[1] for p in pairs])
     else:
         src = dst = torch.zeros(0, dtype=torch.int64, device=device)
-    order = torch.argsort(src * max(num_nodes, 1) + dst, stable=True)
-    return build_graph({("_N", "_E", "_N"): (src[order], dst[order])}, {"_N": num_nodes}, torch.int64, device)
+    g = build_graph({("_N", "_E", "_N"): (src, dst)}, {"_N": int(sum(sizes))}, torch.int64, device)
+    if batched:
+        g.set_batch_num_nodes(torch.tensor(sizes, dtype=torch.int64))
+        g.set_batch_num_edges(torch.tensor([p[0].shape[0] for p in pairs], dtype=torch.int64))
+    return g
 
 
 def knn_graph(x: torch.Tensor, k: int, algorithm: str = "bruteforce-blas", dist: str = "euclidean",
@@ -65,24 +68,25 @@ def knn_graph(x: torch.Tensor, k: int, algorithm: str = "bruteforce-blas", dist:
     """The k-nearest-neighbour graph of the points ``x``.
 
     Each point receives an edge from each of its ``k`` nearest points (itself included unless
-    ``exclude_self``). ``x`` of shape ``(N, D)`` gives one point set; ``(B, N, D)`` gives ``B``
-    sets whose graphs are joined, point ``j`` of set ``b`` being node ``b * N + j``. Edges come
-    sorted by ``(src, dst)``. Every ``algorithm`` name is accepted; all compute exact
-    neighbours by brute force.
+    ``exclude_self``). ``x`` of shape ``(N, D)`` gives one point set; ``(B, N, D)`` gives a
+    batched graph of ``B`` sets, point ``j`` of set ``b`` being node ``b * N + j``. Edges come
+    grouped by destination, nearest source first. Every ``algorithm`` name is accepted; all
+    compute exact neighbours by brute force.
     """
     k = _check(k, algorithm, dist)
     if x.dim() == 2:
-        return _assemble([_segment_edges(x, k, dist, exclude_self, 0)], x.shape[0], x.device)
+        return _assemble([_segment_edges(x, k, dist, exclude_self, 0)], [x.shape[0]], x.device, False)
     if x.dim() == 3:
         b, n = x.shape[0], x.shape[1]
         pairs = [_segment_edges(x[i], k, dist, exclude_self, i * n) for i in range(b)]
-        return _assemble(pairs, b * n, x.device)
+        return _assemble(pairs, [n] * b, x.device, True)
     raise DGLError(f"knn_graph expects points of shape (N, D) or (B, N, D), got {tuple(x.shape)}.")
 
 
 def segmented_knn_graph(x: torch.Tensor, k: int, segs: Sequence[int], algorithm: str = "bruteforce-blas",
                         dist: str = "euclidean", exclude_self: bool = False) -> Any:
-    """k-nearest-neighbour graphs of consecutive point sets of sizes ``segs`` of ``x`` (``(N, D)``)."""
+    """k-nearest-neighbour graphs of consecutive point sets of sizes ``segs`` of ``x`` (``(N, D)``),
+    as one batched graph (see :func:`knn_graph`)."""
     k = _check(k, algorithm, dist)
     if x.dim() != 2:
         raise DGLError(f"segmented_knn_graph expects points of shape (N, D), got {tuple(x.shape)}.")
@@ -91,7 +95,6 @@ def segmented_knn_graph(x: torch.Tensor, k: int, segs: Sequence[int], algorithm:
         raise DGLError(f"Segment sizes sum to {sum(segs)} but there are {x.shape[0]} points.")
     pairs, off = [], 0
     for s in segs:
-        if s > 0:
-            pairs.append(_segment_edges(x[off : off + s], k, dist, exclude_self, off))
+        pairs.append(_segment_edges(x[off : off + s], k, dist, exclude_self, off))
         off += s
-    return _assemble(pairs, x.shape[0], x.device)
+    return _assemble(pairs, segs, x.device, True)

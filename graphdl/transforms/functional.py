@@ -1,7 +1,8 @@
 """Graph transforms as functions: each returns a new graph and leaves its input unchanged.
 
-Node ids, node features and batch information are kept whenever a transform keeps the nodes;
-edge features follow their edges where the transform says so.
+Node features are kept whenever a transform keeps the nodes; edge features follow their edges
+where the transform says so. As in DGL, results carry no batch information, and node and edge
+types keep the order of the input graph.
 """
 from __future__ import annotations
 
@@ -76,22 +77,6 @@ def _copy_ndata(g: Any, ng: Any) -> None:
         copy_frame(g.nodes[nt].data, ng.nodes[nt].data)
 
 
-def _carry_batch(g: Any, ng: Any) -> None:
-    """Give ``ng`` (same node sets as ``g``) the batch layout of ``g``, counting edges by source."""
-    if getattr(g, "_batch_num_nodes", None) is None:
-        return
-    bnn = {nt: g.batch_num_nodes(nt) for nt in g.ntypes}
-    bne = {}
-    for cet in ng.canonical_etypes:
-        counts = bnn[cet[0]].long()
-        bounds = torch.cumsum(counts, 0)
-        src = ng._adj(cet).src.long()
-        member = torch.searchsorted(bounds, src, right=True)
-        bne[cet] = torch.bincount(member, minlength=counts.shape[0])
-    ng.set_batch_num_nodes(bnn)
-    ng.set_batch_num_edges(bne)
-
-
 def _same_type_etype(g: Any, etype: Any, name: str) -> CanonicalEtype:
     cet = canonical(g, etype)
     if cet[0] != cet[2]:
@@ -155,12 +140,14 @@ def add_self_loop(g: Any, edge_feat_names: Optional[Sequence[str]] = None, fill_
         else:
             new = x.new_full((n,) + tuple(x.shape[1:]), fill_data)
         ng.edges[cet].data[name] = torch.cat([x, new], 0)
-    _carry_batch(g, ng)
     return ng
 
 
 def remove_self_loop(g: Any, etype: Any = None) -> Any:
-    """Remove every edge ``i -> i`` of the relation ``etype`` (other edges keep their features)."""
+    """Remove every edge ``i -> i`` of the relation ``etype`` (other edges keep their features).
+
+    A batched graph stays batched, with its members' edge counts updated.
+    """
     _no_blocks(g, "remove_self_loop")
     cet = _same_type_etype(g, etype, "remove_self_loop")
     data = _relations(g)
@@ -171,7 +158,14 @@ def remove_self_loop(g: Any, etype: Any = None) -> Any:
     _copy_ndata(g, ng)
     for c in g.canonical_etypes:
         copy_frame(g.edges[c].data, ng.edges[c].data, keep if c == cet else None)
-    _carry_batch(g, ng)
+    if g.batch_size > 1:
+        # removing edges keeps the batch: count the remaining edges of each member
+        ng.set_batch_num_nodes({nt: g.batch_num_nodes(nt) for nt in g.ntypes})
+        bne = {c: g.batch_num_edges(c) for c in g.canonical_etypes}
+        counts = bne[cet].long()
+        member = torch.repeat_interleave(torch.arange(counts.shape[0], device=counts.device), counts)
+        bne[cet] = torch.bincount(member[keep.to(member.device)], minlength=counts.shape[0])
+        ng.set_batch_num_edges(bne)
     return ng
 
 
@@ -213,11 +207,6 @@ def reverse(g: Any, copy_ndata: bool = True, copy_edata: bool = False, *,
     if copy_edata:
         for cet in g.canonical_etypes:
             copy_frame(g.edges[cet].data, ng.edges[(cet[2], cet[1], cet[0])].data)
-    if not getattr(g, "is_block", False) and getattr(g, "_batch_num_nodes", None) is not None:
-        ng.set_batch_num_nodes({nt: g.batch_num_nodes(nt) for nt in g.ntypes})
-        ng.set_batch_num_edges(
-            {(c[2], c[1], c[0]): g.batch_num_edges(c) for c in g.canonical_etypes}
-        )
     return ng
 
 
@@ -228,7 +217,8 @@ def add_reverse_edges(g: Any, readonly: Any = None, copy_ndata: bool = True, cop
     The reverse of edge ``i`` comes after all original edges. With ``exclude_self`` self-loops
     are not duplicated. Relations between different types raise unless ``ignore_bipartite``, in
     which case they are kept unchanged. With ``copy_edata`` a reverse edge gets the features of
-    its original edge; otherwise the result has no edge features.
+    its original edge and ``edata[EID]`` holds, for every edge, the id of the edge it copies;
+    otherwise the result has no edge features.
     """
     _no_blocks(g, "add_reverse_edges")
     data: Edges = {}
@@ -258,7 +248,8 @@ def add_reverse_edges(g: Any, readonly: Any = None, copy_ndata: bool = True, cop
         for cet, sel in picks.items():
             for name, x in g.edges[cet].data.items():
                 ng.edges[cet].data[name] = x if sel is None else torch.cat([x, x[sel.to(x.device)]], 0)
-    _carry_batch(g, ng)
+            ids = torch.arange(g.num_edges(cet), dtype=g.idtype, device=g.device)
+            ng.edges[cet].data[EID] = ids if sel is None else torch.cat([ids, sel.to(g.idtype)])
     return ng
 
 
@@ -271,7 +262,8 @@ def to_simple(g: Any, return_counts: Optional[str] = "count", writeback_mapping:
         writeback_mapping: Also return, per original edge, the id of the edge it merged into.
         copy_ndata: Copy node features.
         copy_edata: Combine edge features of merged edges with ``aggregator``
-            (``'arbitrary'`` keeps the first, ``'sum'``, ``'mean'``).
+            (``'arbitrary'`` keeps those of the first merged edge, whose id goes to
+            ``edata[EID]``; ``'sum'``; ``'mean'``).
     """
     _no_blocks(g, "to_simple")
     if aggregator not in ("arbitrary", "sum", "mean"):
@@ -293,12 +285,15 @@ def to_simple(g: Any, return_counts: Optional[str] = "count", writeback_mapping:
     for cet in g.canonical_etypes:
         m = data[cet][0].shape[0]
         inv = inverse[cet]
+        if copy_edata and aggregator == "arbitrary":
+            # the first of the merged edges represents them
+            pos = torch.arange(inv.shape[0], device=inv.device)
+            first = torch.full((m,), inv.shape[0], dtype=torch.long, device=inv.device)
+            first = first.scatter_reduce(0, inv, pos, reduce="amin")
+            ng.edges[cet].data[EID] = first.to(g.idtype)
         if copy_edata:
             for name, x in g.edges[cet].data.items():
                 if aggregator == "arbitrary":
-                    pos = torch.arange(inv.shape[0], device=inv.device)
-                    first = torch.full((m,), inv.shape[0], dtype=torch.long, device=inv.device)
-                    first = first.scatter_reduce(0, inv, pos, reduce="amin")
                     ng.edges[cet].data[name] = x[first.to(x.device)]
                 else:
                     s = x.new_zeros((m,) + tuple(x.shape[1:])).index_add(0, inv.to(x.device), x)
@@ -308,7 +303,6 @@ def to_simple(g: Any, return_counts: Optional[str] = "count", writeback_mapping:
                     ng.edges[cet].data[name] = s
         if return_counts:
             ng.edges[cet].data[return_counts] = counts[cet].to(g.idtype)
-    _carry_batch(g, ng)
     if writeback_mapping:
         wm = {cet: t.to(g.idtype) for cet, t in inverse.items()}
         return ng, (next(iter(wm.values())) if len(wm) == 1 else wm)
@@ -396,7 +390,8 @@ def _homogeneous_relation(g: Any, name: str) -> CanonicalEtype:
 
 
 def line_graph(g: Any, backtracking: bool = True, shared: bool = False) -> Any:
-    """The line graph: one node per edge of ``g``; ``e1 -> e2`` when ``e1`` ends where ``e2`` starts.
+    """The line graph: one node per edge of ``g``; ``e1 -> e2`` when ``e1`` ends where ``e2`` starts
+    (and ``e1 != e2``). Pairs come ordered by ``e1``, then by ``e2``.
 
     Without ``backtracking`` the pair is skipped when ``e2`` leads back to the start of ``e1``.
     With ``shared`` node features of the result are the edge features of ``g``.
@@ -412,9 +407,10 @@ def line_graph(g: Any, backtracking: bool = True, shared: bool = False) -> Any:
     first = torch.repeat_interleave(torch.arange(ne, device=g.device), cnt)
     pos = _subgraph._gather_rows(indptr, adj.dst)
     second = perm[pos].long()
+    keep = first != second  # an edge is never adjacent to itself
     if not backtracking:
-        keep = adj.dst[second] != adj.src[first]  # e2 would lead back to the start of e1
-        first, second = first[keep], second[keep]
+        keep &= adj.dst[second] != adj.src[first]  # e2 would lead back to the start of e1
+    first, second = first[keep], second[keep]
     lg = build_graph({cet: (first, second)}, {cet[0]: ne}, g.idtype, g.device)
     if shared:
         copy_frame(g.edges[cet].data, lg.nodes[cet[0]].data)
@@ -440,7 +436,8 @@ def _sorted_coo(m: sp.spmatrix) -> sp.coo_matrix:
 def khop_graph(g: Any, k: int, copy_ndata: bool = True) -> Any:
     """The graph with one edge ``u -> v`` per walk of length ``k`` from ``u`` to ``v`` in ``g``.
 
-    Edges come sorted by ``(u, v)``.
+    Edges are grouped by ``u``; the order of ``v`` within a group is that of the sparse
+    matrix power ``A^k`` computed by scipy.
     """
     _no_blocks(g, "khop_graph")
     cet = _homogeneous_relation(g, "khop_graph")
@@ -448,14 +445,14 @@ def khop_graph(g: Any, k: int, copy_ndata: bool = True) -> Any:
     if k < 0:
         raise DGLError(f"k must be non-negative, got {k}.")
     n = g.num_nodes()
-    a = _scipy_adj(g, cet)
-    ak = sp.identity(n, format="csr")
-    for _ in range(k):
-        ak = ak @ a
-    coo = _sorted_coo(ak)
-    mult = np.rint(coo.data).astype(np.int64)
-    row = np.repeat(coo.row.astype(np.int64), mult)
-    col = np.repeat(coo.col.astype(np.int64), mult)
+    adj = g._adj(cet)
+    a = sp.coo_matrix(
+        (np.ones(adj.num_edges, dtype=np.int64), (adj.src.cpu().numpy(), adj.dst.cpu().numpy())), shape=(n, n)
+    )
+    ak = sp.coo_matrix(sp.identity(n, dtype=np.int64, format="csr") if k == 0 else a ** k)
+    mult = ak.data.astype(np.int64)
+    row = np.repeat(ak.row.astype(np.int64), mult)
+    col = np.repeat(ak.col.astype(np.int64), mult)
     ng = build_graph({cet: (torch.from_numpy(row), torch.from_numpy(col))}, {cet[0]: n}, g.idtype, g.device)
     if copy_ndata:
         _copy_ndata(g, ng)
@@ -463,13 +460,14 @@ def khop_graph(g: Any, k: int, copy_ndata: bool = True) -> Any:
 
 
 def khop_adj(g: Any, k: int) -> torch.Tensor:
-    """Dense ``(N, N)`` float32 matrix whose entry ``(v, u)`` counts the length-``k`` walks ``u -> v``."""
+    """Dense ``(N, N)`` float32 CPU matrix ``A^k``: entry ``(u, v)`` counts the length-``k`` walks ``u -> v``."""
     cet = _homogeneous_relation(g, "khop_adj")
     adj = g._adj(cet)
     n = g.num_nodes()
-    a = torch.zeros((n, n), dtype=torch.float32)
-    a.index_put_((adj.dst.long().cpu(), adj.src.long().cpu()), torch.ones(adj.num_edges), accumulate=True)
-    return torch.linalg.matrix_power(a, int(k)).to(g.device)
+    a = torch.zeros((n, n), dtype=torch.float64)
+    a.index_put_((adj.src.long().cpu(), adj.dst.long().cpu()), torch.ones(adj.num_edges, dtype=torch.float64),
+                 accumulate=True)
+    return torch.linalg.matrix_power(a, int(k)).to(torch.float32)
 
 
 def metapath_reachable_graph(g: Any, metapath: Sequence[Any]) -> Any:
@@ -494,7 +492,7 @@ def metapath_reachable_graph(g: Any, metapath: Sequence[Any]) -> Any:
     num = {stype: g.num_nodes(stype), dtype_: g.num_nodes(dtype_)}
     ng = build_graph(
         {rel: (torch.from_numpy(coo.row.astype(np.int64)), torch.from_numpy(coo.col.astype(np.int64)))},
-        num, g.idtype, g.device,
+        num, g.idtype, g.device, sort=True,
     )
     for nt in {stype, dtype_}:
         copy_frame(g.nodes[nt].data, ng.nodes[nt].data)
@@ -525,7 +523,7 @@ def adj_product_graph(A: Any, B: Any, weight_name: str, etype: str = "_E") -> An
     num = {ca[0]: A.num_nodes(ca[0]), cb[2]: B.num_nodes(cb[2])}
     ng = build_graph(
         {rel: (torch.from_numpy(coo.row.astype(np.int64)), torch.from_numpy(coo.col.astype(np.int64)))},
-        num, A.idtype, A.device,
+        num, A.idtype, A.device, sort=True,
     )
     ng.edges[rel].data[weight_name] = torch.from_numpy(coo.data).to(dtype=wa.dtype, device=A.device)
     return ng
@@ -555,8 +553,9 @@ def reorder_graph(g: Any, node_permute_algo: Optional[str] = None, edge_permute_
     Args:
         node_permute_algo: None (keep), ``'rcmk'`` (reverse Cuthill-McKee) or ``'custom'``
             (``permute_config['nodes_perm']``: new node ``i`` is old node ``perm[i]``).
-        edge_permute_algo: ``'src'`` / ``'dst'`` (sort edges by new source / destination id,
-            stable) or ``'custom'`` (``permute_config['edges_perm']``).
+        edge_permute_algo: ``'src'`` (edges grouped by new source id, by edge id within a
+            source), ``'dst'`` (stably sorted by new destination id) or ``'custom'``
+            (``permute_config['edges_perm']``).
         store_ids: Keep original ids in ``ndata[NID]`` and ``edata[EID]``.
     """
     _no_blocks(g, "reorder_graph")
@@ -568,7 +567,11 @@ def reorder_graph(g: Any, node_permute_algo: Optional[str] = None, edge_permute_
     elif node_permute_algo == "rcmk":
         from scipy.sparse.csgraph import reverse_cuthill_mckee
 
-        perm = reverse_cuthill_mckee(_scipy_adj(g, cet), symmetric_mode=False)
+        indptr, indices, _ = g._adj(cet).csr()
+        csr = sp.csr_matrix(
+            (np.ones(indices.shape[0]), indices.cpu().numpy(), indptr.cpu().numpy()), shape=(n, n)
+        )
+        perm = reverse_cuthill_mckee(csr, symmetric_mode=False)
         nperm = torch.from_numpy(np.ascontiguousarray(perm).astype(np.int64)).to(g.device, g.idtype)
     elif node_permute_algo == "custom":
         if "nodes_perm" not in config:
@@ -580,9 +583,11 @@ def reorder_graph(g: Any, node_permute_algo: Optional[str] = None, edge_permute_
         raise DGLError(f"Unknown node_permute_algo {node_permute_algo!r}.")
     rg = _subgraph.node_subgraph(g, nperm, store_ids=True)
     adj = rg._adj(cet)
-    if edge_permute_algo in ("src", "dst"):
-        key = adj.src if edge_permute_algo == "src" else adj.dst
-        eperm = torch.sort(key.long(), stable=True)[1].to(g.idtype)
+    if edge_permute_algo == "src":
+        # node_subgraph already groups the edges by source
+        eperm = torch.arange(adj.num_edges, dtype=g.idtype, device=g.device)
+    elif edge_permute_algo == "dst":
+        eperm = torch.sort(adj.dst.long(), stable=True)[1].to(g.idtype)
     elif edge_permute_algo == "custom":
         if "edges_perm" not in config:
             raise DGLError("edge_permute_algo='custom' needs permute_config['edges_perm'].")
