@@ -370,7 +370,7 @@ def _write_unit_graph(writer: ByteWriter, same_type: bool, num_src: int, num_dst
         writer.i64(num_src)
         write_ndarray(writer, src)
         write_ndarray(writer, dst)
-        write_ndarray(writer, torch.zeros(0, dtype=src.dtype))
+        write_ndarray(writer, torch.zeros(0, dtype=torch.int64))  # DGL writes the null array as int64
         writer.flag(False)
         writer.flag(False)
     if formats & CSR_CODE:

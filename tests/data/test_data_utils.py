@@ -81,3 +81,16 @@ def test_extract_refuses_escaping_paths(tmp_path):
     with pytest.raises(DGLError, match="unsafe"):
         extract_archive(str(archive), str(tmp_path / "out"))
     assert not (tmp_path / "evil.txt").exists()
+
+
+def test_dgl_written_tensor_file():
+    import json
+
+    folder = os.path.join(os.path.dirname(__file__), "fixtures")
+    with open(os.path.join(folder, "dgl_tensors.json")) as f:
+        expect = json.load(f)
+    got = load_tensors(os.path.join(folder, "tensors.dgl"))
+    assert set(got) == set(expect)
+    for name, spec in expect.items():
+        assert str(got[name].dtype) == "torch." + spec["dtype"]
+        assert got[name].reshape(-1).to(torch.float64).tolist() == spec["values"]
