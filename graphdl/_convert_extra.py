@@ -386,9 +386,10 @@ def to_heterogeneous(G: Any, ntypes: Sequence[str], etypes: Sequence[str], ntype
 
     ``G.ndata[ntype_field]`` indexes ``ntypes`` and ``G.edata[etype_field]`` indexes ``etypes``.
     Within a type, nodes and edges keep their order in ``G``; the result stores the ids in ``G``
-    under ``ndata[NID]`` / ``edata[EID]``, and the other features are split by type. Relations
-    are the ``(src type, etype, dst type)`` combinations present, plus those of ``metagraph``
-    (a networkx multigraph with edge keys as edge type names) when given.
+    under ``ndata[NID]`` / ``edata[EID]``, and the other features are split by type. Node types
+    keep the order of ``ntypes``; relations are the ``(src type, etype, dst type)`` combinations
+    present (plus those of ``metagraph``, a networkx multigraph whose edge keys are edge type
+    names), ordered by edge type id, then source and destination type ids.
     """
     if len(G.ntypes) != 1 or len(G.canonical_etypes) != 1:
         raise DGLError("to_heterogeneous expects a homogeneous graph.")
@@ -415,20 +416,21 @@ def to_heterogeneous(G: Any, ntypes: Sequence[str], etypes: Sequence[str], ntype
     adj = G._adj(G.canonical_etypes[0])
     src, dst = adj.src.long(), adj.dst.long()
     st, dt = nt_ids[src], nt_ids[dst]
-    key = (st * len(etypes) + et_ids) * len(ntypes) + dt
-    present = torch.unique(key).tolist()
-    rels: List[Tuple[CanonicalEtype, int]] = []
-    for k in present:
-        s, rest = divmod(k, len(etypes) * len(ntypes))
-        e, d = divmod(rest, len(ntypes))
-        rels.append(((ntypes[s], etypes[e], ntypes[d]), k))
+    nn_ = len(ntypes)
+    # relation key: edge type first, then source type, then destination type
+    key = (et_ids * nn_ + st) * nn_ + dt
+    keys = set(torch.unique(key).tolist())
     if metagraph is not None:
-        have = {c for c, _ in rels}
         for s, d, e in metagraph.edges(keys=True):
-            c = (s, e, d)
-            if c not in have:
-                k = (ntypes.index(s) * len(etypes) + etypes.index(e)) * len(ntypes) + ntypes.index(d)
-                rels.append((c, k))
+            for name, names in ((s, ntypes), (d, ntypes), (e, etypes)):
+                if name not in names:
+                    raise DGLError(f"The metagraph names type {name!r}, which is not in {names}.")
+            keys.add((etypes.index(e) * nn_ + ntypes.index(s)) * nn_ + ntypes.index(d))
+    rels: List[Tuple[CanonicalEtype, int]] = []
+    for k in sorted(keys):
+        rest, d = divmod(k, nn_)
+        e, s = divmod(rest, nn_)
+        rels.append(((ntypes[s], etypes[e], ntypes[d]), k))
     data, picked = {}, {}
     for c, k in rels:
         sel = torch.nonzero(key == k, as_tuple=False).reshape(-1)

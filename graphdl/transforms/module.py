@@ -65,8 +65,8 @@ class Compose(BaseTransform):
 
 
 def _with_relations(g: Any, data: Dict[Any, Any], copy_edata_for: Sequence[Any] = ()) -> Any:
-    """A graph with the node sets and node features of ``g`` and the relations ``data``."""
-    ng = build_graph(data, {nt: g.num_nodes(nt) for nt in g.ntypes}, g.idtype, g.device)
+    """A graph with the node sets and node features of ``g`` and the relations ``data`` (sorted)."""
+    ng = build_graph(data, {nt: g.num_nodes(nt) for nt in g.ntypes}, g.idtype, g.device, sort=True)
     for nt in g.ntypes:
         copy_frame(g.nodes[nt].data, ng.nodes[nt].data)
     for cet in copy_edata_for:
@@ -164,9 +164,6 @@ class AddReverse(BaseTransform):
                 ng.edges[cet].data[name] = torch.cat([x, other], 0)
         return ng
 
-    def __repr__(self) -> str:
-        return f"AddReverse(copy_edata={self.copy_edata}, sym_new_etype={self.sym_new_etype})"
-
 
 class ToSimple(BaseTransform):
     """Merge parallel edges (see :func:`graphdl.to_simple`); edge features are aggregated.
@@ -250,7 +247,8 @@ class RowFeatNormalizer(BaseTransform):
     .. math::
         x_i \\leftarrow \\frac{x_i}{\\max(1, \\sum_j x_{ij})}
 
-    The divisor is clamped at 1, so rows with a smaller (or zero) sum are left unscaled.
+    The divisor is clamped at 1, so rows with a smaller (or zero) sum are left unscaled. The sum
+    runs over the last dimension, so a 1-D feature is normalised as a whole.
 
     Args:
         subtract_min: First subtract the minimum of the whole feature tensor.
