@@ -39,7 +39,7 @@ class EdgePredictor(nn.Module):
             raise DGLError(f"EdgePredictor op must be dot, cos, ele or cat; got {op!r}.")
         self.op = op
         if in_feats is not None and out_feats is not None:
-            width = 2 * in_feats if op == "cat" else in_feats
+            width = {"dot": 1, "cos": 1, "ele": in_feats, "cat": 2 * in_feats}[op]
             self.linear = nn.Linear(width, out_feats, bias=bias)
         else:
             self.linear = None
