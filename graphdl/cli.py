@@ -291,10 +291,10 @@ def train_full_graph(opts: Dict[str, Any], quiet: bool = False) -> Dict[str, Any
         model.eval()
         with torch.no_grad():
             logits = model(g, feat)
-        history["loss"].append(float(loss))
+        history["loss"].append(float(loss.detach()))
         history["train_acc"].append(_accuracy(logits[masks["train"]], label[masks["train"]]))
         history["val_acc"].append(_accuracy(logits[masks["val"]], label[masks["val"]]))
-        bar.set_postfix(loss=f"{float(loss):.4f}", val_acc=f"{history['val_acc'][-1]:.4f}")
+        bar.set_postfix(loss=f"{history['loss'][-1]:.4f}", val_acc=f"{history['val_acc'][-1]:.4f}")
     elapsed = time.time() - start
     model.eval()
     with torch.no_grad():
