@@ -37,6 +37,11 @@ __all__ = [
 IdDict = Dict[str, torch.Tensor]
 
 
+def _no_blocks(g: Any) -> None:
+    if getattr(g, "is_block", False):
+        raise DGLError("Extracting a subgraph of a block is not supported.")
+
+
 def _finish(sg: Any, output_device: Any) -> Any:
     return sg if output_device is None else sg.to(output_device)
 
@@ -131,6 +136,7 @@ def node_subgraph(
         store_ids: Store original ids in ``ndata[NID]`` / ``edata[EID]``.
         output_device: Device of the result (default: the graph's).
     """
+    _no_blocks(graph)
     given = nodes_by_type(graph, nodes)
     sel = {nt: given.get(nt, _empty(graph)) for nt in graph.ntypes}
     maps = {nt: node_map(ids, graph.num_nodes(nt)) for nt, ids in sel.items()}
@@ -191,6 +197,7 @@ def edge_subgraph(
         relabel_nodes = not deprecated_kwargs.pop("preserve_nodes")
     if deprecated_kwargs:
         raise DGLError(f"Unexpected arguments {sorted(deprecated_kwargs)} for edge_subgraph.")
+    _no_blocks(graph)
     eids = edges_by_type(graph, edges)
     return _finish(_subgraph_from_edges(graph, eids, relabel_nodes, store_ids), output_device)
 
@@ -223,6 +230,7 @@ def in_subgraph(
     Edges are grouped by destination in the order of ``nodes``. With ``relabel_nodes`` the
     isolated nodes are dropped and the rest relabelled as in :func:`edge_subgraph`.
     """
+    _no_blocks(graph)
     eids = _neighbor_edges(graph, nodes, inbound=True)
     return _finish(_subgraph_from_edges(graph, eids, relabel_nodes, store_ids), output_device)
 
@@ -236,6 +244,7 @@ def out_subgraph(
     output_device: Any = None,
 ) -> Any:
     """The subgraph of all outbound edges (of every relation) of ``nodes``."""
+    _no_blocks(graph)
     eids = _neighbor_edges(graph, nodes, inbound=False)
     return _finish(_subgraph_from_edges(graph, eids, relabel_nodes, store_ids), output_device)
 
@@ -243,6 +252,7 @@ def out_subgraph(
 def _khop(
     graph: Any, nodes: Any, k: int, inbound: bool, relabel_nodes: bool, store_ids: bool, output_device: Any
 ) -> Any:
+    _no_blocks(graph)
     if int(k) < 0:
         raise DGLError(f"The number of hops must be non-negative, got {k}.")
     is_dict = isinstance(nodes, dict)
@@ -320,6 +330,7 @@ def _type_subgraph(graph: Any, etypes: Sequence[CanonicalEtype], ntypes: Sequenc
 
 def node_type_subgraph(graph: Any, ntypes: Sequence[str], output_device: Any = None) -> Any:
     """The subgraph with the node types ``ntypes`` and every relation among them."""
+    _no_blocks(graph)
     ntypes = list(ntypes)
     for nt in ntypes:
         if nt not in graph.ntypes:
@@ -333,6 +344,7 @@ def node_type_subgraph(graph: Any, ntypes: Sequence[str], output_device: Any = N
 
 def edge_type_subgraph(graph: Any, etypes: Sequence[Any], output_device: Any = None) -> Any:
     """The subgraph with the relations ``etypes`` (in that order) and the node types they touch."""
+    _no_blocks(graph)
     cets: List[CanonicalEtype] = []
     for et in etypes:
         c = canonical(graph, et)

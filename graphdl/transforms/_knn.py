@@ -1,4 +1,4 @@
-"""k-nearest-neighbour graphs over point sets, computed by brute force with torch."""
+"""Point-cloud graphs: k nearest neighbours and fixed radius, computed by brute force with torch."""
 from __future__ import annotations
 
 from typing import Any, List, Sequence
@@ -8,7 +8,7 @@ import torch
 from .._build import build_graph
 from ..base import DGLError
 
-__all__ = ["knn_graph", "segmented_knn_graph"]
+__all__ = ["knn_graph", "segmented_knn_graph", "radius_graph"]
 
 _ALGORITHMS = ("bruteforce-blas", "bruteforce", "bruteforce-sharemem", "kd-tree", "nn-descent")
 
@@ -98,3 +98,24 @@ def segmented_knn_graph(x: torch.Tensor, k: int, segs: Sequence[int], algorithm:
         pairs.append(_segment_edges(x[off : off + s], k, dist, exclude_self, off))
         off += s
     return _assemble(pairs, segs, x.device, True)
+
+
+def radius_graph(x: torch.Tensor, r: float, p: float = 2, self_loop: bool = False,
+                 compute_mode: str = "donot_use_mm_for_euclid_dist", get_distances: bool = False) -> Any:
+    """The graph joining every pair of points of ``x`` (shape ``(N, D)``) at most ``r`` apart.
+
+    Distances are Minkowski ``p``-norms. Edges come in row-major order of the pairs; with
+    ``self_loop`` every point also links to itself. With ``get_distances`` the ``(E, 1)``
+    edge lengths are returned too.
+    """
+    if x.dim() != 2:
+        raise DGLError(f"radius_graph expects points of shape (N, D), got {tuple(x.shape)}.")
+    d = torch.cdist(x.detach(), x.detach(), p=p, compute_mode=compute_mode)
+    close = d <= r
+    if not self_loop:
+        close.fill_diagonal_(False)
+    src, dst = torch.nonzero(close, as_tuple=True)
+    g = build_graph({("_N", "_E", "_N"): (src, dst)}, {"_N": x.shape[0]}, torch.int64, x.device)
+    if get_distances:
+        return g, d[src, dst].unsqueeze(-1)
+    return g

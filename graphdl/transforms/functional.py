@@ -26,7 +26,8 @@ from .._build import (
 from ..base import EID, NID, DGLError
 from .. import subgraph as _subgraph
 from ._blocks import to_block
-from ._knn import knn_graph, segmented_knn_graph
+from ._knn import knn_graph, radius_graph, segmented_knn_graph
+from ._positional import lap_pe, laplacian_pe, random_walk_pe, shortest_dist
 
 __all__ = [
     "add_self_loop",
@@ -47,6 +48,14 @@ __all__ = [
     "laplacian_lambda_max",
     "knn_graph",
     "segmented_knn_graph",
+    "radius_graph",
+    "random_walk_pe",
+    "lap_pe",
+    "laplacian_pe",
+    "shortest_dist",
+    "to_float",
+    "to_double",
+    "to_half",
     "add_nodes",
     "add_edges",
     "remove_nodes",
@@ -670,3 +679,37 @@ def remove_edges(g: Any, eids: Any, etype: Any = None, store_ids: bool = False) 
     out = g.clone()
     out.remove_edges(eids, etype=etype, store_ids=store_ids)
     return out
+
+
+# ----------------------------------------------------------------------------------------
+# feature precision
+# ----------------------------------------------------------------------------------------
+def _cast_features(g: Any, dtype: torch.dtype) -> Any:
+    out = g.clone()
+    frames = []
+    if getattr(g, "is_block", False):
+        frames += [out.srcnodes[nt].data for nt in g.srctypes] + [out.dstnodes[nt].data for nt in g.dsttypes]
+    else:
+        frames += [out.nodes[nt].data for nt in g.ntypes]
+    frames += [out.edges[cet].data for cet in g.canonical_etypes]
+    for frame in frames:
+        for name in list(frame.keys()):
+            x = frame[name]
+            if x.is_floating_point():
+                frame[name] = x.to(dtype)
+    return out
+
+
+def to_float(g: Any) -> Any:
+    """A copy of ``g`` whose floating-point node and edge features are float32."""
+    return _cast_features(g, torch.float32)
+
+
+def to_double(g: Any) -> Any:
+    """A copy of ``g`` whose floating-point node and edge features are float64."""
+    return _cast_features(g, torch.float64)
+
+
+def to_half(g: Any) -> Any:
+    """A copy of ``g`` whose floating-point node and edge features are float16."""
+    return _cast_features(g, torch.float16)

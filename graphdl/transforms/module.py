@@ -31,6 +31,9 @@ __all__ = [
     "DropEdge",
     "AddEdge",
     "NodeShuffle",
+    "RandomWalkPE",
+    "LapPE",
+    "LaplacianPE",
 ]
 
 
@@ -409,3 +412,53 @@ class NodeShuffle(BaseTransform):
                 x = frame[name]
                 frame[name] = x[perm.to(x.device)]
         return g
+
+
+class RandomWalkPE(BaseTransform):
+    """Store the random-walk positional encoding (see :func:`graphdl.random_walk_pe`).
+
+    Args:
+        k: Number of walk lengths.
+        feat_name: Node feature name for the ``(N, k)`` encoding.
+        eweight_name: Edge weights of the walk (default: unweighted).
+    """
+
+    def __init__(self, k: int, feat_name: str = "PE", eweight_name: Optional[str] = None) -> None:
+        self.k = k
+        self.feat_name = feat_name
+        self.eweight_name = eweight_name
+
+    def __call__(self, g: Any) -> Any:
+        g.ndata[self.feat_name] = F.random_walk_pe(g, self.k, eweight_name=self.eweight_name)
+        return g
+
+
+class LapPE(BaseTransform):
+    """Store the Laplacian positional encoding (see :func:`graphdl.lap_pe`).
+
+    Args:
+        k: Number of eigenvectors.
+        feat_name: Node feature name for the ``(N, k)`` encoding.
+        eigval_name: If given, node feature name for the ``(N, k)`` eigenvalues (the same row
+            on every node).
+        padding: Pad when the graph has at most ``k`` nodes.
+    """
+
+    def __init__(self, k: int, feat_name: str = "PE", eigval_name: Optional[str] = None,
+                 padding: bool = False) -> None:
+        self.k = k
+        self.feat_name = feat_name
+        self.eigval_name = eigval_name
+        self.padding = padding
+
+    def __call__(self, g: Any) -> Any:
+        if self.eigval_name is not None:
+            pe, ev = F.lap_pe(g, self.k, padding=self.padding, return_eigval=True)
+            g.ndata[self.eigval_name] = ev.unsqueeze(0).expand(g.num_nodes(), -1).clone()
+        else:
+            pe = F.lap_pe(g, self.k, padding=self.padding)
+        g.ndata[self.feat_name] = pe
+        return g
+
+
+LaplacianPE = LapPE

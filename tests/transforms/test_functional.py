@@ -450,3 +450,94 @@ def test_functional_mutation_leaves_input(idtype):
     re = dgl.remove_edges(g, torch.tensor([0, 1], dtype=idtype))
     assert _el(re) == _el(g)[2:]
     assert g.num_nodes() == n and g.num_edges() == e
+
+
+# ---------------------------------------------------------------------------------------
+# positional encodings, distances, radius graphs, precision
+# ---------------------------------------------------------------------------------------
+def test_random_walk_pe(idtype):
+    g = dgl.graph(([0, 1, 1, 2, 2, 3], [1, 0, 2, 1, 0, 2]), num_nodes=5, idtype=idtype)
+    g.edata["w"] = torch.tensor([0.1, 0.2, 0.2, 0.3, 0.1, 1.0])
+    for weight in (None, "w"):
+        a = np.zeros((5, 5))
+        for (u, v), w in zip(_el(g), g.edata["w"].tolist()):
+            a[u, v] += 1.0 if weight is None else w
+        rows = a.sum(1, keepdims=True)
+        p = np.divide(a, rows, out=np.zeros_like(a), where=rows > 0)
+        pe = dgl.random_walk_pe(g, 4, eweight_name=weight)
+        ref = np.stack([np.diag(np.linalg.matrix_power(p, t)) for t in range(1, 5)], 1)
+        assert pe.shape == (5, 4)
+        assert np.allclose(pe.numpy(), ref, atol=1e-6)
+
+
+def test_lap_pe(idtype):
+    g = dgl.to_bidirected(dgl.graph(([0, 1, 2, 3, 3, 4], [1, 2, 3, 0, 1, 5]), idtype=idtype))
+    pe, ev = dgl.lap_pe(g, 3, return_eigval=True)
+    n = g.num_nodes()
+    a = _dense(g)
+    d = np.diag(np.clip(a.sum(0), 1, None) ** -0.5)
+    lap = np.eye(n) - d @ a @ d
+    all_vals = np.sort(np.linalg.eigvalsh(lap))
+    assert np.allclose(ev.numpy(), all_vals[1:4], atol=1e-5)
+    for j in range(3):
+        v = pe[:, j].double().numpy()
+        assert np.allclose(lap @ v, ev[j].item() * v, atol=1e-5)
+        assert np.linalg.norm(v) == pytest.approx(1.0, abs=1e-5)
+    padded, pev = dgl.lap_pe(dgl.graph(([0, 1], [1, 0]), idtype=idtype), 3, padding=True, return_eigval=True)
+    assert padded.shape == (2, 3) and torch.all(padded[:, 1:] == 0) and torch.isnan(pev[1:]).all()
+    with pytest.raises(DGLError, match="padding"):
+        dgl.lap_pe(dgl.graph(([0, 1], [1, 0]), idtype=idtype), 3)
+    with pytest.warns(UserWarning):
+        dgl.laplacian_pe(g, 1)
+
+
+def test_shortest_dist(idtype):
+    import networkx as nx
+
+    g = _graph(idtype, n=8, e=12, seed=7)
+    nxg = nx.DiGraph(_el(g))
+    nxg.add_nodes_from(range(8))
+    want = dict(nx.all_pairs_shortest_path_length(nxg))
+    dist, paths = dgl.shortest_dist(g, return_paths=True)
+    for u in range(8):
+        for v in range(8):
+            assert dist[u, v].item() == want[u].get(v, -1)
+            length = dist[u, v].item()
+            path = [e for e in paths[u, v].tolist() if e >= 0]
+            assert len(path) == max(length, 0)
+            cur = u
+            for e in path:  # the edges chain from u to v
+                a, b = _el(g)[e]
+                assert a == cur
+                cur = b
+            if length > 0:
+                assert cur == v
+    d0, p0 = dgl.shortest_dist(g, root=3, return_paths=True)
+    assert torch.equal(d0, dist[3])
+    assert torch.equal(dgl.shortest_dist(g, root=3), dist[3])
+    with pytest.raises(DGLError, match="root"):
+        dgl.shortest_dist(g, root=8)
+
+
+def test_radius_graph():
+    x = torch.randn(15, 3, generator=torch.Generator().manual_seed(8))
+    g, d = dgl.radius_graph(x, 1.2, get_distances=True)
+    want = [(i, j) for i in range(15) for j in range(15) if i != j and (x[i] - x[j]).norm() <= 1.2]
+    assert _el(g) == want
+    assert torch.allclose(d.squeeze(1), torch.stack([(x[i] - x[j]).norm() for i, j in want]), atol=1e-5)
+    loops = dgl.radius_graph(x, 1.2, self_loop=True)
+    assert loops.num_edges() == len(want) + 15
+    l1 = dgl.radius_graph(x, 1.2, p=1)
+    assert _el(l1) == [(i, j) for i in range(15) for j in range(15)
+                       if i != j and (x[i] - x[j]).abs().sum() <= 1.2 + 1e-6]
+
+
+def test_precision_casts(idtype):
+    g = _graph(idtype)
+    g.ndata["i"] = torch.arange(g.num_nodes())
+    d = dgl.to_double(g)
+    assert d.ndata["h"].dtype == torch.float64 and d.edata["w"].dtype == torch.float64
+    assert d.ndata["i"].dtype == torch.int64
+    assert g.ndata["h"].dtype == torch.float32
+    assert dgl.to_half(g).edata["w"].dtype == torch.float16
+    assert dgl.to_float(d).ndata["h"].dtype == torch.float32

@@ -202,3 +202,16 @@ def test_node_shuffle(idtype):
     out = NodeShuffle()(g)
     rows = {tuple(r) for r in h0.tolist()}
     assert {tuple(r) for r in out.ndata["h"].tolist()} == rows
+
+
+def test_positional_modules(idtype):
+    from graphdl.transforms import LapPE, LaplacianPE, RandomWalkPE
+
+    g = dgl.to_bidirected(dgl.graph(([0, 1, 2, 3, 3], [1, 2, 3, 0, 1]), idtype=idtype))
+    out = RandomWalkPE(3, feat_name="rw")(g)
+    assert torch.equal(out.ndata["rw"], dgl.random_walk_pe(g, 3))
+    out = LapPE(2, eigval_name="ev")(g)
+    pe, ev = dgl.lap_pe(g, 2, return_eigval=True)
+    assert torch.equal(out.ndata["PE"], pe)
+    assert out.ndata["ev"].shape == (4, 2) and torch.equal(out.ndata["ev"][0], ev)
+    assert LaplacianPE is LapPE

@@ -1,0 +1,165 @@
+"""Positional encodings and distances on homogeneous graphs: random-walk and Laplacian
+encodings, all-pairs shortest paths."""
+from __future__ import annotations
+
+from typing import Any, Optional, Tuple, Union
+
+import numpy as np
+import torch
+
+from ..base import DGLError, dgl_warning
+
+__all__ = ["random_walk_pe", "lap_pe", "laplacian_pe", "shortest_dist"]
+
+
+def _relation(g: Any, name: str):
+    if len(g.ntypes) != 1 or len(g.canonical_etypes) != 1:
+        raise DGLError(f"{name} needs a homogeneous graph, got edge types {list(g.canonical_etypes)}.")
+    return g._adj(g.canonical_etypes[0])
+
+
+def random_walk_pe(g: Any, k: int, eweight_name: Optional[str] = None) -> torch.Tensor:
+    """Landing probabilities of random walks returning to their start.
+
+    .. math::
+        \\mathrm{PE}_{i,t} = (P^{t})_{ii}, \\quad t = 1..k, \\qquad P = D^{-1} A
+
+    where ``A`` holds the edge weights ``edata[eweight_name]`` (ones by default) and ``D`` the
+    weighted out-degrees; nodes without out-edges have a zero row.
+
+    Returns:
+        Float tensor of shape ``(N, k)``.
+    """
+    adj = _relation(g, "random_walk_pe")
+    k = int(k)
+    if k <= 0:
+        raise DGLError(f"k must be positive, got {k}.")
+    n = g.num_nodes()
+    if eweight_name is None:
+        w = torch.ones(adj.num_edges, dtype=torch.float32)
+    else:
+        if eweight_name not in g.edata:
+            raise DGLError(f"The graph has no edge feature {eweight_name!r}.")
+        w = g.edata[eweight_name].detach().reshape(-1).float().cpu()
+    a = torch.zeros((n, n), dtype=torch.float32)
+    a.index_put_((adj.src.long().cpu(), adj.dst.long().cpu()), w, accumulate=True)
+    rowsum = a.sum(1, keepdim=True)
+    p = torch.where(rowsum > 0, a / torch.where(rowsum > 0, rowsum, torch.ones_like(rowsum)), torch.zeros_like(a))
+    out = torch.zeros((n, k), dtype=torch.float32)
+    cur = p
+    for t in range(k):
+        out[:, t] = torch.diagonal(cur)
+        cur = cur @ p
+    return out.to(g.device)
+
+
+def lap_pe(g: Any, k: int, padding: bool = False, return_eigval: bool = False
+           ) -> Union[torch.Tensor, Tuple[torch.Tensor, torch.Tensor]]:
+    """Laplacian positional encoding: the eigenvectors of the ``k`` smallest non-trivial eigenvalues.
+
+    .. math::
+        L = I - D^{-1/2} A D^{-1/2}
+
+    with ``D`` the in-degrees (at least 1). Eigenvalues are sorted by real part; the first
+    (trivial) one is skipped. Eigenvector signs are arbitrary.
+
+    Args:
+        k: Number of eigenvectors.
+        padding: If the graph has ``N <= k`` nodes, pad with zero columns (and NaN eigenvalues)
+            instead of raising.
+        return_eigval: Also return the ``k`` eigenvalues.
+
+    Returns:
+        ``(N, k)`` float tensor, and the ``(k,)`` eigenvalues when ``return_eigval``.
+    """
+    adj = _relation(g, "lap_pe")
+    n = g.num_nodes()
+    k = int(k)
+    if k <= 0:
+        raise DGLError(f"k must be positive, got {k}.")
+    if n <= k and not padding:
+        raise DGLError(f"lap_pe needs k < number of nodes ({n}), got k={k}; pass padding=True to pad.")
+    a = np.zeros((n, n))
+    np.add.at(a, (adj.src.cpu().numpy(), adj.dst.cpu().numpy()), 1.0)
+    deg = np.clip(np.bincount(adj.dst.cpu().numpy(), minlength=n), 1, None).astype(np.float64)
+    d = np.diag(deg ** -0.5)
+    lap = np.eye(n) - d @ a @ d
+    if np.allclose(lap, lap.T):
+        vals, vecs = np.linalg.eigh(lap)
+    else:
+        vals, vecs = np.linalg.eig(lap)
+        order = np.argsort(vals.real, kind="stable")
+        vals, vecs = vals[order], vecs[:, order]
+    vals, vecs = vals.real, vecs.real
+    m = min(k, n - 1) if n > 0 else 0
+    pe = np.zeros((n, k))
+    ev = np.full(k, np.nan)
+    if m > 0:
+        pe[:, :m] = vecs[:, 1 : m + 1]
+        ev[:m] = vals[1 : m + 1]
+    pe_t = torch.from_numpy(pe).float().to(g.device)
+    if return_eigval:
+        return pe_t, torch.from_numpy(ev).float().to(g.device)
+    return pe_t
+
+
+def laplacian_pe(g: Any, k: int, padding: bool = False, return_eigval: bool = False):
+    """Deprecated name of :func:`lap_pe`."""
+    dgl_warning("laplacian_pe is deprecated; use lap_pe.")
+    return lap_pe(g, k, padding=padding, return_eigval=return_eigval)
+
+
+def shortest_dist(g: Any, root: Optional[int] = None, return_paths: bool = False):
+    """Hop counts of shortest directed paths (``-1`` when unreachable), by breadth-first search.
+
+    Args:
+        root: Source node; None for all pairs.
+        return_paths: Also return the edge ids along one shortest path per pair, padded with
+            ``-1`` to the longest distance. Among equally short paths, the one found first when
+            scanning out-edges by source discovery order and edge id is returned.
+
+    Returns:
+        ``dist`` of shape ``(N, N)`` (or ``(N,)`` with ``root``), int64; with ``return_paths``
+        also ``paths`` of shape ``(N, N, L)`` (or ``(N, L)``).
+    """
+    adj = _relation(g, "shortest_dist")
+    n = g.num_nodes()
+    if root is not None and not (0 <= int(root) < n):
+        raise DGLError(f"Invalid root node {root}: the graph has {n} nodes.")
+    indptr, dst, eids = (t.cpu().numpy().astype(np.int64) for t in adj.csr())
+    roots = range(n) if root is None else [int(root)]
+    dist = np.full((len(roots), n), -1, dtype=np.int64)
+    via = np.full((len(roots), n), -1, dtype=np.int64)  # edge that reached the node
+    for r, s in enumerate(roots):
+        dist[r, s] = 0
+        frontier = [s]
+        level = 0
+        while frontier:
+            level += 1
+            nxt = []
+            for u in frontier:
+                for p in range(indptr[u], indptr[u + 1]):
+                    v = dst[p]
+                    if dist[r, v] < 0:
+                        dist[r, v] = level
+                        via[r, v] = eids[p]
+                        nxt.append(v)
+            frontier = nxt
+    dist_t = torch.from_numpy(dist if root is None else dist[0]).to(g.device)
+    if not return_paths:
+        return dist_t
+    src = adj.src.cpu().numpy().astype(np.int64)
+    longest = max(int(dist.max()), 0)
+    paths = np.full((len(roots), n, longest), -1, dtype=np.int64)
+    for r in range(len(roots)):
+        for v in range(n):
+            if dist[r, v] <= 0:
+                continue
+            cur, pos = v, dist[r, v] - 1
+            while pos >= 0:
+                e = via[r, cur]
+                paths[r, v, pos] = e
+                cur = src[e]
+                pos -= 1
+    paths_t = torch.from_numpy(paths if root is None else paths[0]).to(g.device)
+    return dist_t, paths_t
