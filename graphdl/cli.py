@@ -304,12 +304,13 @@ def train_full_graph(opts: Dict[str, Any], quiet: bool = False) -> Dict[str, Any
 
 
 def train_minibatch(opts: Dict[str, Any], quiet: bool = False) -> Dict[str, Any]:
-    """Neighbour-sampled training through ``graphdl.dataloading`` (when that package provides it)."""
+    """Neighbour-sampled training with ``graphdl.dataloading.NeighborSampler`` and ``DataLoader``.
+
+    Seeds are the training nodes; every epoch also evaluates on sampled neighbourhoods.
+    Fails with one clear line when the installed ``graphdl.dataloading`` lacks those names.
+    """
     from . import dataloading
 
-    trainer = getattr(dataloading, "train_node_classifier", None)
-    if trainer is not None:
-        return trainer(opts, quiet=quiet)
     if not (hasattr(dataloading, "NeighborSampler") and hasattr(dataloading, "DataLoader")):
         raise CommandError("--minibatch needs graphdl.dataloading.NeighborSampler and DataLoader, "
                            "which this installation does not provide")
@@ -364,7 +365,7 @@ def _train_sampled(opts: Dict[str, Any], quiet: bool, dataloading) -> Dict[str, 
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
-            total += float(loss) * out.shape[0]
+            total += float(loss.detach()) * out.shape[0]
             count += out.shape[0]
         history["loss"].append(total / max(1, count))
         history["train_acc"].append(evaluate(ids["train"]))

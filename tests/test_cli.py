@@ -148,3 +148,27 @@ def test_other_models_train(tmp_path, model):
     proc = run("train", "--model", model, "--epochs", "2", "--out", str(out), "--quiet")
     assert proc.returncode == 0, proc.stderr
     assert (out / "metrics.json").exists()
+
+
+def _sampling_works() -> bool:
+    return _layers_work() and all(hasattr(graphdl.dataloading, n) for n in ("NeighborSampler", "DataLoader"))
+
+
+@pytest.mark.skipif(not _sampling_works(), reason="graphdl.dataloading has no NeighborSampler/DataLoader yet")
+def test_minibatch_training(tmp_path):
+    out = tmp_path / "mb"
+    proc = run("train", "--minibatch", "--model", "sage", "--epochs", "1", "--batch-size", "512",
+               "--fanouts", "5,5", "--out", str(out), "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["options"]["minibatch"] is True and len(metrics["history"]["loss"]) == 1
+
+
+def test_minibatch_errors(capsys):
+    if not all(hasattr(graphdl.dataloading, n) for n in ("NeighborSampler", "DataLoader")):
+        assert_clean_error(_in_process(capsys, "train", "--minibatch", "--epochs", "1"), "--minibatch needs")
+    else:
+        assert_clean_error(_in_process(capsys, "train", "--minibatch", "--model", "appnp", "--epochs", "1"),
+                           "does not support --minibatch")
+        assert_clean_error(_in_process(capsys, "train", "--minibatch", "--fanouts", "a,b", "--epochs", "1"),
+                           "--fanouts")
