@@ -1,0 +1,467 @@
+"""Compiled kernels for neighbour sampling, random walks and relabelling.
+
+All kernels work on numpy views of compressed adjacency arrays: ``indptr`` (rows),
+``indices`` (the neighbour of each stored edge) and ``eids`` (its edge id). Randomness
+comes from a splitmix64 stream per row, started from ``_mix(seed ^ row * golden)``, so
+the result of a call depends only on its seed, never on how rows are split over threads.
+"""
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+__all__ = [
+    "sample_rows",
+    "sample_rows_uniform",
+    "topk_rows",
+    "relabel_into",
+    "random_walk",
+    "node2vec_walk",
+    "labor_rows",
+]
+
+_GOLD = np.uint64(0x9E3779B97F4A7C15)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_S30 = np.uint64(30)
+_S27 = np.uint64(27)
+_S31 = np.uint64(31)
+_S11 = np.uint64(11)
+_INV53 = 1.0 / 9007199254740992.0
+
+
+@njit(cache=True, inline="always")
+def _mix(z):
+    z = (z ^ (z >> _S30)) * _M1
+    z = (z ^ (z >> _S27)) * _M2
+    return z ^ (z >> _S31)
+
+
+@njit(cache=True, inline="always")
+def _start(seed, row):
+    return _mix(np.uint64(seed) ^ (np.uint64(row) * _GOLD))
+
+
+@njit(cache=True, inline="always")
+def _uniform(state):
+    """Advance ``state`` and return ``(state, u)`` with ``u`` uniform in [0, 1)."""
+    state = state + _GOLD
+    return state, float(_mix(state) >> _S11) * _INV53
+
+
+@njit(cache=True, inline="always")
+def _randint(state, n):
+    """Advance ``state`` and return ``(state, r)`` with ``r`` uniform in ``[0, n)``."""
+    state = state + _GOLD
+    r = np.int64((_mix(state) >> _S11) % np.uint64(n))
+    return state, r
+
+
+@njit(cache=True, inline="always")
+def _in_sorted(arr, x):
+    n = arr.shape[0]
+    if n == 0:
+        return False
+    lo = 0
+    hi = n
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if arr[mid] < x:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo < n and arr[lo] == x
+
+
+@njit(cache=True, inline="always")
+def _count(deg, k, replace):
+    if deg == 0:
+        return 0
+    if k < 0:
+        return deg
+    if replace:
+        return k
+    return min(k, deg)
+
+
+@njit(parallel=True, cache=True)
+def sample_rows_uniform(indptr, indices, eids, rows, k, replace, seed):
+    """Uniform sampling of ``k`` stored entries per row (``k < 0``: all of them).
+
+    Returns ``(counts, nbr, eid)``: ``counts[i]`` entries were taken for ``rows[i]``, and the
+    taken entries of all rows are concatenated in row order.
+    """
+    n = rows.shape[0]
+    offs = np.zeros(n + 1, np.int64)
+    for i in prange(n):
+        r = rows[i]
+        offs[i + 1] = _count(np.int64(indptr[r + 1] - indptr[r]), k, replace)
+    for i in range(n):
+        offs[i + 1] += offs[i]
+    total = offs[n]
+    out_nbr = np.empty(total, indices.dtype)
+    out_eid = np.empty(total, eids.dtype)
+    for i in prange(n):
+        r = rows[i]
+        s = np.int64(indptr[r])
+        d = np.int64(indptr[r + 1]) - s
+        o = offs[i]
+        c = offs[i + 1] - o
+        if c == 0:
+            continue
+        st = _start(seed, i)
+        if k < 0 or (not replace and d <= k):
+            for j in range(d):
+                out_nbr[o + j] = indices[s + j]
+                out_eid[o + j] = eids[s + j]
+        elif replace:
+            for j in range(c):
+                st, p = _randint(st, d)
+                out_nbr[o + j] = indices[s + p]
+                out_eid[o + j] = eids[s + p]
+        elif c <= 32:
+            # Floyd's algorithm: c distinct positions out of d, O(c^2) checks.
+            picked = np.empty(c, np.int64)
+            m = 0
+            for top in range(d - c, d):
+                st, t = _randint(st, top + 1)
+                dup = False
+                for q in range(m):
+                    if picked[q] == t:
+                        dup = True
+                        break
+                picked[m] = top if dup else t
+                m += 1
+            for j in range(c):
+                out_nbr[o + j] = indices[s + picked[j]]
+                out_eid[o + j] = eids[s + picked[j]]
+        else:
+            perm = np.arange(d)
+            for j in range(c):
+                st, t = _randint(st, d - j)
+                t += j
+                tmp = perm[j]
+                perm[j] = perm[t]
+                perm[t] = tmp
+                out_nbr[o + j] = indices[s + perm[j]]
+                out_eid[o + j] = eids[s + perm[j]]
+    return offs[1:] - offs[:-1], out_nbr, out_eid
+
+
+@njit(cache=True, inline="always")
+def _valid(eid, prob, has_prob, excl):
+    if has_prob and not prob[eid] > 0:
+        return False
+    return not _in_sorted(excl, eid)
+
+
+@njit(parallel=True, cache=True)
+def sample_rows(indptr, indices, eids, rows, k, replace, prob, has_prob, excl, seed):
+    """Sampling with optional per-edge weights ``prob`` (indexed by edge id) and a sorted array
+    ``excl`` of edge ids that must never be taken. Entries of weight 0 are never taken.
+
+    Without replacement, weighted picks use exponential keys (``-log(u) / w``, smallest first),
+    which draws rows in sequence proportionally to the weights of the remaining entries.
+    """
+    n = rows.shape[0]
+    offs = np.zeros(n + 1, np.int64)
+    for i in prange(n):
+        r = rows[i]
+        nz = 0
+        for p in range(indptr[r], indptr[r + 1]):
+            if _valid(eids[p], prob, has_prob, excl):
+                nz += 1
+        offs[i + 1] = _count(nz, k, replace)
+    for i in range(n):
+        offs[i + 1] += offs[i]
+    total = offs[n]
+    out_nbr = np.empty(total, indices.dtype)
+    out_eid = np.empty(total, eids.dtype)
+    for i in prange(n):
+        o = offs[i]
+        c = offs[i + 1] - o
+        if c == 0:
+            continue
+        r = rows[i]
+        s = np.int64(indptr[r])
+        d = np.int64(indptr[r + 1]) - s
+        cand = np.empty(d, np.int64)
+        m = 0
+        for p in range(s, s + d):
+            if _valid(eids[p], prob, has_prob, excl):
+                cand[m] = p
+                m += 1
+        st = _start(seed, i)
+        if k < 0 or (not replace and m <= k):
+            for j in range(m):
+                out_nbr[o + j] = indices[cand[j]]
+                out_eid[o + j] = eids[cand[j]]
+        elif replace:
+            if has_prob:
+                cum = np.empty(m, np.float64)
+                acc = 0.0
+                for j in range(m):
+                    acc += prob[eids[cand[j]]]
+                    cum[j] = acc
+                for j in range(c):
+                    st, u = _uniform(st)
+                    t = np.searchsorted(cum, u * acc, side="right")
+                    if t >= m:
+                        t = m - 1
+                    out_nbr[o + j] = indices[cand[t]]
+                    out_eid[o + j] = eids[cand[t]]
+            else:
+                for j in range(c):
+                    st, t = _randint(st, m)
+                    out_nbr[o + j] = indices[cand[t]]
+                    out_eid[o + j] = eids[cand[t]]
+        elif has_prob:
+            keys = np.empty(m, np.float64)
+            for j in range(m):
+                st, u = _uniform(st)
+                keys[j] = -np.log(1.0 - u) / prob[eids[cand[j]]]
+            order = np.argsort(keys)
+            for j in range(c):
+                out_nbr[o + j] = indices[cand[order[j]]]
+                out_eid[o + j] = eids[cand[order[j]]]
+        else:
+            for j in range(c):
+                st, t = _randint(st, m - j)
+                t += j
+                tmp = cand[j]
+                cand[j] = cand[t]
+                cand[t] = tmp
+                out_nbr[o + j] = indices[cand[j]]
+                out_eid[o + j] = eids[cand[j]]
+    return offs[1:] - offs[:-1], out_nbr, out_eid
+
+
+@njit(parallel=True, cache=True)
+def topk_rows(indptr, indices, eids, rows, k, weight, ascending, excl):
+    """The ``k`` entries of largest (or smallest) ``weight`` per row; ties keep storage order."""
+    n = rows.shape[0]
+    offs = np.zeros(n + 1, np.int64)
+    empty = np.empty(0, np.float64)
+    for i in prange(n):
+        r = rows[i]
+        nz = 0
+        for p in range(indptr[r], indptr[r + 1]):
+            if not _in_sorted(excl, eids[p]):
+                nz += 1
+        offs[i + 1] = _count(nz, k, False)
+    for i in range(n):
+        offs[i + 1] += offs[i]
+    out_nbr = np.empty(offs[n], indices.dtype)
+    out_eid = np.empty(offs[n], eids.dtype)
+    for i in prange(n):
+        o = offs[i]
+        c = offs[i + 1] - o
+        if c == 0:
+            continue
+        r = rows[i]
+        s = np.int64(indptr[r])
+        d = np.int64(indptr[r + 1]) - s
+        cand = np.empty(d, np.int64)
+        keys = np.empty(d, np.float64)
+        m = 0
+        for p in range(s, s + d):
+            if not _in_sorted(excl, eids[p]):
+                cand[m] = p
+                w = np.float64(weight[eids[p]])
+                keys[m] = w if ascending else -w
+                m += 1
+        order = np.argsort(keys[:m], kind="mergesort")
+        for j in range(c):
+            out_nbr[o + j] = indices[cand[order[j]]]
+            out_eid[o + j] = eids[cand[order[j]]]
+    return offs[1:] - offs[:-1], out_nbr, out_eid
+
+
+@njit(cache=True)
+def relabel_into(mapping, uniq, count, ids, local):
+    """Give new ids to ``ids`` in first-seen order, continuing from ``count``.
+
+    ``mapping`` (old id -> new id, -1 when unseen) and ``uniq`` (new id -> old id) are
+    updated in place; ``local`` receives the new id of each entry. Returns the new count.
+    """
+    for j in range(ids.shape[0]):
+        x = ids[j]
+        t = mapping[x]
+        if t < 0:
+            t = count
+            mapping[x] = t
+            uniq[t] = x
+            count += 1
+        local[j] = t
+    return count
+
+
+@njit(cache=True)
+def seed_mapping(mapping, uniq, ids):
+    """Map ``ids`` to ``0..len-1``; returns the first repeated id, or -1 when all are distinct."""
+    for j in range(ids.shape[0]):
+        x = ids[j]
+        if mapping[x] >= 0:
+            return np.int64(x)
+        mapping[x] = j
+        uniq[j] = x
+    return np.int64(-1)
+
+
+@njit(cache=True, inline="always")
+def _pick(indptr, eids, prob, has_prob, v, st):
+    """One step from ``v``: returns ``(state, position)``, position -1 when ``v`` has no way on."""
+    s = np.int64(indptr[v])
+    d = np.int64(indptr[v + 1]) - s
+    if d == 0:
+        return st, np.int64(-1)
+    if not has_prob:
+        st, t = _randint(st, d)
+        return st, s + t
+    tot = 0.0
+    for p in range(s, s + d):
+        tot += prob[eids[p]]
+    if not tot > 0:
+        return st, np.int64(-1)
+    st, u = _uniform(st)
+    x = u * tot
+    acc = 0.0
+    last = np.int64(-1)
+    for p in range(s, s + d):
+        w = prob[eids[p]]
+        if w > 0:
+            last = p
+            acc += w
+            if x < acc:
+                return st, p
+    return st, last
+
+
+@njit(parallel=True, cache=True)
+def random_walk(indptrs, indicess, eidss, probs, has_probs, metapath, starts, restart, seed):
+    """Walks along out-edges following ``metapath`` (indices into the per-relation lists).
+
+    ``restart[j]`` is the chance of stopping before step ``j``. Returns ``(traces, edge ids)``
+    padded with -1 after a walk stops.
+    """
+    n = starts.shape[0]
+    L = metapath.shape[0]
+    traces = np.full((n, L + 1), -1, np.int64)
+    out_e = np.full((n, L), -1, np.int64)
+    for i in prange(n):
+        st = _start(seed, i)
+        v = np.int64(starts[i])
+        traces[i, 0] = v
+        for j in range(L):
+            if restart[j] > 0:
+                st, u = _uniform(st)
+                if u < restart[j]:
+                    break
+            et = metapath[j]
+            st, p = _pick(indptrs[et], eidss[et], probs[et], has_probs[et], v, st)
+            if p < 0:
+                break
+            v = np.int64(indicess[et][p])
+            traces[i, j + 1] = v
+            out_e[i, j] = eidss[et][p]
+    return traces, out_e
+
+
+@njit(cache=True, inline="always")
+def _has_edge(indptr, indices, a, b):
+    for p in range(indptr[a], indptr[a + 1]):
+        if indices[p] == b:
+            return True
+    return False
+
+
+@njit(parallel=True, cache=True)
+def node2vec_walk(indptr, indices, eids, prob, has_prob, starts, length, p, q, seed):
+    """Second-order walks of node2vec with return parameter ``p`` and in-out parameter ``q``.
+
+    The next node ``x`` after the step ``t -> v`` is drawn with weight ``w(v, x)`` times ``1/p``
+    when ``x == t``, ``1`` when ``t -> x`` is an edge and ``1/q`` otherwise (rejection sampling).
+    """
+    n = starts.shape[0]
+    traces = np.full((n, length + 1), -1, np.int64)
+    out_e = np.full((n, length), -1, np.int64)
+    bound = max(1.0 / p, 1.0, 1.0 / q)
+    for i in prange(n):
+        st = _start(seed, i)
+        v = np.int64(starts[i])
+        traces[i, 0] = v
+        prev = np.int64(-1)
+        for j in range(length):
+            if prev < 0:
+                st, pos = _pick(indptr, eids, prob, has_prob, v, st)
+            else:
+                while True:
+                    st, pos = _pick(indptr, eids, prob, has_prob, v, st)
+                    if pos < 0:
+                        break
+                    x = np.int64(indices[pos])
+                    if x == prev:
+                        a = 1.0 / p
+                    elif _has_edge(indptr, indices, prev, x):
+                        a = 1.0
+                    else:
+                        a = 1.0 / q
+                    st, u = _uniform(st)
+                    if u * bound < a:
+                        break
+            if pos < 0:
+                break
+            prev = v
+            v = np.int64(indices[pos])
+            traces[i, j + 1] = v
+            out_e[i, j] = eids[pos]
+    return traces, out_e
+
+
+@njit(parallel=True, cache=True)
+def labor_rows(indptr, indices, eids, rows, k, rand_src, excl):
+    """LABOR-0 row sampling: entry ``(t -> r)`` is taken when ``rand_src[t] <= k / deg(r)``.
+
+    The same draw ``rand_src[t]`` is shared by every row, so rows that share neighbours
+    tend to pick the same ones.
+    """
+    n = rows.shape[0]
+    offs = np.zeros(n + 1, np.int64)
+    for i in prange(n):
+        r = rows[i]
+        s = np.int64(indptr[r])
+        d = np.int64(indptr[r + 1]) - s
+        m = 0
+        for p in range(s, s + d):
+            if not _in_sorted(excl, eids[p]):
+                m += 1
+        c = 0
+        if m > 0:
+            thr = 1.0 if k < 0 else k / m
+            for p in range(s, s + d):
+                if not _in_sorted(excl, eids[p]) and rand_src[indices[p]] <= thr:
+                    c += 1
+        offs[i + 1] = c
+    for i in range(n):
+        offs[i + 1] += offs[i]
+    out_nbr = np.empty(offs[n], indices.dtype)
+    out_eid = np.empty(offs[n], eids.dtype)
+    for i in prange(n):
+        r = rows[i]
+        s = np.int64(indptr[r])
+        d = np.int64(indptr[r + 1]) - s
+        c = offs[i + 1] - offs[i]
+        if c == 0:
+            continue
+        m = 0
+        for p in range(s, s + d):
+            if not _in_sorted(excl, eids[p]):
+                m += 1
+        thr = 1.0 if k < 0 else k / m
+        o = offs[i]
+        for p in range(s, s + d):
+            if not _in_sorted(excl, eids[p]) and rand_src[indices[p]] <= thr:
+                out_nbr[o] = indices[p]
+                out_eid[o] = eids[p]
+                o += 1
+    return offs[1:] - offs[:-1], out_nbr, out_eid
