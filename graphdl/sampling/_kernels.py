@@ -11,6 +11,7 @@ import numpy as np
 from numba import njit, prange
 
 __all__ = [
+    "kernel",
     "sample_rows",
     "sample_rows_uniform",
     "topk_rows",
@@ -84,8 +85,8 @@ def _count(deg, k, replace):
     return min(k, deg)
 
 
-@njit(parallel=True, cache=True)
-def sample_rows_uniform(indptr, indices, eids, rows, k, replace, seed):
+@njit(cache=True, inline="always")
+def _sample_rows_uniform_impl(indptr, indices, eids, rows, k, replace, seed):
     """Uniform sampling of ``k`` stored entries per row (``k < 0``: all of them).
 
     Returns ``(counts, nbr, eid)``: ``counts[i]`` entries were taken for ``rows[i]``, and the
@@ -155,8 +156,8 @@ def _valid(eid, prob, has_prob, excl):
     return not _in_sorted(excl, eid)
 
 
-@njit(parallel=True, cache=True)
-def sample_rows(indptr, indices, eids, rows, k, replace, prob, has_prob, excl, seed):
+@njit(cache=True, inline="always")
+def _sample_rows_impl(indptr, indices, eids, rows, k, replace, prob, has_prob, excl, seed):
     """Sampling with optional per-edge weights ``prob`` (indexed by edge id) and a sorted array
     ``excl`` of edge ids that must never be taken. Entries of weight 0 are never taken.
 
@@ -236,8 +237,8 @@ def sample_rows(indptr, indices, eids, rows, k, replace, prob, has_prob, excl, s
     return offs[1:] - offs[:-1], out_nbr, out_eid
 
 
-@njit(parallel=True, cache=True)
-def topk_rows(indptr, indices, eids, rows, k, weight, ascending, excl):
+@njit(cache=True, inline="always")
+def _topk_rows_impl(indptr, indices, eids, rows, k, weight, ascending, excl):
     """The ``k`` entries of largest (or smallest) ``weight`` per row; ties keep storage order."""
     n = rows.shape[0]
     offs = np.zeros(n + 1, np.int64)
@@ -337,8 +338,8 @@ def _pick(indptr, eids, prob, has_prob, v, st):
     return st, last
 
 
-@njit(parallel=True, cache=True)
-def random_walk(indptrs, indicess, eidss, probs, has_probs, metapath, starts, restart, seed):
+@njit(cache=True, inline="always")
+def _random_walk_impl(indptrs, indicess, eidss, probs, has_probs, metapath, starts, restart, seed):
     """Walks along out-edges following ``metapath`` (indices into the per-relation lists).
 
     ``restart[j]`` is the chance of stopping before step ``j``. Returns ``(traces, edge ids)``
@@ -375,8 +376,8 @@ def _has_edge(indptr, indices, a, b):
     return False
 
 
-@njit(parallel=True, cache=True)
-def node2vec_walk(indptr, indices, eids, prob, has_prob, starts, length, p, q, seed):
+@njit(cache=True, inline="always")
+def _node2vec_walk_impl(indptr, indices, eids, prob, has_prob, starts, length, p, q, seed):
     """Second-order walks of node2vec with return parameter ``p`` and in-out parameter ``q``.
 
     The next node ``x`` after the step ``t -> v`` is drawn with weight ``w(v, x)`` times ``1/p``
@@ -418,12 +419,19 @@ def node2vec_walk(indptr, indices, eids, prob, has_prob, starts, length, p, q, s
     return traces, out_e
 
 
-@njit(parallel=True, cache=True)
-def labor_rows(indptr, indices, eids, rows, k, rand_src, excl):
-    """LABOR-0 row sampling: entry ``(t -> r)`` is taken when ``rand_src[t] <= k / deg(r)``.
+@njit(cache=True, inline="always")
+def _labor_u(seed, t):
+    st, u = _uniform(_start(seed, t))
+    return u
 
-    The same draw ``rand_src[t]`` is shared by every row, so rows that share neighbours
-    tend to pick the same ones.
+
+@njit(cache=True, inline="always")
+def _labor_rows_impl(indptr, indices, eids, rows, k, seed, excl):
+    """LABOR-0 row sampling: entry ``(t -> r)`` is taken when ``r_t <= k / deg(r)``, where
+    ``r_t`` is a uniform draw fixed by ``(seed, t)``.
+
+    The same draw ``r_t`` is shared by every row, so rows that share neighbours tend to pick
+    the same ones.
     """
     n = rows.shape[0]
     offs = np.zeros(n + 1, np.int64)
@@ -439,7 +447,7 @@ def labor_rows(indptr, indices, eids, rows, k, rand_src, excl):
         if m > 0:
             thr = 1.0 if k < 0 else k / m
             for p in range(s, s + d):
-                if not _in_sorted(excl, eids[p]) and rand_src[indices[p]] <= thr:
+                if not _in_sorted(excl, eids[p]) and _labor_u(seed, indices[p]) <= thr:
                     c += 1
         offs[i + 1] = c
     for i in range(n):
@@ -460,8 +468,88 @@ def labor_rows(indptr, indices, eids, rows, k, rand_src, excl):
         thr = 1.0 if k < 0 else k / m
         o = offs[i]
         for p in range(s, s + d):
-            if not _in_sorted(excl, eids[p]) and rand_src[indices[p]] <= thr:
+            if not _in_sorted(excl, eids[p]) and _labor_u(seed, indices[p]) <= thr:
                 out_nbr[o] = indices[p]
                 out_eid[o] = eids[p]
                 o += 1
     return offs[1:] - offs[:-1], out_nbr, out_eid
+
+@njit(parallel=True, cache=True)
+def sample_rows_uniform(indptr, indices, eids, rows, k, replace, seed):
+    return _sample_rows_uniform_impl(indptr, indices, eids, rows, k, replace, seed)
+
+
+@njit(cache=True)
+def sample_rows_uniform_serial(indptr, indices, eids, rows, k, replace, seed):
+    return _sample_rows_uniform_impl(indptr, indices, eids, rows, k, replace, seed)
+
+@njit(parallel=True, cache=True)
+def sample_rows(indptr, indices, eids, rows, k, replace, prob, has_prob, excl, seed):
+    return _sample_rows_impl(indptr, indices, eids, rows, k, replace, prob, has_prob, excl, seed)
+
+
+@njit(cache=True)
+def sample_rows_serial(indptr, indices, eids, rows, k, replace, prob, has_prob, excl, seed):
+    return _sample_rows_impl(indptr, indices, eids, rows, k, replace, prob, has_prob, excl, seed)
+
+@njit(parallel=True, cache=True)
+def topk_rows(indptr, indices, eids, rows, k, weight, ascending, excl):
+    return _topk_rows_impl(indptr, indices, eids, rows, k, weight, ascending, excl)
+
+
+@njit(cache=True)
+def topk_rows_serial(indptr, indices, eids, rows, k, weight, ascending, excl):
+    return _topk_rows_impl(indptr, indices, eids, rows, k, weight, ascending, excl)
+
+@njit(parallel=True, cache=True)
+def random_walk(indptrs, indicess, eidss, probs, has_probs, metapath, starts, restart, seed):
+    return _random_walk_impl(indptrs, indicess, eidss, probs, has_probs, metapath, starts, restart, seed)
+
+
+@njit(cache=True)
+def random_walk_serial(indptrs, indicess, eidss, probs, has_probs, metapath, starts, restart, seed):
+    return _random_walk_impl(indptrs, indicess, eidss, probs, has_probs, metapath, starts, restart, seed)
+
+@njit(parallel=True, cache=True)
+def node2vec_walk(indptr, indices, eids, prob, has_prob, starts, length, p, q, seed):
+    return _node2vec_walk_impl(indptr, indices, eids, prob, has_prob, starts, length, p, q, seed)
+
+
+@njit(cache=True)
+def node2vec_walk_serial(indptr, indices, eids, prob, has_prob, starts, length, p, q, seed):
+    return _node2vec_walk_impl(indptr, indices, eids, prob, has_prob, starts, length, p, q, seed)
+
+@njit(parallel=True, cache=True)
+def labor_rows(indptr, indices, eids, rows, k, seed, excl):
+    return _labor_rows_impl(indptr, indices, eids, rows, k, seed, excl)
+
+
+@njit(cache=True)
+def labor_rows_serial(indptr, indices, eids, rows, k, seed, excl):
+    return _labor_rows_impl(indptr, indices, eids, rows, k, seed, excl)
+
+
+_SERIAL = {
+    "sample_rows_uniform": sample_rows_uniform_serial,
+    "sample_rows": sample_rows_serial,
+    "topk_rows": topk_rows_serial,
+    "random_walk": random_walk_serial,
+    "node2vec_walk": node2vec_walk_serial,
+    "labor_rows": labor_rows_serial,
+}
+_PARALLEL = {
+    "sample_rows_uniform": sample_rows_uniform,
+    "sample_rows": sample_rows,
+    "topk_rows": topk_rows,
+    "random_walk": random_walk,
+    "node2vec_walk": node2vec_walk,
+    "labor_rows": labor_rows,
+}
+
+
+def kernel(name: str):
+    """The kernel ``name``: the multi-threaded build, or the single-threaded one inside a data
+    loader worker process (a forked process must not start the parent's thread pool)."""
+    from torch.utils.data import get_worker_info
+
+    return (_SERIAL if get_worker_info() is not None else _PARALLEL)[name]

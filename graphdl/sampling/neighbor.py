@@ -71,11 +71,11 @@ def pick_edges(
         excl = exclude.get(cet, np.empty(0, np.int64)).astype(eid.dtype)
         seed = _rng.next_seed()
         if w is None and excl.shape[0] == 0:
-            counts, pn, pe = K.sample_rows_uniform(indptr, nbr, eid, rows, k, replace, seed)
+            counts, pn, pe = K.kernel("sample_rows_uniform")(indptr, nbr, eid, rows, k, replace, seed)
         else:
             has = w is not None
             warr = w if has else np.empty(0, np.float64)
-            counts, pn, pe = K.sample_rows(indptr, nbr, eid, rows, k, replace, warr, has, excl, seed)
+            counts, pn, pe = K.kernel("sample_rows")(indptr, nbr, eid, rows, k, replace, warr, has, excl, seed)
         out[cet] = (rows, counts, pn, pe)
     if prob is not None and isinstance(prob, str) and not any_weights:
         raise DGLError(f"Edge feature {prob!r} (prob or mask) is missing on every edge type.")
@@ -211,7 +211,7 @@ def sample_etype_neighbors(
         if base is not None:
             w = w * base
         seed = _rng.next_seed()
-        counts, pn, pe = K.sample_rows(
+        counts, pn, pe = K.kernel("sample_rows")(
             indptr, nbr, eid, rows, k, replace, w, True, np.empty(0, eid.dtype), seed
         )
         parts.append((counts, pn, pe))
@@ -268,6 +268,6 @@ def select_topk(
             raise DGLError(f"Weight {weight!r} must be 1-D, got shape {tuple(w.shape)}.")
         indptr, nbr, eid = _compressed(g, cet, edge_dir)
         excl = exclude[cet].astype(eid.dtype)
-        counts, pn, pe = K.topk_rows(indptr, nbr, eid, rows, kk, to_np(w.double()), ascending, excl)
+        counts, pn, pe = K.kernel("topk_rows")(indptr, nbr, eid, rows, kk, to_np(w.double()), ascending, excl)
         picked[cet] = (rows, counts, pn, pe)
     return frontier_from(g, picked, edge_dir, copy_ndata, copy_edata, output_device)

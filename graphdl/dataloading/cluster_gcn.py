@@ -1,0 +1,126 @@
+"""Cluster-GCN: mini-batches made of whole graph partitions."""
+from __future__ import annotations
+
+import os
+import pickle
+from typing import Any, Optional, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+import torch
+
+from ..base import DGLError
+from ..sampling._block import induced_subgraph
+from ..sampling._utils import as_id_tensor, to_np
+from .base import Sampler, set_edge_lazy_features, set_node_lazy_features
+
+__all__ = ["ClusterGCNSampler", "partition_nodes"]
+
+
+def _sym_adjacency(g: Any) -> sp.csr_matrix:
+    adj = g._adj(g.canonical_etypes[0])
+    n = g.num_nodes()
+    u, v = to_np(adj.src.long()), to_np(adj.dst.long())
+    keep = u != v
+    a = sp.coo_matrix((np.ones(int(keep.sum()), np.int8), (u[keep], v[keep])), shape=(n, n)).tocsr()
+    a = ((a + a.T) > 0).astype(np.int8).tocsr()
+    a.sort_indices()
+    return a
+
+
+def partition_nodes(g: Any, k: int) -> np.ndarray:
+    """Partition id of every node of a homogeneous graph into ``k`` parts.
+
+    Uses METIS (through the ``pymetis`` package) on the symmetrised graph when it is
+    installed. Otherwise nodes are ordered by reverse Cuthill-McKee, which keeps neighbours
+    close, and cut into ``k`` contiguous parts of equal size.
+    """
+    n = g.num_nodes()
+    if k < 1 or k > max(n, 1):
+        raise DGLError(f"Cannot split {n} nodes into k={k} partitions.")
+    if k == 1:
+        return np.zeros(n, np.int64)
+    a = _sym_adjacency(g)
+    try:
+        import pymetis  # optional dependency
+    except ImportError:
+        pymetis = None
+    if pymetis is not None and a.nnz > 0:
+        _, parts = pymetis.part_graph(k, xadj=a.indptr.astype(np.int64), adjncy=a.indices.astype(np.int64))
+        return np.asarray(parts, np.int64)
+    from scipy.sparse.csgraph import reverse_cuthill_mckee
+
+    order = reverse_cuthill_mckee(a, symmetric_mode=True)
+    parts = np.empty(n, np.int64)
+    parts[order] = np.arange(n) * k // n
+    return parts
+
+
+class ClusterGCNSampler(Sampler):
+    """Cluster-GCN (Chiang et al., 2019): the graph is split once into ``k`` partitions and a
+    batch of partition ids becomes the subgraph induced by their nodes.
+
+    Iterate with ``DataLoader(g, torch.arange(k), sampler, batch_size=...)``.
+
+    Args:
+        g: a homogeneous graph.
+        k: number of partitions.
+        cache_path: file where the partition is kept and reused (rebuilt when it does not
+            fit the graph or ``k``).
+        balance_ntypes, balance_edges: accepted for compatibility (no effect).
+        mode: ``'k-way'`` or ``'recursive'`` (both use the same partitioner).
+        prefetch_ndata, prefetch_edata: features the subgraphs must carry.
+        output_device: device of the subgraphs.
+    """
+
+    def __init__(
+        self,
+        g: Any,
+        k: int,
+        cache_path: str = "cluster_gcn.pkl",
+        balance_ntypes: Any = None,
+        balance_edges: bool = False,
+        mode: str = "k-way",
+        prefetch_ndata: Optional[Sequence[str]] = None,
+        prefetch_edata: Optional[Sequence[str]] = None,
+        output_device: Any = None,
+    ) -> None:
+        if len(g.ntypes) != 1 or len(g.canonical_etypes) != 1:
+            raise DGLError("ClusterGCNSampler needs a homogeneous graph.")
+        if mode not in ("k-way", "recursive"):
+            raise DGLError(f"mode must be 'k-way' or 'recursive', got {mode!r}.")
+        k = int(k)
+        parts = None
+        if cache_path and os.path.exists(cache_path):
+            with open(cache_path, "rb") as f:
+                saved = pickle.load(f)
+            if (isinstance(saved, dict) and saved.get("k") == k
+                    and saved.get("num_nodes") == g.num_nodes() and saved.get("num_edges") == g.num_edges()):
+                parts = saved["parts"]
+        if parts is None:
+            parts = partition_nodes(g, k)
+            if cache_path:
+                with open(cache_path, "wb") as f:
+                    pickle.dump({"k": k, "num_nodes": g.num_nodes(), "num_edges": g.num_edges(),
+                                 "parts": parts}, f)
+        order = np.argsort(parts, kind="stable")
+        counts = np.bincount(parts, minlength=k)
+        self.k = k
+        self.partition_offset = torch.from_numpy(np.concatenate([[0], np.cumsum(counts)]))
+        self.partition_node_ids = torch.from_numpy(order).to(g.idtype)
+        self.prefetch_ndata = list(prefetch_ndata or [])
+        self.prefetch_edata = list(prefetch_edata or [])
+        self.output_device = output_device
+
+    def sample(self, g: Any, partition_ids: Any) -> Any:
+        """The subgraph induced by the nodes of the given partitions (``ndata[NID]``, ``edata[EID]``)."""
+        pids = as_id_tensor(partition_ids, torch.int64, "partition")
+        if pids.numel() and (int(pids.min()) < 0 or int(pids.max()) >= self.k):
+            raise DGLError(f"Invalid partition id {int(pids.max())}: there are {self.k} partitions.")
+        off = self.partition_offset
+        nodes = [self.partition_node_ids[off[i]:off[i + 1]] for i in pids.tolist()]
+        ids = torch.cat(nodes) if nodes else torch.empty(0, dtype=g.idtype)
+        sg = induced_subgraph(g, {g.ntypes[0]: to_np(ids)})
+        set_node_lazy_features(g, sg, self.prefetch_ndata)
+        set_edge_lazy_features(g, sg, self.prefetch_edata)
+        return sg.to(self.output_device) if self.output_device is not None else sg
