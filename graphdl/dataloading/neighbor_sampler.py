@@ -23,9 +23,10 @@ def blocks_by_layers(g: Any, seed_nodes: Any, layers: Sequence[Any], pick, exclu
     seeds = nodes_per_type(g, seed_nodes, list(g.dsttypes))
     exclude = exclude_per_etype(g, exclude_eids)
     blocks: List[Any] = []
+    scratch: dict = {}
     for layer in reversed(list(layers)):
         picked = pick(g, seeds, layer, exclude)
-        block = block_from_picked(g, {nt: to_np(t) for nt, t in seeds.items()}, picked)
+        block = block_from_picked(g, {nt: to_np(t) for nt, t in seeds.items()}, picked, scratch=scratch)
         seeds = {nt: block.srcnodes[nt].data[NID] for nt in block.srctypes}
         blocks.insert(0, block)
     if as_dict or len(g.ntypes) > 1:

@@ -56,9 +56,13 @@ def block_from_picked(
     picked: Dict[CEType, Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]],
     copy_ndata: bool = True,
     copy_edata: bool = True,
+    scratch: Optional[Dict[str, np.ndarray]] = None,
 ) -> DGLGraph:
     """A block whose destination nodes are ``seeds`` and whose edges are ``picked``
-    (in-direction: the neighbours are sources). See the module docstring for the order."""
+    (in-direction: the neighbours are sources). See the module docstring for the order.
+
+    ``scratch`` may hold unset id tables per node type (see :func:`new_mapping`) to reuse
+    across calls; they are unset again before returning."""
     idtype = g.idtype
     npdt = np.int32 if idtype == torch.int32 else np.int64
     ntypes = list(g.ntypes)
@@ -75,10 +79,16 @@ def block_from_picked(
             uniq[nt] = sd
             counts[nt] = 0
             continue
-        m = new_mapping(g.num_nodes(nt))
+        if scratch is not None and nt in scratch:
+            m = scratch[nt]
+        else:
+            m = new_mapping(g.num_nodes(nt))
+            if scratch is not None:
+                scratch[nt] = m
         u = np.empty(sd.shape[0] + need[nt], npdt)
         dup = K.seed_mapping(m, u, sd)
         if dup >= 0:
+            m[sd] = -1
             raise DGLError(f"Node {dup} of type {nt!r} appears twice among the seed nodes.")
         maps[nt], uniq[nt], counts[nt] = m, u, sd.shape[0]
     adjs = []
@@ -90,9 +100,13 @@ def block_from_picked(
         loc_src = np.empty(pn.shape[0], npdt)
         if pn.shape[0]:
             counts[s] = K.relabel_into(maps[s], uniq[s], counts[s], pn.astype(npdt, copy=False), loc_src)
-        loc_dst = np.repeat(np.arange(rows.shape[0], dtype=npdt), cnt)
+        loc_dst = np.empty(pn.shape[0], npdt)
+        K.expand_counts(cnt, loc_dst)
         adjs.append((torch.from_numpy(loc_src), torch.from_numpy(loc_dst)))
         eid_t[cet] = torch.from_numpy(pe.astype(npdt, copy=False))
+    for nt in ntypes:
+        if maps[nt] is not None:
+            maps[nt][uniq[nt][: counts[nt]]] = -1
     num_dst = {nt: seeds.get(nt, np.empty(0)).shape[0] for nt in ntypes}
     sadjs = [
         SparseAdj(u, v, counts[c[0]], num_dst[c[2]], validate=False) for c, (u, v) in zip(cetypes, adjs)

@@ -28,6 +28,7 @@ _S30 = np.uint64(30)
 _S27 = np.uint64(27)
 _S31 = np.uint64(31)
 _S11 = np.uint64(11)
+_S32 = np.uint64(32)
 _INV53 = 1.0 / 9007199254740992.0
 
 
@@ -54,7 +55,8 @@ def _uniform(state):
 def _randint(state, n):
     """Advance ``state`` and return ``(state, r)`` with ``r`` uniform in ``[0, n)``."""
     state = state + _GOLD
-    r = np.int64((_mix(state) >> _S11) % np.uint64(n))
+    # multiply-shift: the top 32 random bits scaled to [0, n); n < 2**32 here
+    r = np.int64(((_mix(state) >> _S32) * np.uint64(n)) >> _S32)
     return state, r
 
 
@@ -91,51 +93,52 @@ def _sample_rows_uniform_impl(indptr, indices, eids, rows, k, replace, seed):
 
     Returns ``(counts, nbr, eid)``: ``counts[i]`` entries were taken for ``rows[i]``, and the
     taken entries of all rows are concatenated in row order.
+
+    Three passes keep the random memory reads independent of each other: row extents, then
+    the picked positions (only arithmetic), then one gather of neighbours and edge ids.
     """
     n = rows.shape[0]
     offs = np.zeros(n + 1, np.int64)
+    starts = np.empty(n, np.int64)
+    degs = np.empty(n, np.int64)
     for i in prange(n):
         r = rows[i]
-        offs[i + 1] = _count(np.int64(indptr[r + 1] - indptr[r]), k, replace)
+        st0 = np.int64(indptr[r])
+        d = np.int64(indptr[r + 1]) - st0
+        starts[i] = st0
+        degs[i] = d
+        offs[i + 1] = _count(d, k, replace)
     for i in range(n):
         offs[i + 1] += offs[i]
     total = offs[n]
-    out_nbr = np.empty(total, indices.dtype)
-    out_eid = np.empty(total, eids.dtype)
+    pos = np.empty(total, np.int64)
     for i in prange(n):
-        r = rows[i]
-        s = np.int64(indptr[r])
-        d = np.int64(indptr[r + 1]) - s
         o = offs[i]
         c = offs[i + 1] - o
         if c == 0:
             continue
+        s = starts[i]
+        d = degs[i]
         st = _start(seed, i)
         if k < 0 or (not replace and d <= k):
             for j in range(d):
-                out_nbr[o + j] = indices[s + j]
-                out_eid[o + j] = eids[s + j]
+                pos[o + j] = s + j
         elif replace:
             for j in range(c):
-                st, p = _randint(st, d)
-                out_nbr[o + j] = indices[s + p]
-                out_eid[o + j] = eids[s + p]
+                st, t = _randint(st, d)
+                pos[o + j] = s + t
         elif c <= 32:
             # Floyd's algorithm: c distinct positions out of d, O(c^2) checks.
-            picked = np.empty(c, np.int64)
             m = 0
             for top in range(d - c, d):
                 st, t = _randint(st, top + 1)
-                dup = False
-                for q in range(m):
-                    if picked[q] == t:
-                        dup = True
+                t += s
+                for q in range(o, o + m):
+                    if pos[q] == t:
+                        t = s + top
                         break
-                picked[m] = top if dup else t
+                pos[o + m] = t
                 m += 1
-            for j in range(c):
-                out_nbr[o + j] = indices[s + picked[j]]
-                out_eid[o + j] = eids[s + picked[j]]
         else:
             perm = np.arange(d)
             for j in range(c):
@@ -144,8 +147,13 @@ def _sample_rows_uniform_impl(indptr, indices, eids, rows, k, replace, seed):
                 tmp = perm[j]
                 perm[j] = perm[t]
                 perm[t] = tmp
-                out_nbr[o + j] = indices[s + perm[j]]
-                out_eid[o + j] = eids[s + perm[j]]
+                pos[o + j] = s + perm[j]
+    out_nbr = np.empty(total, indices.dtype)
+    out_eid = np.empty(total, eids.dtype)
+    for j in prange(total):
+        p = pos[j]
+        out_nbr[j] = indices[p]
+        out_eid[j] = eids[p]
     return offs[1:] - offs[:-1], out_nbr, out_eid
 
 
@@ -295,6 +303,16 @@ def relabel_into(mapping, uniq, count, ids, local):
             count += 1
         local[j] = t
     return count
+
+
+@njit(cache=True)
+def expand_counts(counts, out):
+    """``out`` receives ``i`` repeated ``counts[i]`` times, for every ``i`` in order."""
+    o = 0
+    for i in range(counts.shape[0]):
+        for _ in range(counts[i]):
+            out[o] = i
+            o += 1
 
 
 @njit(cache=True)
@@ -547,9 +565,17 @@ _PARALLEL = {
 }
 
 
-def kernel(name: str):
-    """The kernel ``name``: the multi-threaded build, or the single-threaded one inside a data
-    loader worker process (a forked process must not start the parent's thread pool)."""
+#: Calls with less work than this (about the number of entries examined) run single-threaded:
+#: starting and joining the thread pool costs more than it saves on small inputs.
+PARALLEL_MIN_WORK = 1 << 62
+
+
+def kernel(name: str, work: int = 0):
+    """The kernel ``name``: the multi-threaded build for large inputs, else the single-threaded
+    one. Inside a data loader worker process the single-threaded build is always used: a
+    forked process must not start the parent's thread pool (GNU OpenMP aborts)."""
     from torch.utils.data import get_worker_info
 
-    return (_SERIAL if get_worker_info() is not None else _PARALLEL)[name]
+    if work < PARALLEL_MIN_WORK or get_worker_info() is not None:
+        return _SERIAL[name]
+    return _PARALLEL[name]
