@@ -5,7 +5,8 @@ from . import negative_sampler
 from .base import *  # noqa: F401,F403
 from .base import __all__ as _base_all
 from .cluster_gcn import ClusterGCNSampler
-from .dataloader import DataLoader, GraphDataLoader
+from ..data.graph_dataloader import GraphDataLoader
+from .dataloader import DataLoader
 from .graphsaint import SAINTSampler
 from .labor_sampler import LaborSampler
 from .neighbor_sampler import MultiLayerFullNeighborSampler, MultiLayerNeighborSampler, NeighborSampler

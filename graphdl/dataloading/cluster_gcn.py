@@ -28,7 +28,7 @@ def _sym_adjacency(g: Any) -> sp.csr_matrix:
     return a
 
 
-def partition_nodes(g: Any, k: int) -> np.ndarray:
+def partition_nodes(g: Any, k: int, recursive: bool = False) -> np.ndarray:
     """Partition id of every node of a homogeneous graph into ``k`` parts.
 
     Uses METIS (through the ``pymetis`` package) on the symmetrised graph when it is
@@ -46,8 +46,13 @@ def partition_nodes(g: Any, k: int) -> np.ndarray:
     except ImportError:
         pymetis = None
     if pymetis is not None and a.nnz > 0:
-        _, parts = pymetis.part_graph(k, xadj=a.indptr.astype(np.int64), adjncy=a.indices.astype(np.int64))
-        return np.asarray(parts, np.int64)
+        xadj, adjncy = a.indptr.astype(np.int64), a.indices.astype(np.int64)
+        if hasattr(pymetis, "CSRAdjacency"):
+            res = pymetis.part_graph(k, adjacency=pymetis.CSRAdjacency(adj_starts=xadj, adjacent=adjncy),
+                                     recursive=recursive)
+        else:
+            res = pymetis.part_graph(k, xadj=xadj, adjncy=adjncy, recursive=recursive)
+        return np.asarray(res[1], np.int64)
     from scipy.sparse.csgraph import reverse_cuthill_mckee
 
     order = reverse_cuthill_mckee(a, symmetric_mode=True)
@@ -98,7 +103,7 @@ class ClusterGCNSampler(Sampler):
                     and saved.get("num_nodes") == g.num_nodes() and saved.get("num_edges") == g.num_edges()):
                 parts = saved["parts"]
         if parts is None:
-            parts = partition_nodes(g, k)
+            parts = partition_nodes(g, k, recursive=mode == "recursive")
             if cache_path:
                 with open(cache_path, "wb") as f:
                     pickle.dump({"k": k, "num_nodes": g.num_nodes(), "num_edges": g.num_edges(),

@@ -8,7 +8,7 @@ worker processes.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Optional
 
 import numpy as np
 import torch
@@ -18,7 +18,7 @@ from ..base import DGLError
 from ..sampling import _rng
 from ..sampling._utils import as_id_tensor
 
-__all__ = ["DataLoader", "GraphDataLoader", "to_device"]
+__all__ = ["DataLoader", "to_device"]
 
 
 def to_device(obj: Any, device: Any) -> Any:
@@ -189,47 +189,3 @@ class DataLoader(tud.DataLoader):
                 ds.order = torch.randperm(n, generator=gen)
         for batch in super().__iter__():
             yield to_device(batch, self.device) if self.device is not None else batch
-
-
-def _collate_graphs(items: List[Any]) -> Any:
-    from ..heterograph import DGLGraph
-
-    first = items[0]
-    if isinstance(first, DGLGraph):
-        from ..batch import batch
-
-        return batch(items)
-    if isinstance(first, Mapping):
-        return {k: _collate_graphs([d[k] for d in items]) for k in first}
-    if isinstance(first, tuple):
-        return tuple(_collate_graphs(list(x)) for x in zip(*items))
-    if isinstance(first, list):
-        return [_collate_graphs(list(x)) for x in zip(*items)]
-    return tud.default_collate(items)
-
-
-class GraphDataLoader(tud.DataLoader):
-    """Mini-batches of a dataset of graphs: graphs are merged with ``graphdl.batch``, other
-    fields are collated as ``torch.utils.data.DataLoader`` does.
-
-    Args:
-        dataset: a map-style dataset of graphs or tuples with graphs.
-        collate_fn: a custom collate function (default: the one above).
-        use_ddp: shard the dataset with ``DistributedSampler``.
-        ddp_seed: its seed.
-        kwargs: passed to ``torch.utils.data.DataLoader``.
-    """
-
-    def __init__(self, dataset: Any, collate_fn: Optional[Callable] = None, use_ddp: bool = False,
-                 ddp_seed: int = 0, **kwargs: Any) -> None:
-        self.use_ddp = use_ddp
-        if use_ddp:
-            shuffle = kwargs.pop("shuffle", False)
-            sampler = tud.distributed.DistributedSampler(dataset, shuffle=shuffle, seed=ddp_seed)
-            kwargs["sampler"] = sampler
-            self.dist_sampler = sampler
-        super().__init__(dataset, collate_fn=collate_fn or _collate_graphs, **kwargs)
-
-    def set_epoch(self, epoch: int) -> None:
-        if self.use_ddp:
-            self.dist_sampler.set_epoch(epoch)
