@@ -9,7 +9,7 @@ import torch
 
 from ..base import DGLError, dgl_warning
 
-__all__ = ["random_walk_pe", "lap_pe", "laplacian_pe", "shortest_dist"]
+__all__ = ["random_walk_pe", "lap_pe", "laplacian_pe", "svd_pe", "shortest_dist"]
 
 
 def _relation(g: Any, name: str):
@@ -101,6 +101,41 @@ def lap_pe(g: Any, k: int, padding: bool = False, return_eigval: bool = False
     if return_eigval:
         return pe_t, torch.from_numpy(ev).float().to(g.device)
     return pe_t
+
+
+def svd_pe(g: Any, k: int, padding: bool = False, random_flip: bool = True) -> torch.Tensor:
+    """SVD positional encoding of the (unweighted) adjacency ``A = U S V^T``.
+
+    .. math::
+        \\mathrm{PE} = [\\, U_{:, :k} \\sqrt{S_{:k}} \\;\\|\\; V_{:, :k} \\sqrt{S_{:k}} \\,]
+
+    Args:
+        k: Number of singular components (at most the number of nodes).
+        padding: If ``k`` exceeds the number of nodes ``N``, use all ``N`` components and
+            append zero columns up to ``2k``, instead of raising.
+        random_flip: Flip the sign of each component (in both halves) at random.
+
+    Returns:
+        Float tensor of shape ``(N, 2k)``.
+    """
+    adj = _relation(g, "svd_pe")
+    n = g.num_nodes()
+    k = int(k)
+    if k > n and not padding:
+        raise DGLError(f"svd_pe needs k <= number of nodes ({n}), got k={k}; pass padding=True to pad.")
+    a = np.zeros((n, n))
+    np.add.at(a, (adj.src.cpu().numpy(), adj.dst.cpu().numpy()), 1.0)
+    u, s, vh = np.linalg.svd(a)
+    m = min(k, n)
+    root = np.sqrt(s[:m])
+    left, right = u[:, :m] * root, vh[:m].T * root
+    if random_flip:
+        sign = np.where(np.random.rand(m) > 0.5, 1.0, -1.0)
+        left, right = left * sign, right * sign
+    pe = np.concatenate([left, right], axis=1)
+    if pe.shape[1] < 2 * k:
+        pe = np.concatenate([pe, np.zeros((n, 2 * k - pe.shape[1]))], axis=1)
+    return torch.from_numpy(pe).float().to(g.device)
 
 
 def laplacian_pe(g: Any, k: int, padding: bool = False, return_eigval: bool = False):

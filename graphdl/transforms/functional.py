@@ -27,7 +27,7 @@ from ..base import EID, NID, DGLError
 from .. import subgraph as _subgraph
 from ._blocks import to_block
 from ._knn import knn_graph, radius_graph, segmented_knn_graph
-from ._positional import lap_pe, laplacian_pe, random_walk_pe, shortest_dist
+from ._positional import lap_pe, laplacian_pe, random_walk_pe, shortest_dist, svd_pe
 
 __all__ = [
     "add_self_loop",
@@ -52,7 +52,13 @@ __all__ = [
     "random_walk_pe",
     "lap_pe",
     "laplacian_pe",
+    "svd_pe",
     "shortest_dist",
+    "to_bfloat16",
+    "to_simple_graph",
+    "adj_sum_graph",
+    "metis_partition",
+    "metis_partition_assignment",
     "to_float",
     "to_double",
     "to_half",
@@ -713,3 +719,66 @@ def to_double(g: Any) -> Any:
 def to_half(g: Any) -> Any:
     """A copy of ``g`` whose floating-point node and edge features are float16."""
     return _cast_features(g, torch.float16)
+
+
+def to_bfloat16(g: Any) -> Any:
+    """A copy of ``g`` whose floating-point node and edge features are bfloat16."""
+    return _cast_features(g, torch.bfloat16)
+
+
+def to_simple_graph(g: Any) -> Any:
+    """Deprecated name of :func:`to_simple`."""
+    from ..base import dgl_warning
+
+    dgl_warning("to_simple_graph is deprecated; use to_simple.")
+    return to_simple(g)
+
+
+def adj_sum_graph(graphs: Sequence[Any], weight_name: str) -> Any:
+    """The graph of the sum of the weighted adjacency matrices of ``graphs``.
+
+    All graphs have one relation with the same node types and counts, with scalar weights in
+    ``edata[weight_name]``. Edges come grouped by source; within a source, pairs appear in
+    order of first appearance (graph by graph, edge id by edge id), with summed weights.
+    """
+    graphs = list(graphs)
+    if not graphs:
+        raise DGLError("adj_sum_graph needs at least one graph.")
+    g0 = graphs[0]
+    cet = _homogeneous_or_single(g0)
+    num = {nt: g0.num_nodes(nt) for nt in g0.ntypes}
+    us, vs, ws = [], [], []
+    for i, g in enumerate(graphs):
+        c = _homogeneous_or_single(g)
+        if c != cet or {nt: g.num_nodes(nt) for nt in g.ntypes} != num:
+            raise DGLError(f"Graph {i} differs from graph 0 in its relation or node counts.")
+        if weight_name not in g.edges[c].data:
+            raise DGLError(f"Graph {i} has no edge weight {weight_name!r}.")
+        adj = g._adj(c)
+        us.append(adj.src.long())
+        vs.append(adj.dst.long())
+        ws.append(g.edges[c].data[weight_name].reshape(-1))
+    u, v, w = torch.cat(us), torch.cat(vs), torch.cat(ws)
+    nd = max(g0.num_nodes(cet[2]), 1)
+    order = torch.sort(u, stable=True)[1]
+    key = (u * nd + v)[order]
+    uniq, inv = torch.unique(key, return_inverse=True)
+    pos = torch.arange(key.shape[0], device=key.device)
+    first = torch.full((uniq.shape[0],), key.shape[0], dtype=torch.long, device=key.device)
+    first = first.scatter_reduce(0, inv, pos, reduce="amin")
+    rank = torch.argsort(first)  # distinct pairs in order of first appearance (sources grouped)
+    summed = w.new_zeros(uniq.shape[0]).index_add(0, inv, w[order.to(w.device)])
+    pairs = uniq[rank]
+    out = build_graph({cet: (pairs // nd, pairs % nd)}, num, g0.idtype, g0.device)
+    out.edges[cet].data[weight_name] = summed[rank.to(summed.device)]
+    return out
+
+
+def metis_partition_assignment(g: Any, k: int, *args: Any, **kwargs: Any) -> Any:
+    """Not available: graphdl does not ship METIS."""
+    raise DGLError("METIS partitioning is not available in graphdl (it needs the METIS library).")
+
+
+def metis_partition(g: Any, k: int, *args: Any, **kwargs: Any) -> Any:
+    """Not available: graphdl does not ship METIS."""
+    raise DGLError("METIS partitioning is not available in graphdl (it needs the METIS library).")

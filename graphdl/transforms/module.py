@@ -34,6 +34,9 @@ __all__ = [
     "RandomWalkPE",
     "LapPE",
     "LaplacianPE",
+    "SVDPE",
+    "SIGNDiffusion",
+    "ToLevi",
 ]
 
 
@@ -462,3 +465,109 @@ class LapPE(BaseTransform):
 
 
 LaplacianPE = LapPE
+
+
+class SVDPE(BaseTransform):
+    """Store the SVD positional encoding (see :func:`graphdl.svd_pe`) as a node feature.
+
+    Args:
+        k: Number of singular components.
+        feat_name: Node feature name for the ``(N, 2k)`` encoding.
+        padding: Pad when the graph has fewer than ``k`` nodes.
+        random_flip: Flip the sign of each component at random.
+    """
+
+    def __init__(self, k: int, feat_name: str = "svd_pe", padding: bool = False, random_flip: bool = True) -> None:
+        self.k = k
+        self.feat_name = feat_name
+        self.padding = padding
+        self.random_flip = random_flip
+
+    def __call__(self, g: Any) -> Any:
+        g.ndata[self.feat_name] = F.svd_pe(g, self.k, padding=self.padding, random_flip=self.random_flip)
+        return g
+
+
+class SIGNDiffusion(BaseTransform):
+    """Precompute diffused node features for SIGN.
+
+    .. math::
+        X^{(0)} = X, \\qquad X^{(i)} = T X^{(i-1)} \\;(\\text{raw, rw, gcn}), \\qquad
+        X^{(i)} = (1-\\alpha) T X^{(i-1)} + \\alpha X \\;(\\text{ppr})
+
+    where ``T`` aggregates over in-edges with edge weights ``w`` (ones by default): ``raw``
+    sums ``w_{uv} x_u``; ``rw`` divides that by the weighted in-degree of ``v``; ``gcn`` and
+    ``ppr`` use ``w_{uv} / \\sqrt{d_u d_v}`` with weighted in-degrees ``d`` (zero where a degree
+    is zero). ``X^{(i)}`` is stored as ``ndata[f"{out_feat_name}_{i}"]`` for ``i = 1..k``.
+
+    Args:
+        k: Number of diffusion steps.
+        in_feat_name: Input node feature.
+        out_feat_name: Prefix of the output features.
+        eweight_name: Edge weights (default: unweighted).
+        diffuse_op: ``'raw'``, ``'rw'``, ``'gcn'`` or ``'ppr'``.
+        alpha: Restart probability for ``'ppr'``.
+    """
+
+    def __init__(self, k: int = 2, in_feat_name: str = "feat", out_feat_name: str = "out_feat",
+                 eweight_name: Optional[str] = None, diffuse_op: str = "raw", alpha: float = 0.2) -> None:
+        if diffuse_op not in ("raw", "rw", "gcn", "ppr"):
+            raise DGLError(f"diffuse_op must be 'raw', 'rw', 'gcn' or 'ppr', got {diffuse_op!r}.")
+        self.k = k
+        self.in_feat_name = in_feat_name
+        self.out_feat_name = out_feat_name
+        self.eweight_name = eweight_name
+        self.diffuse_op = diffuse_op
+        self.alpha = alpha
+
+    def __call__(self, g: Any) -> Any:
+        if len(g.ntypes) != 1 or len(g.canonical_etypes) != 1:
+            raise DGLError("SIGNDiffusion needs a homogeneous graph.")
+        if self.in_feat_name not in g.ndata:
+            raise DGLError(f"The graph has no node feature {self.in_feat_name!r}.")
+        adj = g._adj(g.canonical_etypes[0])
+        x0 = g.ndata[self.in_feat_name]
+        src, dst = adj.src.long(), adj.dst.long()
+        if self.eweight_name is None:
+            w = torch.ones(adj.num_edges, dtype=x0.dtype, device=x0.device)
+        else:
+            w = g.edata[self.eweight_name].reshape(-1).to(x0.dtype)
+        deg = w.new_zeros(adj.num_dst).index_add(0, dst, w)
+        if self.diffuse_op == "rw":
+            coef = w / deg[dst]
+        elif self.diffuse_op in ("gcn", "ppr"):
+            inv = deg.pow(-0.5)
+            inv = torch.where(torch.isinf(inv), torch.zeros_like(inv), inv)
+            coef = w * inv[src] * inv[dst]
+        else:
+            coef = w
+        coef = coef.reshape((-1,) + (1,) * (x0.dim() - 1))
+        x = x0
+        for i in range(1, int(self.k) + 1):
+            nxt = x.new_zeros(x.shape).index_add(0, dst, x[src] * coef)
+            if self.diffuse_op == "ppr":
+                nxt = (1 - self.alpha) * nxt + self.alpha * x0
+            x = nxt
+            g.ndata[f"{self.out_feat_name}_{i}"] = x
+        return g
+
+
+class ToLevi(BaseTransform):
+    """The Levi graph of a homogeneous graph: a ``node`` and an ``edge`` node type, with
+    relations ``('node', 'n2e', 'edge')`` from each source to its edge and
+    ``('edge', 'e2n', 'node')`` from each edge to its destination. Node features go to
+    ``node`` nodes and edge features to ``edge`` nodes."""
+
+    def __call__(self, g: Any) -> Any:
+        if len(g.ntypes) != 1 or len(g.canonical_etypes) != 1:
+            raise DGLError("ToLevi needs a homogeneous graph.")
+        cet = g.canonical_etypes[0]
+        adj = g._adj(cet)
+        eids = torch.arange(adj.num_edges, dtype=g.idtype, device=g.device)
+        lg = build_graph(
+            {("node", "n2e", "edge"): (adj.src, eids), ("edge", "e2n", "node"): (eids, adj.dst)},
+            {"edge": adj.num_edges, "node": g.num_nodes()}, g.idtype, g.device, sort=True,
+        )
+        copy_frame(g.nodes[cet[0]].data, lg.nodes["node"].data)
+        copy_frame(g.edges[cet].data, lg.nodes["edge"].data)
+        return lg

@@ -541,3 +541,48 @@ def test_precision_casts(idtype):
     assert g.ndata["h"].dtype == torch.float32
     assert dgl.to_half(g).edata["w"].dtype == torch.float16
     assert dgl.to_float(d).ndata["h"].dtype == torch.float32
+
+
+def test_svd_pe(idtype):
+    g = _graph(idtype, n=6, e=10, seed=9)
+    a = _dense(g)
+    pe = dgl.svd_pe(g, 6, random_flip=False).double().numpy()
+    left, right = pe[:, :6], pe[:, 6:]
+    assert np.allclose(left @ right.T, a, atol=1e-5)  # U sqrt(S) (V sqrt(S))^T = A
+    part = dgl.svd_pe(g, 2, random_flip=True).double().numpy()
+    s = np.linalg.svd(a, compute_uv=False)
+    assert np.allclose(np.linalg.norm(part[:, :2], axis=0) ** 2, s[:2], atol=1e-5)
+    padded = dgl.svd_pe(g, 8, padding=True)
+    assert padded.shape == (6, 16) and torch.all(padded[:, 12:] == 0)
+    with pytest.raises(DGLError, match="padding"):
+        dgl.svd_pe(g, 7)
+
+
+def test_adj_sum_graph(idtype):
+    g1 = _graph(idtype, n=5, e=8, seed=10, loops=False)
+    g2 = _graph(idtype, n=5, e=6, seed=11, loops=False)
+    g1.edata["s"] = torch.rand(g1.num_edges())
+    g2.edata["s"] = torch.rand(g2.num_edges())
+    out = dgl.adj_sum_graph([g1, g2], "s")
+    dense = np.zeros((5, 5))
+    for g in (g1, g2):
+        for (u, v), w in zip(_el(g), g.edata["s"].tolist()):
+            dense[u, v] += w
+    assert sorted(_el(out)) == sorted({p for g in (g1, g2) for p in _el(g)})
+    for (u, v), w in zip(_el(out), out.edata["s"].tolist()):
+        assert w == pytest.approx(dense[u, v], abs=1e-6)
+    src = [u for u, _ in _el(out)]
+    assert src == sorted(src)
+    with pytest.raises(DGLError, match="zz"):
+        dgl.adj_sum_graph([g1], "zz")
+
+
+def test_misc_names(idtype):
+    g = _graph(idtype)
+    assert dgl.to_bfloat16(g).ndata["h"].dtype == torch.bfloat16
+    with pytest.warns(UserWarning):
+        assert _el(dgl.to_simple_graph(g)) == sorted(set(_el(g)))
+    with pytest.raises(DGLError, match="METIS"):
+        dgl.metis_partition(g, 2)
+    with pytest.raises(DGLError, match="METIS"):
+        dgl.metis_partition_assignment(g, 2)

@@ -215,3 +215,48 @@ def test_positional_modules(idtype):
     assert torch.equal(out.ndata["PE"], pe)
     assert out.ndata["ev"].shape == (4, 2) and torch.equal(out.ndata["ev"][0], ev)
     assert LaplacianPE is LapPE
+
+
+@pytest.mark.parametrize("op", ["raw", "rw", "gcn", "ppr"])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_sign_diffusion(idtype, op, weighted):
+    from graphdl.transforms import SIGNDiffusion
+
+    g = dgl.graph(([0, 1, 2, 3, 3, 4, 0], [1, 2, 3, 0, 1, 4, 1]), num_nodes=6, idtype=idtype)
+    g.ndata["feat"] = torch.randn(6, 3, generator=torch.Generator().manual_seed(3))
+    w = torch.tensor([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 0.5]) if weighted else torch.ones(7)
+    if weighted:
+        g.edata["w"] = w
+    out = SIGNDiffusion(k=3, diffuse_op=op, eweight_name="w" if weighted else None, alpha=0.3)(g)
+    a = torch.zeros(6, 6, dtype=torch.float64)  # a[v, u]: weight of u -> v
+    for (u, v), x in zip(_el(g), w.tolist()):
+        a[v, u] += x
+    deg = a.sum(1)
+    if op == "rw":
+        t = torch.where(deg[:, None] > 0, a / deg.clamp(min=1e-300)[:, None], torch.zeros_like(a))
+    elif op in ("gcn", "ppr"):
+        inv = torch.where(deg > 0, deg.clamp(min=1e-300) ** -0.5, torch.zeros_like(deg))
+        t = inv[:, None] * a * inv[None, :]
+    else:
+        t = a
+    x0 = g.ndata["feat"].double()
+    x = x0
+    for i in range(1, 4):
+        x = t @ x
+        if op == "ppr":
+            x = 0.7 * x + 0.3 * x0
+        assert torch.allclose(out.ndata[f"out_feat_{i}"].double(), x, atol=1e-5)
+
+
+def test_to_levi_and_svdpe(idtype):
+    from graphdl.transforms import SVDPE, ToLevi
+
+    g = _graph(idtype)
+    lv = ToLevi()(g)
+    assert lv.ntypes == ["edge", "node"]
+    assert _el(lv, "n2e") == [(u, i) for i, (u, _) in enumerate(_el(g))]
+    assert _el(lv, "e2n") == [(i, v) for i, (_, v) in enumerate(_el(g))]
+    assert torch.equal(lv.nodes["edge"].data["w"], g.edata["w"])
+    assert torch.equal(lv.nodes["node"].data["h"], g.ndata["h"])
+    out = SVDPE(2, random_flip=False)(_graph(idtype))
+    assert torch.equal(out.ndata["svd_pe"], dgl.svd_pe(g, 2, random_flip=False))
