@@ -18,9 +18,9 @@ __all__ = ["DataView", "HeteroDataView", "NodeView", "EdgeView", "NodeSpace", "E
 class DataView(MutableMapping):
     """Features of one frame, optionally restricted to some rows (``g.nodes[ids].data``)."""
 
-    def __init__(self, frame: "Frame", rows: Any = ALL, to_index=None) -> None:
+    def __init__(self, frame: "Frame", rows: Any = None, to_index=None) -> None:
         self._frame = frame
-        self._rows = rows
+        self._rows = ALL if rows is None else rows
         self._to_index = to_index
 
     def _row_index(self) -> torch.Tensor:
