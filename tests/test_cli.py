@@ -143,11 +143,14 @@ def test_config_file_and_default_out_folder(tmp_path):
 
 @needs_layers
 @pytest.mark.parametrize("model", ["sage", "gat", "appnp"])
-def test_other_models_train(tmp_path, model):
+def test_other_models_train(tmp_path, model, capsys):
+    from graphdl.cli import main
+
     out = tmp_path / model
-    proc = run("train", "--model", model, "--epochs", "2", "--out", str(out), "--quiet")
-    assert proc.returncode == 0, proc.stderr
-    assert (out / "metrics.json").exists()
+    assert main(["train", "--model", model, "--epochs", "2", "--out", str(out), "--quiet"]) == 0
+    assert "Test accuracy:" in capsys.readouterr().out
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["options"]["model"] == model and len(metrics["history"]["val_acc"]) == 2
 
 
 def _sampling_works() -> bool:

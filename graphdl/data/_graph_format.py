@@ -224,6 +224,8 @@ def _read_hetero_graph(reader: ByteReader, index: int) -> GraphRecord:
                 f"edge type {etype_id} is stored as {num_src}x{num_dst} but its node types have "
                 f"{num_nodes[stype]} and {num_nodes[dtype_]} nodes"
             )
+        if src.dtype == torch.int32 and max(num_src, num_dst) > 2**31 - 1:
+            raise reader.fail(f"edge type {etype_id} has more nodes than int32 ids can address")
         if idtype is not None and src.dtype != idtype:
             raise reader.fail(f"edge types of graph {index} mix id types {idtype} and {src.dtype}")
         idtype = src.dtype

@@ -15,6 +15,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 
 import numpy as np
 import torch
+from tqdm import tqdm
 
 from ..base import DGLError
 from .dgl_dataset import DGLDataset
@@ -178,7 +179,8 @@ class CSVDataset(DGLDataset):
             gid_field = entry.get("graph_id_field", "graph_id")
             graph_order = list(self._column(df, gid_field, entry["file_name"]))
             gdata = _pick(self._gdata_parser, None)(df.drop(columns=[gid_field]))
-        self.graphs = [self._build_graph(gid, nodes, edges, heterograph) for gid in graph_order]
+        order = tqdm(graph_order, desc=f"Building {self.name}", disable=not self.verbose or len(graph_order) < 100)
+        self.graphs = [self._build_graph(gid, nodes, edges, heterograph) for gid in order]
         self.data = {k: _as_tensor(v) for k, v in gdata.items()}
         self._has_graph_data = bool(meta.get("graph_data")) or len(self.graphs) > 1
 

@@ -165,5 +165,8 @@ class DGLBuiltinDataset(DGLDataset):
         if self.url is None:
             raise DGLError(f"Data set {self.name} has no download address; place its files in {self.raw_path}.")
         archive = os.path.join(self.raw_dir, self.name + ".zip")
-        download(self.url, path=archive, log=self.verbose)
+        try:
+            download(self.url, path=archive, log=self.verbose)
+        except DGLError as err:
+            raise DGLError(f"{err} Alternatively, put the extracted files in {self.raw_path}.") from None
         extract_archive(archive, self.raw_path)

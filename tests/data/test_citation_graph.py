@@ -47,7 +47,10 @@ def test_statistics(name, tmp_path):
 
 
 def _raw(name, part):
-    with open(os.path.join(RAW, f"ind.{name}.{part}"), "rb") as f:
+    import warnings
+
+    with open(os.path.join(RAW, f"ind.{name}.{part}"), "rb") as f, warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # the pickles name old scipy modules
         return pickle.load(f, encoding="latin1")
 
 
