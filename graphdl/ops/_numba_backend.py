@@ -1,0 +1,93 @@
+"""CPU backend: hands zero-copy NumPy views of torch tensors to the numba kernels."""
+from __future__ import annotations
+
+from typing import Optional, Tuple
+
+import numpy as np
+import torch
+
+from . import _numba_kernels as K
+from ._bcast import broadcast_offsets
+
+__all__ = ["spmm_sum", "spmm_extreme", "sddmm", "edge_softmax", "edge_softmax_backward"]
+
+_OPS = {"copy": 0, "add": 1, "mul": 2, "dot": 3}
+_TARGETS = {"u": 0, "e": 1, "v": 2}
+_EMPTY = np.zeros(0, dtype=np.int64)
+
+Shape = Tuple[int, ...]
+
+
+def _flat(x: torch.Tensor) -> np.ndarray:
+    width = 1
+    for s in x.shape[1:]:
+        width *= int(s)
+    return x.detach().contiguous().reshape(x.shape[0], width).numpy()
+
+
+def _plan(op: str, a: torch.Tensor, ta: str, b: Optional[torch.Tensor], tb: str, out_shape: Shape):
+    """Kernel arguments for ``op(a, b)``: operands, codes, broadcast mode and offsets."""
+    sa = tuple(a.shape[1:])
+    if b is None or op == "copy":
+        mode = 0 if sa == tuple(out_shape) else 2
+        loff = _EMPTY if mode == 0 else broadcast_offsets("copy", sa, tuple(out_shape))[0]
+        return _flat(a), _TARGETS[ta], _flat(a), _TARGETS[ta], 0, mode, loff, _EMPTY, 1
+    sb = tuple(b.shape[1:])
+    if op in ("add", "mul") and int(np.prod(sa)) == 1 and sb == tuple(out_shape) and sa != sb:
+        a, ta, b, tb, sa, sb = b, tb, a, ta, sb, sa  # put the per-row scalar on the right
+    fa, fb = _flat(a), _flat(b)
+    if op == "dot":
+        mode = 0 if sa == sb else 2
+    elif sa == sb:
+        mode = 0
+    elif sa == tuple(out_shape) and fb.shape[1] == 1:
+        mode = 1
+    else:
+        mode = 2
+    loff, roff, red = broadcast_offsets(op, sa, sb) if mode == 2 else (_EMPTY, _EMPTY, sa[-1] if op == "dot" else 1)
+    return fa, _TARGETS[ta], fb, _TARGETS[tb], _OPS[op], mode, loff, roff, int(red)
+
+
+def _width(shape: Shape) -> int:
+    return int(np.prod(shape)) if len(shape) else 1
+
+
+def spmm_sum(ptr, col, eid, a, ta, b, tb, op, num_rows, out_shape):
+    out = torch.zeros((num_rows, _width(out_shape)), dtype=a.dtype)
+    fa, ta_, fb, tb_, opc, mode, loff, roff, red = _plan(op, a, ta, b, tb, out_shape)
+    K.spmm_sum_kernel(ptr.numpy(), col.numpy(), eid.numpy(), fa, ta_, fb, tb_, opc, mode, loff, roff, red,
+                      out.numpy())
+    return out.reshape((num_rows,) + tuple(out_shape))
+
+
+def spmm_extreme(ptr, col, eid, a, ta, b, tb, op, reduce_op, num_rows, out_shape):
+    width = _width(out_shape)
+    out = torch.zeros((num_rows, width), dtype=a.dtype)
+    arg = torch.empty((num_rows, width), dtype=torch.int64)
+    fa, ta_, fb, tb_, opc, mode, loff, roff, red = _plan(op, a, ta, b, tb, out_shape)
+    K.spmm_extreme_kernel(ptr.numpy(), col.numpy(), eid.numpy(), fa, ta_, fb, tb_, opc, mode, loff, roff, red,
+                          reduce_op == "max", out.numpy(), arg.numpy())
+    shape = (num_rows,) + tuple(out_shape)
+    return out.reshape(shape), arg.reshape(shape)
+
+
+def sddmm(ptr, col, eid, a, ta, b, tb, op, num_edges, out_shape):
+    out = torch.empty((num_edges, _width(out_shape)), dtype=a.dtype)
+    fa, ta_, fb, tb_, opc, mode, loff, roff, red = _plan(op, a, ta, b, tb, out_shape)
+    K.sddmm_kernel(ptr.numpy(), col.numpy(), eid.numpy(), fa, ta_, fb, tb_, opc, mode, loff, roff, red,
+                   out.numpy())
+    return out.reshape((num_edges,) + tuple(out_shape))
+
+
+def edge_softmax(ptr, eid, x):
+    """Row softmax of the 2-D contiguous ``x`` (entries x columns)."""
+    out = torch.zeros_like(x)
+    K.edge_softmax_kernel(ptr.numpy(), eid.numpy(), x.detach().numpy(), out.numpy())
+    return out
+
+
+def edge_softmax_backward(ptr, eid, y, g):
+    """Gradient of :func:`edge_softmax` for 2-D contiguous ``y`` (its output) and ``g``."""
+    out = torch.zeros_like(y)
+    K.edge_softmax_backward_kernel(ptr.numpy(), eid.numpy(), y.detach().numpy(), g.detach().numpy(), out.numpy())
+    return out

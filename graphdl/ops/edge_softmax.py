@@ -1,0 +1,94 @@
+"""Softmax of edge scores over the in-edges (or out-edges) of every node.
+
+The fused kernel finds each row's maximum and sum in one pass over its edges and stores only
+the per-edge result; the backward needs just that result and the incoming gradient.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+from torch import Tensor
+
+from ..base import ALL, DGLError, is_all
+from ._backend import backend_for
+from ._topology import get_adj, graph_topology
+
+__all__ = ["edge_softmax", "row_softmax"]
+
+
+@torch.library.custom_op("graphdl::edge_softmax", mutates_args=())
+def _edge_softmax_op(ptr: Tensor, eid: Tensor, logits: Tensor) -> Tensor:
+    return backend_for(logits).edge_softmax(ptr, eid, logits)
+
+
+@_edge_softmax_op.register_fake
+def _edge_softmax_fake(ptr, eid, logits):
+    return torch.empty_like(logits)
+
+
+@torch.library.custom_op("graphdl::edge_softmax_backward", mutates_args=())
+def _edge_softmax_backward_op(ptr: Tensor, eid: Tensor, out: Tensor, grad: Tensor) -> Tensor:
+    return backend_for(out).edge_softmax_backward(ptr, eid, out, grad)
+
+
+@_edge_softmax_backward_op.register_fake
+def _edge_softmax_backward_fake(ptr, eid, out, grad):
+    return torch.empty_like(out)
+
+
+def _setup(ctx, inputs, output) -> None:
+    ctx.save_for_backward(inputs[0], inputs[1], output)
+
+
+def _backward(ctx, grad):
+    ptr, eid, out = ctx.saved_tensors
+    return None, None, _edge_softmax_backward_op(ptr, eid, out, grad.contiguous())
+
+
+_edge_softmax_op.register_autograd(_backward, setup_context=_setup)
+
+
+def row_softmax(ptr: Tensor, eid: Tensor, logits: Tensor) -> Tensor:
+    """Softmax of ``logits[eid[k]]`` over the entries ``k`` of each row of ``ptr``."""
+    if not logits.is_floating_point():
+        raise DGLError(f"edge_softmax needs floating-point logits, got {logits.dtype}.")
+    shape = logits.shape
+    width = 1
+    for d in shape[1:]:
+        width *= int(d)
+    flat = logits.reshape(shape[0], width).contiguous()
+    return _edge_softmax_op(ptr, eid, flat).reshape(shape)
+
+
+def edge_softmax(graph: Any, logits: Tensor, eids: Any = ALL, norm_by: str = "dst") -> Tensor:
+    r"""Softmax of edge scores over the edges sharing a destination (or a source).
+
+    .. math::
+        a_{ij} = \frac{\exp(z_{ij})}{\sum_{k \in \mathcal{N}(i)} \exp(z_{kj})}
+
+    Args:
+        graph: a graph with one relation.
+        logits: edge scores ``(num_edges, *)``, or ``(len(eids), *)`` when ``eids`` is given.
+        eids: the edges to normalise over (others are ignored); all edges by default.
+        norm_by: ``"dst"`` normalises over each node's in-edges, ``"src"`` over its out-edges.
+
+    Returns:
+        Tensor of the same shape as ``logits``.
+    """
+    if norm_by not in ("dst", "src"):
+        raise DGLError(f"norm_by must be 'dst' or 'src', got {norm_by!r}.")
+    adj = get_adj(graph)
+    if not is_all(eids):
+        eids = torch.as_tensor(eids, device=adj.device)
+        if eids.dtype == torch.bool:
+            eids = eids.nonzero().reshape(-1)
+        eids = eids.to(adj.idtype).reshape(-1)
+        from .._graph.storage import check_ids
+
+        check_ids(eids, adj.num_edges, "edge")
+        adj = adj.edge_subset(eids)
+    if logits.shape[0] != adj.num_edges:
+        raise DGLError(f"logits has {logits.shape[0]} rows but {adj.num_edges} edges are normalised.")
+    topo = graph_topology(adj, transpose=False, by_src=norm_by == "src")
+    return row_softmax(topo.ptr, topo.eid, logits)

@@ -1,0 +1,335 @@
+"""Generalized sparse-dense products (GSpMM): messages reduced onto destination nodes.
+
+``gspmm`` fuses the two steps of message passing: each edge's message ``op(lhs, rhs)`` is
+computed inside the kernel and reduced at once onto its destination, so no message tensor
+with one row per edge is ever built. Gradients are again GSpMM/GSDDMM calls (see ``_grad``).
+"""
+from __future__ import annotations
+
+from typing import Any, Optional, Tuple
+
+import torch
+from torch import Tensor
+
+from ..base import DGLError
+from ._backend import backend_for
+from ._bcast import out_feature_shape, pad_feature_dims
+from ._topology import Topology, get_adj, graph_topology, needs_grad
+
+__all__ = [
+    "gspmm",
+    "spmm",
+    "copy_u_sum",
+    "copy_e_sum",
+    "copy_u_max",
+    "copy_e_max",
+    "copy_u_min",
+    "copy_e_min",
+    "copy_u_mean",
+    "copy_e_mean",
+    "u_add_e_sum",
+    "u_add_e_max",
+    "u_add_e_min",
+    "u_add_e_mean",
+    "u_sub_e_sum",
+    "u_sub_e_max",
+    "u_sub_e_min",
+    "u_sub_e_mean",
+    "u_mul_e_sum",
+    "u_mul_e_max",
+    "u_mul_e_min",
+    "u_mul_e_mean",
+    "u_div_e_sum",
+    "u_div_e_max",
+    "u_div_e_min",
+    "u_div_e_mean",
+]
+
+_REDUCERS = ("sum", "max", "min", "mean")
+
+
+def _out_shape(op: str, lhs: Tensor, rhs: Optional[Tensor]) -> Tuple[int, ...]:
+    return out_feature_shape(op, tuple(lhs.shape[1:]), None if rhs is None else tuple(rhs.shape[1:]))
+
+
+@torch.library.custom_op("graphdl::spmm_sum", mutates_args=())
+def _spmm_sum_op(
+    ptr: Tensor, col: Tensor, eid: Tensor, tptr: Tensor, tcol: Tensor, teid: Tensor,
+    lhs: Tensor, rhs: Optional[Tensor], op: str, lhs_target: str, rhs_target: str,
+) -> Tensor:
+    shape = _out_shape(op, lhs, rhs)
+    return backend_for(lhs).spmm_sum(ptr, col, eid, lhs, lhs_target, rhs, rhs_target, op, ptr.shape[0] - 1, shape)
+
+
+@_spmm_sum_op.register_fake
+def _spmm_sum_fake(ptr, col, eid, tptr, tcol, teid, lhs, rhs, op, lhs_target, rhs_target):
+    return lhs.new_empty((ptr.shape[0] - 1,) + _out_shape(op, lhs, rhs))
+
+
+def _spmm_sum_setup(ctx, inputs, output) -> None:
+    ctx.save_for_backward(*inputs[:8])
+    ctx.op, ctx.lhs_target, ctx.rhs_target = inputs[8:]
+
+
+def _spmm_sum_backward(ctx, grad):
+    from ._grad import operand_grad
+
+    ptr, col, eid, tptr, tcol, teid, lhs, rhs = ctx.saved_tensors
+    topo = Topology(ptr, col, eid, tptr, tcol, teid)
+    glhs = grhs = None
+    if ctx.needs_input_grad[6]:
+        glhs = operand_grad(topo, "v", grad, ctx.op, lhs, ctx.lhs_target, rhs, ctx.rhs_target)
+    if rhs is not None and ctx.op != "copy" and ctx.needs_input_grad[7]:
+        grhs = operand_grad(topo, "v", grad, ctx.op, rhs, ctx.rhs_target, lhs, ctx.lhs_target)
+    return (None,) * 6 + (glhs, grhs, None, None, None)
+
+
+_spmm_sum_op.register_autograd(_spmm_sum_backward, setup_context=_spmm_sum_setup)
+
+
+@torch.library.custom_op("graphdl::spmm_extreme", mutates_args=())
+def _spmm_extreme_op(
+    ptr: Tensor, col: Tensor, eid: Tensor, tptr: Tensor, tcol: Tensor, teid: Tensor,
+    lhs: Tensor, rhs: Optional[Tensor], op: str, lhs_target: str, rhs_target: str, reduce_op: str,
+) -> Tuple[Tensor, Tensor]:
+    shape = _out_shape(op, lhs, rhs)
+    return backend_for(lhs).spmm_extreme(
+        ptr, col, eid, lhs, lhs_target, rhs, rhs_target, op, reduce_op, ptr.shape[0] - 1, shape
+    )
+
+
+@_spmm_extreme_op.register_fake
+def _spmm_extreme_fake(ptr, col, eid, tptr, tcol, teid, lhs, rhs, op, lhs_target, rhs_target, reduce_op):
+    shape = (ptr.shape[0] - 1,) + _out_shape(op, lhs, rhs)
+    return lhs.new_empty(shape), lhs.new_empty(shape, dtype=torch.int64)
+
+
+def _spmm_extreme_setup(ctx, inputs, output) -> None:
+    ctx.save_for_backward(*inputs[:8], output[1])
+    ctx.op, ctx.lhs_target, ctx.rhs_target = inputs[8:11]
+
+
+def _spmm_extreme_backward(ctx, grad, grad_arg):
+    from ._grad import extreme_operand_grad
+
+    ptr, col, eid, tptr, tcol, teid, lhs, rhs, arg = ctx.saved_tensors
+    glhs = grhs = None
+    if ctx.needs_input_grad[6]:
+        glhs = extreme_operand_grad(ptr, col, eid, arg, grad, ctx.op, lhs, ctx.lhs_target, rhs, ctx.rhs_target)
+    if rhs is not None and ctx.op != "copy" and ctx.needs_input_grad[7]:
+        grhs = extreme_operand_grad(ptr, col, eid, arg, grad, ctx.op, rhs, ctx.rhs_target, lhs, ctx.lhs_target)
+    return (None,) * 6 + (glhs, grhs, None, None, None, None)
+
+
+_spmm_extreme_op.register_autograd(_spmm_extreme_backward, setup_context=_spmm_extreme_setup)
+
+
+def normalise_operands(
+    op: str, lhs: Tensor, rhs: Optional[Tensor]
+) -> Tuple[str, Tensor, Optional[Tensor]]:
+    """Rewrite ``sub`` as ``add`` of the negation and ``div`` as ``mul`` by the reciprocal,
+    give the operands equal rank and a common floating dtype."""
+    if op == "copy" or rhs is None:
+        return "copy", lhs, None
+    if op == "sub":
+        op, rhs = "add", -rhs
+    elif op == "div":
+        op, rhs = "mul", 1.0 / rhs
+    if op not in ("add", "mul", "dot"):
+        raise DGLError(f"Unknown binary operator {op!r}; expected add, sub, mul, div or dot.")
+    if lhs.dtype != rhs.dtype:
+        dtype = torch.promote_types(lhs.dtype, rhs.dtype)
+        lhs, rhs = lhs.to(dtype), rhs.to(dtype)
+    lhs, rhs = pad_feature_dims(lhs, rhs)
+    return op, lhs, rhs
+
+
+def spmm(
+    topo: Topology, op: str, reduce_op: str, lhs: Tensor, lhs_target: str,
+    rhs: Optional[Tensor] = None, rhs_target: str = "e",
+) -> Tensor:
+    """Reduce ``op(lhs, rhs)`` over the entries of every row of ``topo``.
+
+    Targets say where an operand lives: ``"u"`` (indexed by ``col``), ``"e"`` (by ``eid``)
+    or ``"v"`` (by row). Rows without entries get zeros for every reducer.
+    """
+    if reduce_op not in _REDUCERS:
+        raise DGLError(f"Unknown reducer {reduce_op!r}; expected one of {_REDUCERS}.")
+    op, lhs, rhs = normalise_operands(op, lhs, rhs)
+    if not lhs.is_floating_point():
+        lhs = lhs.float()
+        rhs = None if rhs is None else rhs.float()
+    if reduce_op in ("sum", "mean"):
+        out = _spmm_sum_op(*topo.tensors(), lhs, rhs, op, lhs_target, rhs_target)
+        if reduce_op == "mean":
+            deg = (topo.ptr[1:] - topo.ptr[:-1]).clamp(min=1).to(out.dtype)
+            out = out / deg.reshape((-1,) + (1,) * (out.dim() - 1))
+        return out
+    if op == "dot":  # the dot message has one value per edge and head: build it, then reduce
+        from .sddmm import sddmm
+
+        msg = sddmm(topo, "dot", lhs, lhs_target, rhs, rhs_target)
+        return _spmm_extreme_op(*topo.tensors(), msg, None, "copy", "e", "e", reduce_op)[0]
+    return _spmm_extreme_op(*topo.tensors(), lhs, rhs, op, lhs_target, rhs_target, reduce_op)[0]
+
+
+def check_rows(x: Tensor, target: str, adj: Any, what: str) -> None:
+    """Raise ``DGLError`` when ``x`` does not have one row per node or edge of ``target``."""
+    expected = {"u": adj.num_src, "v": adj.num_dst, "e": adj.num_edges}[target]
+    name = {"u": "source nodes", "v": "destination nodes", "e": "edges"}[target]
+    if x.dim() == 0 or x.shape[0] != expected:
+        raise DGLError(
+            f"{what} has shape {tuple(x.shape)} but the graph has {expected} {name}; "
+            f"the first dimension must be {expected}."
+        )
+
+
+def gspmm(g: Any, op: str, reduce_op: str, lhs_data: Optional[Tensor], rhs_data: Optional[Tensor]) -> Tensor:
+    """Generalized sparse-dense product on a graph with one relation.
+
+    Each edge ``(u, v, e)`` carries the message ``op(lhs_data[u], rhs_data[e])``; messages are
+    reduced per destination node with ``reduce_op``.
+
+    Args:
+        g: the graph (a single relation).
+        op: ``"add"``, ``"sub"``, ``"mul"``, ``"div"``, ``"copy_lhs"`` or ``"copy_rhs"``.
+        reduce_op: ``"sum"``, ``"max"``, ``"min"`` or ``"mean"``.
+        lhs_data: source node features ``(num_src, *)`` (unused by ``copy_rhs``).
+        rhs_data: edge features ``(num_edges, *)`` (unused by ``copy_lhs``).
+
+    Returns:
+        Destination node features ``(num_dst, *broadcast shape)``.
+    """
+    adj = get_adj(g)
+    if op == "copy_lhs":
+        check_rows(lhs_data, "u", adj, "lhs_data")
+        a, ta, b, tb, bop = lhs_data, "u", None, "e", "copy"
+    elif op == "copy_rhs":
+        check_rows(rhs_data, "e", adj, "rhs_data")
+        a, ta, b, tb, bop = rhs_data, "e", None, "e", "copy"
+    else:
+        check_rows(lhs_data, "u", adj, "lhs_data")
+        check_rows(rhs_data, "e", adj, "rhs_data")
+        a, ta, b, tb, bop = lhs_data, "u", rhs_data, "e", op
+    topo = graph_topology(adj, transpose=needs_grad(a, b))
+    return spmm(topo, bop, reduce_op, a, ta, b, tb)
+
+
+def copy_u_sum(g: Any, x: Tensor) -> Tensor:
+    """Sum of the source features ``x`` over each node's in-edges."""
+    return gspmm(g, "copy_lhs", "sum", x, None)
+
+
+def copy_e_sum(g: Any, x: Tensor) -> Tensor:
+    """Sum of the edge features ``x`` over each node's in-edges."""
+    return gspmm(g, "copy_rhs", "sum", None, x)
+
+
+def copy_u_max(g: Any, x: Tensor) -> Tensor:
+    """Maximum of the source features ``x`` over each node's in-edges."""
+    return gspmm(g, "copy_lhs", "max", x, None)
+
+
+def copy_e_max(g: Any, x: Tensor) -> Tensor:
+    """Maximum of the edge features ``x`` over each node's in-edges."""
+    return gspmm(g, "copy_rhs", "max", None, x)
+
+
+def copy_u_min(g: Any, x: Tensor) -> Tensor:
+    """Minimum of the source features ``x`` over each node's in-edges."""
+    return gspmm(g, "copy_lhs", "min", x, None)
+
+
+def copy_e_min(g: Any, x: Tensor) -> Tensor:
+    """Minimum of the edge features ``x`` over each node's in-edges."""
+    return gspmm(g, "copy_rhs", "min", None, x)
+
+
+def copy_u_mean(g: Any, x: Tensor) -> Tensor:
+    """Mean of the source features ``x`` over each node's in-edges."""
+    return gspmm(g, "copy_lhs", "mean", x, None)
+
+
+def copy_e_mean(g: Any, x: Tensor) -> Tensor:
+    """Mean of the edge features ``x`` over each node's in-edges."""
+    return gspmm(g, "copy_rhs", "mean", None, x)
+
+
+def u_add_e_sum(g: Any, x: Tensor, y: Tensor) -> Tensor:
+    """Sum over each node's in-edges of ``x[src] + y[edge]``."""
+    return gspmm(g, "add", "sum", x, y)
+
+
+def u_add_e_max(g: Any, x: Tensor, y: Tensor) -> Tensor:
+    """Maximum over each node's in-edges of ``x[src] + y[edge]``."""
+    return gspmm(g, "add", "max", x, y)
+
+
+def u_add_e_min(g: Any, x: Tensor, y: Tensor) -> Tensor:
+    """Minimum over each node's in-edges of ``x[src] + y[edge]``."""
+    return gspmm(g, "add", "min", x, y)
+
+
+def u_add_e_mean(g: Any, x: Tensor, y: Tensor) -> Tensor:
+    """Mean over each node's in-edges of ``x[src] + y[edge]``."""
+    return gspmm(g, "add", "mean", x, y)
+
+
+def u_sub_e_sum(g: Any, x: Tensor, y: Tensor) -> Tensor:
+    """Sum over each node's in-edges of ``x[src] - y[edge]``."""
+    return gspmm(g, "sub", "sum", x, y)
+
+
+def u_sub_e_max(g: Any, x: Tensor, y: Tensor) -> Tensor:
+    """Maximum over each node's in-edges of ``x[src] - y[edge]``."""
+    return gspmm(g, "sub", "max", x, y)
+
+
+def u_sub_e_min(g: Any, x: Tensor, y: Tensor) -> Tensor:
+    """Minimum over each node's in-edges of ``x[src] - y[edge]``."""
+    return gspmm(g, "sub", "min", x, y)
+
+
+def u_sub_e_mean(g: Any, x: Tensor, y: Tensor) -> Tensor:
+    """Mean over each node's in-edges of ``x[src] - y[edge]``."""
+    return gspmm(g, "sub", "mean", x, y)
+
+
+def u_mul_e_sum(g: Any, x: Tensor, y: Tensor) -> Tensor:
+    """Sum over each node's in-edges of ``x[src] * y[edge]``."""
+    return gspmm(g, "mul", "sum", x, y)
+
+
+def u_mul_e_max(g: Any, x: Tensor, y: Tensor) -> Tensor:
+    """Maximum over each node's in-edges of ``x[src] * y[edge]``."""
+    return gspmm(g, "mul", "max", x, y)
+
+
+def u_mul_e_min(g: Any, x: Tensor, y: Tensor) -> Tensor:
+    """Minimum over each node's in-edges of ``x[src] * y[edge]``."""
+    return gspmm(g, "mul", "min", x, y)
+
+
+def u_mul_e_mean(g: Any, x: Tensor, y: Tensor) -> Tensor:
+    """Mean over each node's in-edges of ``x[src] * y[edge]``."""
+    return gspmm(g, "mul", "mean", x, y)
+
+
+def u_div_e_sum(g: Any, x: Tensor, y: Tensor) -> Tensor:
+    """Sum over each node's in-edges of ``x[src] / y[edge]``."""
+    return gspmm(g, "div", "sum", x, y)
+
+
+def u_div_e_max(g: Any, x: Tensor, y: Tensor) -> Tensor:
+    """Maximum over each node's in-edges of ``x[src] / y[edge]``."""
+    return gspmm(g, "div", "max", x, y)
+
+
+def u_div_e_min(g: Any, x: Tensor, y: Tensor) -> Tensor:
+    """Minimum over each node's in-edges of ``x[src] / y[edge]``."""
+    return gspmm(g, "div", "min", x, y)
+
+
+def u_div_e_mean(g: Any, x: Tensor, y: Tensor) -> Tensor:
+    """Mean over each node's in-edges of ``x[src] / y[edge]``."""
+    return gspmm(g, "div", "mean", x, y)

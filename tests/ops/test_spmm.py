@@ -1,0 +1,108 @@
+import pytest
+import torch
+
+import graphdl
+import graphdl.ops as ops
+from graphdl.testing.graphs import get_cases
+
+from reference import edges_of, message, reduce
+
+CASES = ["homo", "bipartite", "block", "zero-degree", "empty", "multigraph"]
+SHAPES = [((4,), (4,)), ((3, 4), (3, 1)), ((2, 3), (1,))]
+
+
+def graphs(idtype):
+    return [(n, g) for n, g in get_cases(CASES, idtype=idtype) if n in CASES]
+
+
+def operands(g, lshape, rshape, dtype=torch.float32):
+    gen = torch.Generator().manual_seed(0)
+    x = torch.randn((g.num_src_nodes(),) + lshape, generator=gen, dtype=dtype).requires_grad_()
+    y = (torch.rand((g.num_edges(),) + rshape, generator=gen, dtype=dtype) + 0.5).requires_grad_()
+    return x, y
+
+
+def grads(out, inputs, seed=1):
+    gen = torch.Generator().manual_seed(seed)
+    w = torch.randn(out.shape, generator=gen, dtype=out.dtype)
+    used = [t for t in inputs if t is not None]
+    gs = torch.autograd.grad((out * w).sum(), used, allow_unused=True)
+    return [torch.zeros_like(t) if gr is None else gr for t, gr in zip(used, gs)]
+
+
+@pytest.mark.parametrize("reducer", ["sum", "max", "min", "mean"])
+@pytest.mark.parametrize("op", ["add", "sub", "mul", "div", "copy_lhs", "copy_rhs"])
+def test_gspmm_matches_reference(backend, idtype, op, reducer):
+    for name, g in graphs(idtype):
+        src, dst = edges_of(g)
+        for lshape, rshape in SHAPES:
+            x, y = operands(g, lshape, rshape)
+            out = ops.gspmm(g, op, reducer, x, y)
+            if op == "copy_lhs":
+                msg = message("copy", x, "u", None, None, src, dst)
+            elif op == "copy_rhs":
+                msg = message("copy", y, "e", None, None, src, dst)
+            else:
+                msg = message(op, x, "u", y, "e", src, dst)
+            ref = reduce(msg, dst, g.num_dst_nodes(), reducer)
+            assert out.shape == ref.shape, (name, op, reducer)
+            torch.testing.assert_close(out, ref, rtol=1e-5, atol=1e-5, msg=f"{name} {op} {reducer}")
+            if g.num_edges() == 0:
+                continue
+            for a, b in zip(grads(out, [x, y]), grads(ref, [x, y])):
+                torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-4, msg=f"grad {name} {op} {reducer}")
+
+
+@pytest.mark.parametrize("name", ["copy_u_sum", "copy_e_max", "u_mul_e_sum", "u_sub_e_min", "u_div_e_mean"])
+def test_named_forms(backend, name):
+    g = get_cases(["homo"])[0][1]
+    x, y = operands(g, (3,), (3,))
+    fn = getattr(ops, name)
+    parts = name.split("_")
+    if parts[0] == "copy":
+        args, op = ((x,), "copy_lhs") if parts[1] == "u" else ((y,), "copy_rhs")
+        ref = ops.gspmm(g, op, parts[2], x, y)
+    else:
+        args = (x, y)
+        ref = ops.gspmm(g, parts[1], parts[3], x, y)
+    torch.testing.assert_close(fn(g, *args), ref)
+
+
+def test_gradcheck_float64(backend):
+    g = graphdl.graph(([0, 1, 2, 2, 3, 0], [1, 2, 0, 1, 1, 3]), num_nodes=5)
+    x, y = operands(g, (2, 3), (2, 1), torch.float64)
+    for reducer in ["sum", "mean", "max", "min"]:
+        assert torch.autograd.gradcheck(lambda a, b: ops.gspmm(g, "mul", reducer, a, b), (x, y))
+    assert torch.autograd.gradcheck(lambda a, b: ops.gspmm(g, "add", "sum", a, b), (x, y))
+
+
+def test_zero_in_degree_gets_zero(backend):
+    g = graphdl.graph(([0, 1], [1, 1]), num_nodes=3)
+    x = -torch.ones(3, 2) * 5
+    for reducer in ["sum", "max", "min", "mean"]:
+        out = ops.copy_u_max(g, x) if reducer == "max" else ops.gspmm(g, "copy_lhs", reducer, x, None)
+        assert torch.equal(out[0], torch.zeros(2)) and torch.equal(out[2], torch.zeros(2))
+
+
+def test_max_routes_gradient_to_argmax(backend):
+    g = graphdl.graph(([0, 1, 2], [3, 3, 3]), num_nodes=4)
+    x = torch.tensor([[1.0, 9.0], [5.0, 2.0], [3.0, 4.0], [0.0, 0.0]], requires_grad=True)
+    ops.copy_u_max(g, x).sum().backward()
+    assert torch.equal(x.grad, torch.tensor([[0.0, 1.0], [1.0, 0.0], [0.0, 0.0], [0.0, 0.0]]))
+
+
+def test_bad_shapes_raise():
+    g = graphdl.graph(([0, 1], [1, 2]), num_nodes=3)
+    with pytest.raises(graphdl.DGLError, match="3 source nodes"):
+        ops.copy_u_sum(g, torch.randn(4, 2))
+    with pytest.raises(graphdl.DGLError, match="cannot be broadcast"):
+        ops.u_mul_e_sum(g, torch.randn(3, 4), torch.randn(2, 3))
+    with pytest.raises(graphdl.DGLError, match="reducer"):
+        ops.gspmm(g, "copy_lhs", "prod", torch.randn(3, 2), None)
+
+
+def test_float64_and_double_backward_free_kernels(backend):
+    g = get_cases(["homo"])[0][1]
+    x, y = operands(g, (5,), (1,), torch.float64)
+    out = ops.u_mul_e_sum(g, x, y)
+    assert out.dtype == torch.float64
