@@ -254,7 +254,9 @@ def _read_hetero_graph(reader: ByteReader, index: int) -> GraphRecord:
     return GraphRecord(ntypes, etypes, list(meta_edges), num_nodes, edges, node_tensors, edge_tensors)
 
 
-def _read_header(reader: ByteReader) -> int:
+def _read_header(reader: ByteReader) -> Tuple[int, int]:
+    """Check the header; return ``(version, number of graphs)`` (the count is 0 for version 1,
+    which stores it after the header)."""
     if reader.size < HEADER_SIZE + 8:
         raise reader.fail(f"the file has {reader.size} bytes, fewer than a DGL graph file header")
     magic = reader.u64("file magic")
@@ -263,18 +265,25 @@ def _read_header(reader: ByteReader) -> int:
     version = reader.u64("version")
     graph_type = reader.u64("graph type")
     num_graphs = reader.u64("number of graphs")
+    if version == 1:
+        reader.seek(HEADER_SIZE, "header end")
+        return 1, 0
     if version != VERSION:
-        raise reader.fail(f"format version {version} is not supported (only version {VERSION})")
+        raise reader.fail(f"format version {version} is not supported (only versions 1 and {VERSION})")
     if graph_type != GRAPH_TYPE_HETERO:
         raise reader.fail(f"graph type {graph_type} is not supported")
     reader.seek(HEADER_SIZE, "header end")
-    return num_graphs
+    return version, num_graphs
 
 
 def read_file_labels(data: bytes, what: str) -> Dict[str, torch.Tensor]:
     """Read only the graph labels of a file's bytes."""
     reader = ByteReader(data, what)
-    _read_header(reader)
+    version, _ = _read_header(reader)
+    if version == 1:
+        from ._graph_format_v1 import read_v1_labels
+
+        return read_v1_labels(reader)
     reader.u64("graph data offset")
     return read_named_tensors(reader, "labels")
 
@@ -300,7 +309,11 @@ def read_graph_file(
 ) -> Tuple[List[GraphRecord], Dict[str, torch.Tensor]]:
     """Parse a whole file's bytes into graph records and labels."""
     reader = ByteReader(data, what)
-    num_graphs = _read_header(reader)
+    version, num_graphs = _read_header(reader)
+    if version == 1:
+        from ._graph_format_v1 import read_v1_graphs
+
+        return read_v1_graphs(reader, idx_list)
     data_start = reader.u64("graph data offset")
     labels = read_named_tensors(reader, "labels")
     if reader.pos != data_start:
