@@ -774,11 +774,26 @@ def adj_sum_graph(graphs: Sequence[Any], weight_name: str) -> Any:
     return out
 
 
-def metis_partition_assignment(g: Any, k: int, *args: Any, **kwargs: Any) -> Any:
-    """Not available: graphdl does not ship METIS."""
-    raise DGLError("METIS partitioning is not available in graphdl (it needs the METIS library).")
+def metis_partition_assignment(g: Any, k: int, balance_ntypes: Any = None, balance_edges: bool = False,
+                                mode: str = "k-way", objtype: str = "cut") -> torch.Tensor:
+    """Partition id (int64) of every node of a homogeneous graph split into ``k`` parts.
+
+    Uses METIS through the optional ``pymetis`` package on the symmetrised graph; without it,
+    nodes are ordered by reverse Cuthill-McKee and cut into ``k`` equal contiguous parts.
+    ``balance_ntypes``, ``balance_edges`` and ``objtype`` are accepted for compatibility.
+    """
+    from ..dataloading.cluster_gcn import partition_nodes
+
+    _homogeneous_relation(g, "metis_partition_assignment")
+    if mode not in ("k-way", "recursive"):
+        raise DGLError(f"mode must be 'k-way' or 'recursive', got {mode!r}.")
+    parts = partition_nodes(g, int(k), recursive=mode == "recursive")
+    return torch.from_numpy(np.asarray(parts, dtype=np.int64)).to(g.device)
 
 
 def metis_partition(g: Any, k: int, *args: Any, **kwargs: Any) -> Any:
-    """Not available: graphdl does not ship METIS."""
-    raise DGLError("METIS partitioning is not available in graphdl (it needs the METIS library).")
+    """Not available: partitioning with halo nodes is not implemented in graphdl."""
+    raise DGLError(
+        "metis_partition (partitions with halo nodes) is not implemented in graphdl; "
+        "use metis_partition_assignment and node_subgraph."
+    )
