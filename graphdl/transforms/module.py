@@ -37,6 +37,9 @@ __all__ = [
     "SVDPE",
     "SIGNDiffusion",
     "ToLevi",
+    "PPR",
+    "HeatKernel",
+    "GDC",
 ]
 
 
@@ -571,3 +574,137 @@ class ToLevi(BaseTransform):
         copy_frame(g.nodes[cet[0]].data, lg.nodes["node"].data)
         copy_frame(g.edges[cet].data, lg.nodes["edge"].data)
         return lg
+
+
+def _weighted_dense(g: Any, eweight_name: str) -> torch.Tensor:
+    """Dense float64 ``A`` with ``A[u, v]`` the summed weights of edges ``u -> v`` (1 if unweighted)."""
+    if len(g.ntypes) != 1 or len(g.canonical_etypes) != 1:
+        raise DGLError("Graph diffusion needs a homogeneous graph.")
+    cet = g.canonical_etypes[0]
+    adj = g._adj(cet)
+    frame = g.edges[cet].data
+    if eweight_name in frame:
+        w = frame[eweight_name].detach().reshape(-1).double().cpu()
+    else:
+        w = torch.ones(adj.num_edges, dtype=torch.float64)
+    n = g.num_nodes()
+    a = torch.zeros((n, n), dtype=torch.float64)
+    a.index_put_((adj.src.long().cpu(), adj.dst.long().cpu()), w, accumulate=True)
+    return a
+
+
+def _sparsified_graph(g: Any, s: torch.Tensor, eweight_name: str, eps: Optional[float],
+                      avg_degree: int) -> Any:
+    """The graph of the dense diffusion matrix ``s``: entry ``(u, v)`` becomes edge ``u -> v``.
+
+    Keeps entries ``>= eps``, or, without ``eps``, the ``N * avg_degree`` largest entries.
+    Edges are ordered by destination, then source. Node features are copied; the entries are
+    stored as ``edata[eweight_name]``.
+    """
+    n = s.shape[0]
+    flat = s.t().reshape(-1)  # position p = v * n + u
+    if eps is not None:
+        keep = torch.nonzero(flat >= eps, as_tuple=False).reshape(-1)
+    else:
+        top = min(n * int(avg_degree), flat.shape[0])
+        keep = torch.sort(torch.argsort(flat, descending=True, stable=True)[:top])[0]
+    v, u = keep // max(n, 1), keep % max(n, 1)
+    cet = g.canonical_etypes[0]
+    ng = build_graph({cet: (u, v)}, {cet[0]: n}, g.idtype, g.device)
+    copy_frame(g.nodes[cet[0]].data, ng.nodes[cet[0]].data)
+    dtype = torch.float32
+    frame = g.edges[cet].data
+    if eweight_name in frame and frame[eweight_name].is_floating_point():
+        dtype = frame[eweight_name].dtype
+    ng.edges[cet].data[eweight_name] = flat[keep].to(dtype=dtype, device=g.device)
+    return ng
+
+
+class PPR(BaseTransform):
+    """Personalized-PageRank graph diffusion, then sparsification.
+
+    .. math::
+        S = \\alpha \\left(I - (1 - \\alpha) A\\right)^{-1}
+
+    where ``A[u, v]`` is the weight of edge ``u -> v`` (``edata[eweight_name]``, 1 when
+    absent). The result has an edge ``u -> v`` weighted ``S[u, v]`` for every kept entry: those
+    ``>= eps``, or without ``eps`` the ``N * avg_degree`` largest. Edges are ordered by
+    destination, then source; node features are copied, edge features are not.
+
+    Args:
+        alpha: Restart probability.
+        eweight_name: Edge weight feature, read and written.
+        eps: Threshold for keeping an entry.
+        avg_degree: Average degree kept when ``eps`` is None.
+    """
+
+    def __init__(self, alpha: float = 0.15, eweight_name: str = "w", eps: Optional[float] = None,
+                 avg_degree: int = 5) -> None:
+        self.alpha = alpha
+        self.eweight_name = eweight_name
+        self.eps = eps
+        self.avg_degree = avg_degree
+
+    def __call__(self, g: Any) -> Any:
+        a = _weighted_dense(g, self.eweight_name)
+        n = a.shape[0]
+        s = self.alpha * torch.linalg.inv(torch.eye(n, dtype=a.dtype) - (1 - self.alpha) * a)
+        return _sparsified_graph(g, s, self.eweight_name, self.eps, self.avg_degree)
+
+
+class HeatKernel(BaseTransform):
+    """Heat-kernel graph diffusion, then sparsification (see :class:`PPR` for the rest).
+
+    .. math::
+        S = \\exp\\left(-t (I - A)\\right)
+
+    Args:
+        t: Diffusion time.
+        eweight_name: Edge weight feature, read and written.
+        eps: Threshold for keeping an entry.
+        avg_degree: Average degree kept when ``eps`` is None.
+    """
+
+    def __init__(self, t: float = 2.0, eweight_name: str = "w", eps: Optional[float] = None,
+                 avg_degree: int = 5) -> None:
+        self.t = t
+        self.eweight_name = eweight_name
+        self.eps = eps
+        self.avg_degree = avg_degree
+
+    def __call__(self, g: Any) -> Any:
+        a = _weighted_dense(g, self.eweight_name)
+        n = a.shape[0]
+        s = torch.linalg.matrix_exp(-self.t * (torch.eye(n, dtype=a.dtype) - a))
+        return _sparsified_graph(g, s, self.eweight_name, self.eps, self.avg_degree)
+
+
+class GDC(BaseTransform):
+    """Generalised graph diffusion with given coefficients, then sparsification (see :class:`PPR`).
+
+    .. math::
+        S = \\sum_{k} \\theta_k A^k
+
+    Args:
+        coefs: The coefficients ``theta_0, theta_1, ...``.
+        eweight_name: Edge weight feature, read and written.
+        eps: Threshold for keeping an entry.
+        avg_degree: Average degree kept when ``eps`` is None.
+    """
+
+    def __init__(self, coefs: Sequence[float], eweight_name: str = "w", eps: Optional[float] = None,
+                 avg_degree: int = 5) -> None:
+        self.coefs = list(coefs)
+        self.eweight_name = eweight_name
+        self.eps = eps
+        self.avg_degree = avg_degree
+
+    def __call__(self, g: Any) -> Any:
+        a = _weighted_dense(g, self.eweight_name)
+        n = a.shape[0]
+        s = torch.zeros_like(a)
+        power = torch.eye(n, dtype=a.dtype)
+        for c in self.coefs:
+            s = s + c * power
+            power = power @ a
+        return _sparsified_graph(g, s, self.eweight_name, self.eps, self.avg_degree)

@@ -260,3 +260,50 @@ def test_to_levi_and_svdpe(idtype):
     assert torch.equal(lv.nodes["node"].data["h"], g.ndata["h"])
     out = SVDPE(2, random_flip=False)(_graph(idtype))
     assert torch.equal(out.ndata["svd_pe"], dgl.svd_pe(g, 2, random_flip=False))
+
+
+def _dense_w(g, w):
+    n = g.num_nodes()
+    a = torch.zeros(n, n, dtype=torch.float64)
+    for (u, v), x in zip(_el(g), w):
+        a[u, v] += x
+    return a.numpy()
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_diffusion_transforms(idtype, weighted):
+    import numpy as np
+    import scipy.linalg as sl
+
+    from graphdl.transforms import GDC, PPR, HeatKernel
+
+    g = dgl.graph(([0, 1, 2, 3, 3, 4], [1, 2, 3, 0, 1, 4]), num_nodes=5, idtype=idtype)
+    g.ndata["feat"] = torch.arange(10.0).reshape(5, 2)
+    w = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6] if weighted else [1.0] * 6
+    if weighted:
+        g.edata["w"] = torch.tensor(w)
+    g.edata["other"] = torch.ones(6)
+    a = _dense_w(g, w)
+    n = 5
+    refs = {
+        "ppr": 0.3 * np.linalg.inv(np.eye(n) - 0.7 * a),
+        "heat": sl.expm(-1.5 * (np.eye(n) - a)),
+        "gdc": 0.2 * np.eye(n) + 0.5 * a + 0.1 * a @ a,
+    }
+    makers = {
+        "ppr": lambda **kw: PPR(alpha=0.3, **kw),
+        "heat": lambda **kw: HeatKernel(t=1.5, **kw),
+        "gdc": lambda **kw: GDC([0.2, 0.5, 0.1], **kw),
+    }
+    for name, s in refs.items():
+        full = makers[name](avg_degree=5)(g)
+        want = [(u, v) for v in range(n) for u in range(n)]
+        assert _el(full) == want
+        assert np.allclose(full.edata["w"].double().numpy(), [s[u, v] for u, v in want], atol=1e-5)
+        assert torch.equal(full.ndata["feat"], g.ndata["feat"]) and "other" not in full.edata
+        thr = makers[name](eps=0.1)(g)
+        assert _el(thr) == [(u, v) for v in range(n) for u in range(n) if s[u, v] >= 0.1]
+        top = makers[name](avg_degree=1)(g)
+        assert top.num_edges() == n
+        kept = sorted((s[u, v] for u, v in _el(top)), reverse=True)
+        assert np.allclose(kept, sorted(s.reshape(-1), reverse=True)[:n], atol=1e-6)
