@@ -27,7 +27,14 @@ from ..base import EID, NID, DGLError
 from .. import subgraph as _subgraph
 from ._blocks import to_block
 from ._knn import knn_graph, radius_graph, segmented_knn_graph
-from ._positional import lap_pe, laplacian_pe, random_walk_pe, shortest_dist, svd_pe
+from ._positional import (
+    double_radius_node_labeling,
+    lap_pe,
+    laplacian_pe,
+    random_walk_pe,
+    shortest_dist,
+    svd_pe,
+)
 
 __all__ = [
     "add_self_loop",
@@ -54,6 +61,7 @@ __all__ = [
     "laplacian_pe",
     "svd_pe",
     "shortest_dist",
+    "double_radius_node_labeling",
     "to_bfloat16",
     "to_simple_graph",
     "adj_sum_graph",

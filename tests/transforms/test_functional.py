@@ -589,3 +589,27 @@ def test_misc_names(idtype):
     assert set(parts.tolist()) <= {0, 1, 2}
     with pytest.raises(DGLError, match="mode"):
         dgl.metis_partition_assignment(g, 2, mode="fast")
+
+
+def test_double_radius_node_labeling(idtype):
+    import networkx as nx
+
+    g = dgl.to_bidirected(dgl.graph(([0, 1, 2, 3, 4, 1, 6], [1, 2, 3, 4, 5, 5, 7]), idtype=idtype))
+    und = nx.Graph(_el(g))
+    und.add_nodes_from(range(g.num_nodes()))
+    for s, t in ((1, 3), (0, 5)):
+        z = dgl.double_radius_node_labeling(g, s, t).tolist()
+        for x in range(g.num_nodes()):
+            if x in (s, t):
+                assert z[x] == 1
+                continue
+            a = nx.single_source_shortest_path_length(und.subgraph(set(und) - {t}), s).get(x)
+            b = nx.single_source_shortest_path_length(und.subgraph(set(und) - {s}), t).get(x)
+            if a is None or b is None:
+                assert z[x] == 0
+            else:
+                d = a + b
+                assert z[x] == 1 + min(a, b) + (d // 2) * (d // 2 + d % 2 - 1)
+    assert dgl.double_radius_node_labeling(g, 1, 3).tolist()[:6] == [0, 1, 2, 1, 3, 3]
+    with pytest.raises(DGLError, match="dst"):
+        dgl.double_radius_node_labeling(g, 0, 99)
