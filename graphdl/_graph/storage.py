@@ -43,10 +43,17 @@ def compress(rows: torch.Tensor, cols: torch.Tensor, num_rows: int) -> Triple:
     if rows.numel() == 0:
         indptr = torch.zeros(num_rows + 1, dtype=idtype, device=rows.device)
         return indptr, cols.clone(), torch.zeros(0, dtype=idtype, device=rows.device)
-    _, perm = torch.sort(rows, stable=True)
     counts = torch.bincount(rows.long(), minlength=num_rows)
     indptr = torch.zeros(num_rows + 1, dtype=torch.int64, device=rows.device)
     torch.cumsum(counts, 0, out=indptr[1:])
+    if rows.device.type == "cpu":
+        # A counting sort needs no sorted copy of ``rows``: about a third less peak memory
+        # than torch.sort on large graphs, and faster.
+        from ._counting_sort import counting_sort
+
+        out_cols, perm = counting_sort(rows, cols, indptr)
+        return indptr.to(idtype), out_cols, perm
+    _, perm = torch.sort(rows, stable=True)
     return indptr.to(idtype), cols[perm], perm.to(idtype)
 
 

@@ -164,3 +164,20 @@ def test_edge_prediction_self_and_reverse_types(idtype):
         assert not bool(torch.isin(blocks[0].edata[EID], pair.edata[EID]).any())
     with pytest.raises(DGLError):
         as_edge_prediction_sampler(NeighborSampler([1]), exclude="reverse_id")
+
+
+def test_ddp_single_process(idtype, tmp_path):
+    import torch.distributed as dist
+
+    dist.init_process_group("gloo", init_method=f"file://{tmp_path}/pg", rank=0, world_size=1)
+    try:
+        g = _graph(idtype)
+        loader = DataLoader(g, torch.arange(20), NeighborSampler([1]), batch_size=6, shuffle=True,
+                            use_ddp=True, ddp_seed=3)
+        loader.set_epoch(0)
+        first = torch.cat([o for _, o, _ in loader])
+        loader.set_epoch(0)
+        again = torch.cat([o for _, o, _ in loader])
+        assert sorted(first.tolist()) == list(range(20)) and torch.equal(first, again)
+    finally:
+        dist.destroy_process_group()
