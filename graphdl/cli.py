@@ -435,6 +435,7 @@ def _plot(history: Dict[str, List[float]], path: str, title: str) -> None:
 
 def cmd_train(args: argparse.Namespace) -> int:
     opts = resolve_train_options(args)
+    os.makedirs(opts["out"], exist_ok=True)  # fail before training, not after
     runner = train_minibatch if opts["minibatch"] else train_full_graph
     metrics = runner(opts, quiet=args.quiet)
     print(f"Test accuracy: {metrics['test_acc']:.4f} (best validation {metrics['best_val_acc']:.4f} "
@@ -510,6 +511,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         message = str(err).splitlines()[0] if str(err) else type(err).__name__
         print(f"graphdl: error: {message}", file=sys.stderr)
         return 2
+    except OSError as err:  # unreadable input, unwritable output folder, full disk
+        print(f"graphdl: error: {err}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("graphdl: interrupted", file=sys.stderr)
         return 130

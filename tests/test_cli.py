@@ -175,3 +175,10 @@ def test_minibatch_errors(capsys):
                            "does not support --minibatch")
         assert_clean_error(_in_process(capsys, "train", "--minibatch", "--fanouts", "a,b", "--epochs", "1"),
                            "--fanouts")
+
+
+def test_unwritable_output_is_one_line(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    proc = _in_process(capsys, "train", "--epochs", "1", "--out", str(blocker / "sub"), "--quiet")
+    assert_clean_error(proc, "Not a directory")
