@@ -5,7 +5,7 @@ Re-exported by :mod:`graphdl.convert`.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 import scipy.sparse as sp
@@ -127,7 +127,8 @@ def from_networkx(nx_graph: Any, node_attrs: Optional[Sequence[str]] = None,
     """A homogeneous graph from a networkx graph.
 
     Nodes are numbered in sorted label order. An undirected graph gives both directions of
-    each edge (and then takes no edge attributes). Edges follow networkx's edge order, or ``edge_id_attr_name`` when given.
+    each edge (and then takes no edge attributes). Edges follow networkx's edge order, or
+    ``edge_id_attr_name`` when given.
     ``node_attrs`` / ``edge_attrs`` name attributes to stack into features.
     """
     import networkx as nx

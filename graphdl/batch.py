@@ -7,11 +7,11 @@ the number of nodes (of the same type) of members ``0..i-1``; edges keep their m
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Sequence, Union
+from typing import Any, Dict, List, Sequence
 
 import torch
 
-from ._build import CanonicalEtype, build_graph, canonical, copy_frame
+from ._build import CanonicalEtype, build_graph, canonical
 from .base import ALL, EID, NID, DGLError, is_all
 
 __all__ = ["batch", "unbatch", "slice_batch"]

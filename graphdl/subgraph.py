@@ -6,13 +6,12 @@ and ``graphdl.EID`` (edges).
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Sequence, Tuple
 
 import torch
 
 from ._build import (
     CanonicalEtype,
-    as_id_tensor,
     build_graph,
     canonical,
     copy_frame,

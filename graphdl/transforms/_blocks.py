@@ -1,7 +1,7 @@
 """Conversion of a (sampled) graph into a block, the bipartite message-flow graph of one layer."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 
 import torch
 

@@ -6,7 +6,7 @@ the graph they are given and return it, without modifying any tensor in place.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Optional, Sequence
+from typing import Any, Callable, Dict, Optional, Sequence
 
 import torch
 

@@ -94,7 +94,8 @@ def test_to_block_defaults_and_options(idtype):
 def test_to_block_hetero(idtype):
     g = _hetero(idtype)
     frontier = dgl.in_subgraph(g, {"game": [0, 1], "user": [0]})
-    block = dgl.to_block(frontier, {"game": torch.tensor([1, 0], dtype=idtype), "user": torch.tensor([0], dtype=idtype)})
+    dst = {"game": torch.tensor([1, 0], dtype=idtype), "user": torch.tensor([0], dtype=idtype)}
+    block = dgl.to_block(frontier, dst)
     assert block.srctypes == ["developer", "game", "user"]
     assert block.dsttypes == ["developer", "game", "user"]
     assert block.num_dst_nodes("developer") == 0
