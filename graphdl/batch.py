@@ -75,7 +75,7 @@ def batch(graphs: Sequence[Any], ndata: Any = ALL, edata: Any = ALL) -> Any:
     if any(getattr(g, "is_block", False) for g in graphs):
         raise DGLError("Batching blocks is not supported; batch the graphs before converting to blocks.")
     for i, g in enumerate(graphs[1:], start=1):
-        if list(g.ntypes) != list(g0.ntypes) or list(g.canonical_etypes) != list(g0.canonical_etypes):
+        if sorted(g.ntypes) != sorted(g0.ntypes) or sorted(g.canonical_etypes) != sorted(g0.canonical_etypes):
             raise DGLError(
                 f"Cannot batch graphs with different types: graph 0 has {list(g0.canonical_etypes)}, "
                 f"graph {i} has {list(g.canonical_etypes)}."
@@ -85,7 +85,8 @@ def batch(graphs: Sequence[Any], ndata: Any = ALL, edata: Any = ALL) -> Any:
         if g.device != g0.device:
             raise DGLError(f"Cannot batch graphs on devices {g0.device} and {g.device} (graph {i}).")
     idtype, device = g0.idtype, g0.device
-    ntypes, cets = list(g0.ntypes), list(g0.canonical_etypes)
+    # the result lists node and edge types sorted, whatever order the inputs keep
+    ntypes, cets = sorted(g0.ntypes), sorted(g0.canonical_etypes)
 
     num_nodes = {nt: sum(g.num_nodes(nt) for g in graphs) for nt in ntypes}
     offsets = {}

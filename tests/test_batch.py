@@ -142,3 +142,12 @@ def test_batch_bad_input(idtype):
     h.ndata["h"] = torch.randn(3, 5)
     with pytest.raises(DGLError, match="'h'"):
         dgl.batch([g, h])
+
+
+def test_batch_sorts_types(idtype):
+    h = dgl.heterograph({("b", "x", "b"): ([0], [1]), ("a", "y", "b"): ([0], [0])}, idtype=idtype)
+    rr = dgl.edge_type_subgraph(h, ["x", "y"])  # relations kept in the given order
+    assert rr.canonical_etypes == [("b", "x", "b"), ("a", "y", "b")]
+    bg = dgl.batch([rr, h])
+    assert bg.canonical_etypes == sorted(h.canonical_etypes)
+    assert _edge_list(bg, "x") == [(0, 1), (2, 3)]
