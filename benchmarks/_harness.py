@@ -195,6 +195,7 @@ class Result:
     case: str
     backend: str
     times: List[float] = field(default_factory=list)
+    cpu_times: List[float] = field(default_factory=list)
     base_rss_mb: Optional[float] = None
     peak_rss_mb: Optional[float] = None
     versions: Dict[str, str] = field(default_factory=dict)
@@ -206,6 +207,13 @@ class Result:
         if self.error or not self.times:
             return None
         return 1000.0 * statistics.median(self.times)
+
+    @property
+    def median_cpu_ms(self) -> Optional[float]:
+        """Median CPU time (user + system, all threads) of one repetition in ms."""
+        if self.error or not self.cpu_times:
+            return None
+        return 1000.0 * statistics.median(self.cpu_times)
 
     @property
     def work_rss_mb(self) -> Optional[float]:
@@ -220,6 +228,8 @@ class Result:
             "case": self.case,
             "backend": self.backend,
             "times": self.times,
+            "cpu_times": self.cpu_times,
+            "median_cpu_ms": self.median_cpu_ms,
             "median_ms": self.median_ms,
             "base_rss_mb": self.base_rss_mb,
             "peak_rss_mb": self.peak_rss_mb,
@@ -277,13 +287,15 @@ def _worker(setup: SetupFn, spec: Mapping[str, Any]) -> Dict[str, Any]:
         for _ in range(int(spec["warmup"])):
             step()
         sync()
-        times = []
+        times, cpu_times = [], []
         for _ in range(int(spec["repeat"])):
-            t0 = time.perf_counter()
+            c0, t0 = time.process_time(), time.perf_counter()
             step()
             sync()
             times.append(time.perf_counter() - t0)
+            cpu_times.append(time.process_time() - c0)
         out["times"] = times
+        out["cpu_times"] = cpu_times
     except BaseException as exc:  # report anything, the parent decides
         out["error"] = f"{type(exc).__name__}: {exc}".strip()
         out["traceback"] = traceback.format_exc(limit=6)
@@ -381,6 +393,7 @@ def run_case(
         if line.startswith(RESULT_PREFIX):
             data = json.loads(line[len(RESULT_PREFIX):])
             res = Result(case.name, backend, times=data.get("times", []),
+                         cpu_times=data.get("cpu_times", []),
                          base_rss_mb=data.get("base_rss_mb"),
                          peak_rss_mb=data.get("peak_rss_mb"),
                          versions=data.get("versions", {}), error=data.get("error"))
@@ -398,6 +411,7 @@ def _merge(first: Result, later: Result) -> Result:
     peaks = [p for p in (first.peak_rss_mb, later.peak_rss_mb) if p is not None]
     bases = [b for b in (first.base_rss_mb, later.base_rss_mb) if b is not None]
     return Result(first.case, first.backend, times=first.times + later.times,
+                  cpu_times=first.cpu_times + later.cpu_times,
                   base_rss_mb=min(bases) if bases else None,
                   peak_rss_mb=max(peaks) if peaks else None,
                   versions=first.versions)
@@ -443,13 +457,24 @@ def _fmt(value: Optional[float], spec: str = ".1f") -> str:
     return "—" if value is None else format(value, spec)
 
 
-def format_table(results: Sequence[Result], memory: bool = True) -> str:
-    """A Markdown table of medians, ratios against graphdl and peak memory."""
+def format_table(results: Sequence[Result], memory: bool = True, cpu: bool = False) -> str:
+    """A Markdown table of medians, ratios against graphdl and peak memory.
+
+    With ``cpu`` the medians are CPU time (user + system of all threads)
+    instead of wall-clock time.
+    """
+
+    def median(r: Optional[Result]) -> Optional[float]:
+        if r is None:
+            return None
+        return r.median_cpu_ms if cpu else r.median_ms
+
+    unit = "CPU ms" if cpu else "ms"
     by_key = {(r.case, r.backend): r for r in results}
     cases = list(dict.fromkeys(r.case for r in results))
     backends = [b for b in BACKENDS if any(r.backend == b for r in results)]
     backends += sorted({r.backend for r in results} - set(backends))
-    head = ["case"] + [f"{_LABELS.get(b, b)} ms" for b in backends]
+    head = ["case"] + [f"{_LABELS.get(b, b)} {unit}" for b in backends]
     others = [b for b in backends if b != "graphdl"] if "graphdl" in backends else []
     head += [f"graphdl / {_LABELS.get(b, b)}" for b in others]
     if memory:
@@ -460,11 +485,11 @@ def format_table(results: Sequence[Result], memory: bool = True) -> str:
         row = [c]
         for b in backends:
             r = by_key.get((c, b))
-            row.append("error" if r is not None and r.error else _fmt(r.median_ms if r else None))
+            row.append("error" if r is not None and r.error else _fmt(median(r)))
         g = by_key.get((c, "graphdl"))
         for b in others:
             r = by_key.get((c, b))
-            gm, om = (g.median_ms if g else None), (r.median_ms if r else None)
+            gm, om = median(g), median(r)
             row.append(_fmt(gm / om, ".2f") + "x" if gm is not None and om else "—")
         if memory:
             for b in backends:
@@ -562,6 +587,10 @@ def main(
           "peak = peak RSS of the process, work = peak RSS minus RSS after importing the library")
     print()
     print(format_table(results))
+    print()
+    print("CPU time per step (user + system of all threads; less sensitive to other jobs than wall time):")
+    print()
+    print(format_table(results, memory=False, cpu=True))
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"argv": argv, "threads": threads, "machine": _describe_machine(results, threads),

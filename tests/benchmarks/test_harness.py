@@ -109,3 +109,10 @@ def test_rounds_pool_repetitions(tmp_path):
                               threads=1, timeout=120, verbose=False, rounds=2)
     assert res.error is None, res.error
     assert len(res.times) == 4
+
+
+def test_cpu_table():
+    results = [H.Result("c", "graphdl", times=[1.0], cpu_times=[0.3]),
+               H.Result("c", "dgl", times=[1.0], cpu_times=[0.6])]
+    table = H.format_table(results, memory=False, cpu=True)
+    assert table.splitlines()[2] == "| c | 300.0 | 600.0 | 0.50x |"
