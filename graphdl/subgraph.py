@@ -278,7 +278,7 @@ def _khop(
     )
     if not relabel_nodes:
         return sg
-    inv = {nt: torch.searchsorted(sel[nt], ids).to(graph.idtype) for nt, ids in seeds.items()}
+    inv = {nt: torch.searchsorted(sel[nt], ids).to(torch.int64) for nt, ids in seeds.items()}
     if output_device is not None:
         inv = {nt: t.to(output_device) for nt, t in inv.items()}
     return sg, (inv if is_dict else next(iter(inv.values())))

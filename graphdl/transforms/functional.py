@@ -271,8 +271,8 @@ def add_reverse_edges(g: Any, readonly: Any = None, copy_ndata: bool = True, cop
         for cet, sel in picks.items():
             for name, x in g.edges[cet].data.items():
                 ng.edges[cet].data[name] = x if sel is None else torch.cat([x, x[sel.to(x.device)]], 0)
-            ids = torch.arange(g.num_edges(cet), dtype=g.idtype, device=g.device)
-            ng.edges[cet].data[EID] = ids if sel is None else torch.cat([ids, sel.to(g.idtype)])
+            ids = torch.arange(g.num_edges(cet), dtype=torch.int64, device=g.device)
+            ng.edges[cet].data[EID] = ids if sel is None else torch.cat([ids, sel.to(torch.int64)])
     return ng
 
 
