@@ -4,7 +4,6 @@ from __future__ import annotations
 import os
 from typing import Callable, Dict, List, Optional
 
-import numpy as np
 import torch
 from tqdm import tqdm
 

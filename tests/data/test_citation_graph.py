@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 import torch
 
-import graphdl
 from graphdl.base import DGLError
 from graphdl.data import CiteseerGraphDataset, CoraGraphDataset, PubmedGraphDataset
 
