@@ -128,3 +128,23 @@ def test_pubmed_from_local_raw_dir(tmp_path):
             (folder / f"ind.pubmed.{part}").write_bytes(src.read())
     with pytest.raises(DGLError, match="3 classes"):
         PubmedGraphDataset(raw_dir=str(tmp_path), verbose=False)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_bundle_matches_processing_the_raw_files(name):
+    """The shipped arrays are what scripts/bundle_planetoid.py makes from the raw files."""
+    if not os.path.exists(os.path.join(RAW, f"ind.{name}.graph")):
+        pytest.skip(f"raw Planetoid files not found in {RAW}")
+    from graphdl.data._planetoid import read_planetoid
+    from graphdl.data.citation_graph import bundled_path
+
+    fresh = read_planetoid(RAW, name)
+    with np.load(bundled_path(name)) as npz:
+        bundle = {k: npz[k] for k in npz.files}
+    assert set(bundle) == set(fresh)
+    for key, value in fresh.items():
+        stored = bundle[key]
+        if key == "feat_data" and stored.size == 0:
+            assert np.all(value == 1.0)
+            continue
+        assert np.array_equal(stored.astype(value.dtype), value), key
