@@ -77,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--fanouts", help="neighbours sampled per layer, e.g. 10,10")
     train.add_argument("--quiet", action="store_true", help="no progress bar")
     sub.add_parser("datasets", help="list the data sets and whether they are available offline")
-    info = sub.add_parser("info", help="describe a graph file written by save_graphs")
+    info = sub.add_parser("info", help="describe a file written by save_graphs or save_tensors")
     info.add_argument("file", help="path of the graph file")
     return parser
 
@@ -465,11 +465,24 @@ def _describe_tensor(name: str, value) -> str:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
+    from .data._binary import TENSOR_FILE_MAGIC
     from .data.graph_serialize import load_graphs
 
     path = args.file
     if not os.path.exists(path):
         raise CommandError(f"file {path} does not exist")
+    if os.path.isdir(path):
+        raise CommandError(f"{path} is a folder, not a graph file")
+    with open(path, "rb") as f:
+        head = f.read(8)
+    if len(head) == 8 and int.from_bytes(head, "little") == TENSOR_FILE_MAGIC:
+        from .data.utils import load_tensors
+
+        tensors = load_tensors(path)
+        print(f"{path}: tensor file with {len(tensors)} tensor(s), {os.path.getsize(path)} bytes")
+        for name, value in tensors.items():
+            print(f"  {_describe_tensor(name, value)}")
+        return 0
     graphs, labels = load_graphs(path)
     print(f"{path}: {len(graphs)} graph(s), {os.path.getsize(path)} bytes")
     if labels:

@@ -60,6 +60,18 @@ def test_info_describes_a_file(tmp_path):
     assert "y: shape (2,), int64" in out
 
 
+def test_info_describes_a_tensor_file(tmp_path, capsys):
+    from graphdl.cli import main
+    from graphdl.data.utils import save_tensors
+
+    path = tmp_path / "t.bin"
+    save_tensors(str(path), {"emb": torch.zeros(4, 8), "ids": torch.arange(3, dtype=torch.int32)})
+    assert main(["info", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "tensor file with 2 tensor(s)" in out and "emb: shape (4, 8), float32" in out
+    assert "ids: shape (3,), int32" in out
+
+
 def test_error_cases_print_one_line(tmp_path):
     assert_clean_error(run("info", str(tmp_path / "nope.bin")), "does not exist")
     not_graph = tmp_path / "text.bin"
@@ -92,6 +104,7 @@ def test_more_error_cases_in_process(tmp_path, capsys):
     assert_clean_error(_in_process(capsys, "train", "--config", str(bad)), "not valid YAML")
     assert_clean_error(_in_process(capsys, "frobnicate"), "invalid choice")
     assert_clean_error(_in_process(capsys, "info"), "file")
+    assert_clean_error(_in_process(capsys, "info", str(tmp_path)), "folder")
     truncated = tmp_path / "cut.bin"
     g = graphdl.graph(([0, 1], [1, 2]))
     graphdl.save_graphs(str(truncated), [g])
