@@ -96,7 +96,7 @@ def main() -> None:
             opt.zero_grad()
             loss.backward()
             opt.step()
-            total += float(loss)
+            total += float(loss.detach())
         val = rank_metrics(model, g, x, splits["val"], args.eval_negatives, args.seed + 1)
         print(f"epoch {epoch:3d} loss {total:.3f} val MRR {val['MRR']:.4f}")
         if val["MRR"] > best:

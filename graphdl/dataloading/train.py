@@ -106,7 +106,7 @@ def train_minibatch_node_classification(
             opt.zero_grad()
             loss.backward()
             opt.step()
-            total += float(loss)
+            total += float(loss.detach())
         acc = evaluate()
         if acc["val_acc"] > best["val_acc"]:
             best, best_state = acc, copy.deepcopy(model.state_dict())
