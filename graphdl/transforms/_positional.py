@@ -152,57 +152,58 @@ def laplacian_pe(g: Any, k: int, padding: bool = False, return_eigval: bool = Fa
 
 
 def shortest_dist(g: Any, root: Optional[int] = None, return_paths: bool = False):
-    """Hop counts of shortest directed paths (``-1`` when unreachable), by breadth-first search.
+    """Hop counts of shortest directed paths (``-1`` when unreachable).
 
     Args:
         root: Source node; None for all pairs.
         return_paths: Also return the edge ids along one shortest path per pair, padded with
-            ``-1`` to the longest distance. Among equally short paths, the one found first when
-            scanning out-edges by source discovery order and edge id is returned.
+            ``-1`` to the longest distance found. Paths follow the predecessors of scipy's
+            Floyd-Warshall search (Dijkstra's from ``root`` when given); between two
+            consecutive nodes the lowest edge id is used.
 
     Returns:
         ``dist`` of shape ``(N, N)`` (or ``(N,)`` with ``root``), int64; with ``return_paths``
         also ``paths`` of shape ``(N, N, L)`` (or ``(N, L)``).
     """
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import shortest_path
+
     adj = _relation(g, "shortest_dist")
     n = g.num_nodes()
     if root is not None and not (0 <= int(root) < n):
         raise DGLError(f"Invalid root node {root}: the graph has {n} nodes.")
-    indptr, dst, eids = (t.cpu().numpy().astype(np.int64) for t in adj.csr())
-    roots = range(n) if root is None else [int(root)]
-    dist = np.full((len(roots), n), -1, dtype=np.int64)
-    via = np.full((len(roots), n), -1, dtype=np.int64)  # edge that reached the node
-    for r, s in enumerate(roots):
-        dist[r, s] = 0
-        frontier = [s]
-        level = 0
-        while frontier:
-            level += 1
-            nxt = []
-            for u in frontier:
-                for p in range(indptr[u], indptr[u + 1]):
-                    v = dst[p]
-                    if dist[r, v] < 0:
-                        dist[r, v] = level
-                        via[r, v] = eids[p]
-                        nxt.append(v)
-            frontier = nxt
-    dist_t = torch.from_numpy(dist if root is None else dist[0]).to(g.device)
+    src = adj.src.cpu().numpy().astype(np.int64)
+    dst = adj.dst.cpu().numpy().astype(np.int64)
+    if n == 0:
+        dist = np.zeros((0, 0))
+        pred = np.zeros((0, 0), dtype=np.int64)
+    else:
+        m = csr_matrix((np.ones(src.shape[0]), (src, dst)), shape=(n, n))
+        if root is None:
+            dist, pred = shortest_path(m, method="FW", directed=True, unweighted=True, return_predecessors=True)
+        else:
+            dist, pred = shortest_path(m, method="D", directed=True, unweighted=True, return_predecessors=True,
+                                       indices=int(root))
+            dist, pred = dist[None, :], pred[None, :]
+    reach = np.isfinite(dist)
+    dist_i = np.where(reach, dist, -1).astype(np.int64)
+    rows = range(n) if root is None else [int(root)]
+    dist_t = torch.from_numpy(dist_i if root is None else dist_i[0]).to(g.device)
     if not return_paths:
         return dist_t
-    src = adj.src.cpu().numpy().astype(np.int64)
-    longest = max(int(dist.max()), 0)
-    paths = np.full((len(roots), n, longest), -1, dtype=np.int64)
-    for r in range(len(roots)):
-        for v in range(n):
-            if dist[r, v] <= 0:
-                continue
-            cur, pos = v, dist[r, v] - 1
-            while pos >= 0:
-                e = via[r, cur]
-                paths[r, v, pos] = e
-                cur = src[e]
-                pos -= 1
+    first_eid: dict = {}
+    for i, key in enumerate(zip(src.tolist(), dst.tolist())):
+        first_eid.setdefault(key, i)
+    longest = max(int(dist_i.max()) if dist_i.size else 0, 0)
+    paths = np.full((len(rows), n, longest), -1, dtype=np.int64)
+    for r, s_ in enumerate(rows):
+        for t in range(n):
+            length = dist_i[r, t]
+            cur = t
+            for pos in range(length - 1, -1, -1):
+                p = int(pred[r, cur])
+                paths[r, t, pos] = first_eid[(p, cur)]
+                cur = p
     paths_t = torch.from_numpy(paths if root is None else paths[0]).to(g.device)
     return dist_t, paths_t
 
