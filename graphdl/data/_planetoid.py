@@ -6,7 +6,8 @@ and ``test.index`` lists the test node ids one per line. The layout follows DGL:
 
 * features are ``allx`` stacked over ``tx``, with the test rows moved to the ids of
   ``test.index``; test ids missing from ``tx`` (Citeseer) get all-zero rows;
-* edges are both directions of every adjacency pair, duplicates merged;
+* edges are both directions of every adjacency pair, duplicates merged, in the order
+  DGL gives them (networkx's directed view of the adjacency lists);
 * the first ``len(y)`` nodes train, the next 500 validate, the ``test.index`` ids test.
 
 Only trusted files should be passed in: unpickling runs code chosen by the file.
@@ -41,7 +42,7 @@ def read_planetoid(folder: str, name: str) -> Dict[str, np.ndarray]:
 
     Returns a dict with ``feat_indptr``, ``feat_indices``, ``feat_data`` and ``feat_shape``
     (the un-normalised features as CSR), ``label`` (int64), ``src``/``dst`` (int64 edges
-    sorted by source then destination), ``train_idx``, ``val_idx`` and ``test_idx``.
+    in DGL's order), ``train_idx``, ``val_idx`` and ``test_idx``.
     """
     paths = {part: os.path.join(folder, f"ind.{name}.{part}") for part in PLANETOID_PARTS}
     paths["test.index"] = os.path.join(folder, f"ind.{name}.test.index")
@@ -75,17 +76,14 @@ def read_planetoid(folder: str, name: str) -> Dict[str, np.ndarray]:
     label = np.argmax(onehot, axis=1).astype(np.int64)
     num_nodes = features.shape[0]
 
-    src_list, dst_list = [], []
-    for u, neighbours in adjacency.items():
-        for v in neighbours:
-            src_list.append(int(u))
-            dst_list.append(int(v))
-    src = np.array(src_list + dst_list, dtype=np.int64)
-    dst = np.array(dst_list + src_list, dtype=np.int64)
-    if src.size and (src.max() >= num_nodes or src.min() < 0):
-        raise DGLError(f"Planetoid graph of {name} names node {int(src.max())} beyond its {num_nodes} nodes.")
-    pairs = np.unique(src * num_nodes + dst)
-    src, dst = pairs // num_nodes, pairs % num_nodes
+    # Edge order as DGL builds it: networkx's directed view of the adjacency lists.
+    import networkx as nx
+
+    directed = nx.DiGraph(nx.from_dict_of_lists(adjacency))
+    pairs = np.array(list(directed.edges()), dtype=np.int64).reshape(-1, 2)
+    src, dst = pairs[:, 0].copy(), pairs[:, 1].copy()
+    if src.size and (min(src.min(), dst.min()) < 0 or max(src.max(), dst.max()) >= num_nodes):
+        raise DGLError(f"Planetoid graph of {name} names a node outside its {num_nodes} nodes.")
 
     num_train = y.shape[0]
     return {

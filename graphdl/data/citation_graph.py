@@ -65,7 +65,13 @@ def _graph_from_arrays(arrays: Dict[str, np.ndarray], reverse_edge: bool):
     src = arrays["src"].astype(np.int64)
     dst = arrays["dst"].astype(np.int64)
     if not reverse_edge:
-        keep = src <= dst
+        # One direction per citation, as networkx lists an undirected graph's edges: walking
+        # the nodes in order, keep an edge unless its other end was walked before.
+        first = {}
+        for node in src.tolist():
+            first.setdefault(node, len(first))
+        rank = np.array([first.get(i, -1) for i in range(int(shape[0]))])
+        keep = rank[dst] >= rank[src]
         src, dst = src[keep], dst[keep]
     g = graph((torch.from_numpy(src), torch.from_numpy(dst)), num_nodes=num_nodes)
     g.ndata["feat"] = _row_normalise(indptr, indices, data, shape)
