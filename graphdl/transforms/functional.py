@@ -1,8 +1,9 @@
 """Graph transforms as functions: each returns a new graph and leaves its input unchanged.
 
 Node features are kept whenever a transform keeps the nodes; edge features follow their edges
-where the transform says so. As in DGL, results carry no batch information, and node and edge
-types keep the order of the input graph.
+where the transform says so. As in DGL, results carry no batch information (except
+:func:`remove_self_loop`, which only removes edges), and node and edge types keep the order of
+the input graph.
 """
 from __future__ import annotations
 
@@ -181,7 +182,7 @@ def remove_self_loop(g: Any, etype: Any = None) -> Any:
     _copy_ndata(g, ng)
     for c in g.canonical_etypes:
         copy_frame(g.edges[c].data, ng.edges[c].data, keep if c == cet else None)
-    if g.batch_size > 1:
+    if getattr(g, "_batch_num_nodes", None) is not None:
         # removing edges keeps the batch: count the remaining edges of each member
         ng.set_batch_num_nodes({nt: g.batch_num_nodes(nt) for nt in g.ntypes})
         bne = {c: g.batch_num_edges(c) for c in g.canonical_etypes}
