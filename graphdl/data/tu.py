@@ -29,10 +29,10 @@ class TUDataset(DGLBuiltinDataset):
     """A TU graph classification data set (``MUTAG``, ``PROTEINS``, ``DD``, ...).
 
     Reads ``<name>_A.txt`` (1-based edge list), ``<name>_graph_indicator.txt`` (graph of each
-    node), ``<name>_graph_labels.txt`` and, when present, ``node_labels``, ``node_attributes``,
+    node), ``<name>_graph_labels.txt`` (or, for regression, ``graph_attributes``) and, when present, ``node_labels``, ``node_attributes``,
     ``edge_labels`` and ``edge_attributes``. Each item is ``(graph, label)`` with ``label`` of
     shape ``(1,)``; the distinct graph labels are renumbered 0..k-1 in increasing order. Node data: ``node_labels``
-    (``(N, 1)`` int64), ``node_attr`` (float32); edge data: ``edge_labels``, ``edge_attr``;
+    (``(N, 1)`` int64), ``node_attr`` (float64); edge data: ``edge_labels``, ``edge_attr``;
     ``_ID`` holds node and edge ids in the whole collection.
 
     Args:
@@ -61,33 +61,45 @@ class TUDataset(DGLBuiltinDataset):
     def process(self) -> None:
         from ..convert import graph
 
-        for part in ("A", "graph_indicator", "graph_labels"):
+        for part in ("A", "graph_indicator"):
             if not os.path.exists(self._file(part)):
                 raise DGLError(f"TU data set {self.name}: missing file {self._file(part)}.")
+        has_labels = os.path.exists(self._file("graph_labels"))
+        if not has_labels and not os.path.exists(self._file("graph_attributes")):
+            raise DGLError(f"TU data set {self.name}: neither {self._file('graph_labels')} "
+                           f"nor {self._file('graph_attributes')} exists.")
         edges = _loadtxt(self._file("A"), np.int64)
         if edges.shape[1] != 2:
             raise DGLError(f"{self._file('A')} should have two ids per line, found {edges.shape[1]}.")
         edges = edges - 1
         indicator = _loadtxt(self._file("graph_indicator"), np.int64)[:, 0] - 1
-        labels = _loadtxt(self._file("graph_labels"), np.int64)[:, 0]
+        if has_labels:
+            labels = _loadtxt(self._file("graph_labels"), np.int64)[:, :1]
+        else:  # regression targets
+            labels = _loadtxt(self._file("graph_attributes"), np.float64)
         num_nodes = indicator.shape[0]
         if edges.size and (edges.min() < 0 or edges.max() >= num_nodes):
             raise DGLError(f"{self._file('A')} names node {int(edges.max()) + 1} but there are {num_nodes} nodes.")
         num_graphs = labels.shape[0]
+        if num_graphs == 0:
+            raise DGLError(f"TU data set {self.name} lists no graphs.")
         if num_nodes and (indicator.min() < 0 or indicator.max() >= num_graphs):
             raise DGLError(f"{self._file('graph_indicator')} names graph {int(indicator.max()) + 1} "
                            f"but there are {num_graphs} graph labels.")
         if num_nodes > 1 and (np.diff(indicator) < 0).any():
             raise DGLError(f"{self._file('graph_indicator')} must list the nodes graph by graph.")
-        # map the distinct graph labels, in increasing order, to 0..k-1 (e.g. -1/1 -> 0/1)
-        labels = np.unique(labels, return_inverse=True)[1].reshape(-1).astype(np.int64)
-        self.num_labels = int(labels.max()) + 1 if num_graphs else 0
-        self.graph_labels = torch.from_numpy(labels.reshape(-1, 1))
+        if has_labels:
+            # map the distinct graph labels, in increasing order, to 0..k-1 (e.g. -1/1 -> 0/1)
+            labels = np.unique(labels, return_inverse=True)[1].reshape(-1, 1).astype(np.int64)
+            self.num_labels = int(labels.max()) + 1 if num_graphs else 0
+        else:
+            self.num_labels = None
+        self.graph_labels = torch.from_numpy(labels)
         node_data, edge_data = {}, {}
         optional = (("node_labels", np.int64, node_data, "node_labels"),
-                    ("node_attributes", np.float32, node_data, "node_attr"),
+                    ("node_attributes", np.float64, node_data, "node_attr"),
                     ("edge_labels", np.int64, edge_data, "edge_labels"),
-                    ("edge_attributes", np.float32, edge_data, "edge_attr"))
+                    ("edge_attributes", np.float64, edge_data, "edge_attr"))
         for part, dtype, store, key in optional:
             if os.path.exists(self._file(part)):
                 values = _loadtxt(self._file(part), dtype)
@@ -135,7 +147,8 @@ class TUDataset(DGLBuiltinDataset):
 
         self.graph_lists, labels = load_graphs(self._cache_file)
         self.graph_labels = labels["labels"]
-        self.num_labels = int(self.graph_labels.max()) + 1 if len(self.graph_lists) else 0
+        integer = not torch.is_floating_point(self.graph_labels)
+        self.num_labels = int(self.graph_labels.max()) + 1 if integer and len(self.graph_lists) else None
 
     @property
     def num_classes(self) -> int:
