@@ -41,8 +41,11 @@ class GINDataset(DGLBuiltinDataset):
 
     The file ``<name>.txt`` holds the graph count, then per graph a line ``n label`` and
     ``n`` node lines ``tag m neighbour_1 ... neighbour_m [attributes...]``. Items are
-    ``(graph, label)`` with a scalar int64 label. Node data: ``label`` (node tag id) and
-    ``attr`` (the node attributes when the file has them, else one-hot tags, float32).
+    ``(graph, label)`` with a scalar int64 label. Graph labels and node tags are numbered in
+    order of first appearance. Node data: ``label`` (node tag id, or in-degree with
+    ``degree_as_nlabel``) and ``attr`` (the node attributes when the file has them, else
+    one-hot node labels, float32). With ``self_loop`` each node's loop follows its listed
+    neighbours in edge order.
 
     Args:
         name: Data set name (``'MUTAG'``, ``'PROTEINS'``, ...).
@@ -112,6 +115,9 @@ class GINDataset(DGLBuiltinDataset):
                 attrs.append(extra)
                 src.extend([j] * m)
                 dst.extend(nbrs)
+                if self.self_loop:  # each node's loop follows its listed neighbours
+                    src.append(j)
+                    dst.append(j)
             parsed.append((tags, src, dst, attrs, glabel))
         return parsed
 
@@ -126,16 +132,9 @@ class GINDataset(DGLBuiltinDataset):
         self.nattrs_flag = any(any(a) for p in parsed for a in p[3])
         for tags, src, dst, attrs, glabel in parsed:
             n = len(tags)
-            if self.self_loop:
-                src = src + list(range(n))
-                dst = dst + list(range(n))
             g = graph((torch.tensor(src, dtype=torch.int64), torch.tensor(dst, dtype=torch.int64)), num_nodes=n)
-            if self.degree_as_nlabel:
-                tags = g.in_degrees().tolist()
-            mapped = []
-            for tag in tags:
-                mapped.append(self.nlabel_dict.setdefault(tag, len(self.nlabel_dict)))
-            node_tags.append(mapped)
+            mapped = [self.nlabel_dict.setdefault(tag, len(self.nlabel_dict)) for tag in tags]
+            node_tags.append(torch.tensor(mapped, dtype=torch.int64))
             if self.nattrs_flag:
                 widths = {len(a) for a in attrs}
                 if len(widths) != 1:
@@ -143,15 +142,31 @@ class GINDataset(DGLBuiltinDataset):
                 g.ndata["attr"] = torch.tensor(attrs, dtype=torch.float32).reshape(n, -1)
             labels.append(self.glabel_dict.setdefault(glabel, len(self.glabel_dict)))
             graphs.append(g)
-        num_tags = len(self.nlabel_dict)
-        for g, mapped in zip(graphs, node_tags):
-            tag_ids = torch.tensor(mapped, dtype=torch.int64)
+        for g, tag_ids in zip(graphs, node_tags):
             g.ndata["label"] = tag_ids
-            if not self.nattrs_flag:
-                g.ndata["attr"] = torch.nn.functional.one_hot(tag_ids, num_tags).to(torch.float32)
+        if not self.nattrs_flag:
+            if self.degree_as_nlabel:
+                for g in graphs:
+                    g.ndata["label"] = g.in_degrees().to(torch.int64)
+            self._one_hot_attrs(graphs)
         self.graphs = graphs
         self.labels = torch.tensor(labels, dtype=torch.int64)
         self.gclasses = len(self.glabel_dict)
+
+    def _one_hot_attrs(self, graphs) -> None:
+        """``attr`` = one-hot node labels, with DGL's choice of columns: when the labels are
+        exactly ``0..k-1`` and all appear among the file's tags, column = the tag map of the
+        label; otherwise the sorted distinct labels are numbered in order."""
+        values = sorted({int(v) for g in graphs for v in g.ndata["label"].tolist()})
+        contiguous = bool(values) and values[0] == 0 and values[-1] == len(values) - 1
+        if contiguous and all(v in self.nlabel_dict for v in values):
+            column = dict(self.nlabel_dict)
+        else:
+            column = {v: i for i, v in enumerate(values)}
+        width = len(column)
+        for g in graphs:
+            cols = torch.tensor([column[int(v)] for v in g.ndata["label"].tolist()], dtype=torch.int64)
+            g.ndata["attr"] = torch.nn.functional.one_hot(cols, width).to(torch.float32)
 
     @property
     def _cache_file(self) -> str:

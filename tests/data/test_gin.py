@@ -53,3 +53,18 @@ def test_attributes_and_degrees(tmp_path):
 def test_malformed(tmp_path, text, match):
     with pytest.raises(DGLError, match=match):
         GINDataset("BAD", self_loop=False, raw_dir=write(tmp_path, "BAD", text))
+
+
+def test_dgl_conventions(tmp_path):
+    """Self-loops follow each node's neighbours; one-hot columns follow DGL's tag map when
+    the labels are 0..k-1 and are themselves tags (checked against DGL 2.1 on these files)."""
+    text = "2\n3 0\n1 2 1 2\n0 1 0\n2 1 0\n2 1\n0 1 1\n1 1 0\n"
+    ds = GINDataset("QUIRK", self_loop=True, raw_dir=write(tmp_path, "QUIRK", text))
+    g, _ = ds[0]
+    u, v = g.edges()
+    assert list(zip(u.tolist(), v.tolist())) == [(0, 1), (0, 2), (0, 0), (1, 0), (1, 1), (2, 0), (2, 2)]
+    assert g.ndata["label"].tolist() == [0, 1, 2]
+    assert g.ndata["attr"].tolist() == [[0, 1, 0], [1, 0, 0], [0, 0, 1]]
+    deg = GINDataset("QUIRK", self_loop=False, degree_as_nlabel=True, raw_dir=str(tmp_path), force_reload=True)
+    assert deg[0][0].ndata["label"].tolist() == [2, 1, 1]
+    assert deg[0][0].ndata["attr"].tolist() == [[0, 1], [1, 0], [1, 0]]  # degrees {1, 2} -> columns 0, 1
