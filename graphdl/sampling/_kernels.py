@@ -88,7 +88,7 @@ def _count(deg, k, replace):
 
 
 @njit(cache=True, inline="always")
-def _sample_rows_uniform_impl(indptr, indices, eids, rows, k, replace, seed):
+def _sample_rows_uniform_impl(indptr, indices, eids, rows, k, replace, seed, base):
     """Uniform sampling of ``k`` stored entries per row (``k < 0``: all of them).
 
     Returns ``(counts, nbr, eid)``: ``counts[i]`` entries were taken for ``rows[i]``, and the
@@ -96,6 +96,8 @@ def _sample_rows_uniform_impl(indptr, indices, eids, rows, k, replace, seed):
 
     Three passes keep the random memory reads independent of each other: row extents, then
     the picked positions (only arithmetic), then one gather of neighbours and edge ids.
+    Row ``i`` draws from the stream of row ``base + i``, so a call on a slice of the rows
+    gives the same picks as the call on all of them.
     """
     n = rows.shape[0]
     offs = np.zeros(n + 1, np.int64)
@@ -119,7 +121,7 @@ def _sample_rows_uniform_impl(indptr, indices, eids, rows, k, replace, seed):
             continue
         s = starts[i]
         d = degs[i]
-        st = _start(seed, i)
+        st = _start(seed, base + i)
         if k < 0 or (not replace and d <= k):
             for j in range(d):
                 pos[o + j] = s + j
@@ -493,13 +495,13 @@ def _labor_rows_impl(indptr, indices, eids, rows, k, seed, excl):
     return offs[1:] - offs[:-1], out_nbr, out_eid
 
 @njit(parallel=True, cache=True)
-def sample_rows_uniform(indptr, indices, eids, rows, k, replace, seed):
-    return _sample_rows_uniform_impl(indptr, indices, eids, rows, k, replace, seed)
+def sample_rows_uniform(indptr, indices, eids, rows, k, replace, seed, base):
+    return _sample_rows_uniform_impl(indptr, indices, eids, rows, k, replace, seed, base)
 
 
-@njit(cache=True)
-def sample_rows_uniform_serial(indptr, indices, eids, rows, k, replace, seed):
-    return _sample_rows_uniform_impl(indptr, indices, eids, rows, k, replace, seed)
+@njit(cache=True, nogil=True)
+def sample_rows_uniform_serial(indptr, indices, eids, rows, k, replace, seed, base):
+    return _sample_rows_uniform_impl(indptr, indices, eids, rows, k, replace, seed, base)
 
 @njit(parallel=True, cache=True)
 def sample_rows(indptr, indices, eids, rows, k, replace, prob, has_prob, excl, seed):

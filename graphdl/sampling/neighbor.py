@@ -12,7 +12,7 @@ import torch
 
 from ..base import EID, DGLError
 from . import _kernels as K
-from . import _rng
+from . import _rng, _threads
 from ._utils import (
     CEType,
     check_fanouts,
@@ -43,6 +43,18 @@ def seeds_side(g: Any, edge_dir: str) -> List[str]:
     return list(g.dsttypes if edge_dir == "in" else g.srctypes)
 
 
+def _uniform_in_threads(indptr, nbr, eid, rows, k, replace, seed):
+    """Uniform sampling; large inputs are split over Python threads running the compiled
+    kernel without the GIL (threads that wait sleep rather than spin, so a busy machine
+    costs no more than one thread). The result does not depend on the split."""
+    fn = K.kernel("sample_rows_uniform")
+    chunks = _threads.split(rows.shape[0], max(1, abs(k)) * rows.shape[0])
+    if len(chunks) == 1:
+        return fn(indptr, nbr, eid, rows, k, replace, seed, 0)
+    parts = _threads.run([(fn, (indptr, nbr, eid, rows[a:b], k, replace, seed, a)) for a, b in chunks])
+    return tuple(np.concatenate([p[j] for p in parts]) for j in range(3))
+
+
 def pick_edges(
     g: Any,
     seeds: Dict[str, torch.Tensor],
@@ -71,7 +83,7 @@ def pick_edges(
         excl = exclude.get(cet, np.empty(0, np.int64)).astype(eid.dtype)
         seed = _rng.next_seed()
         if w is None and excl.shape[0] == 0:
-            counts, pn, pe = K.kernel("sample_rows_uniform")(indptr, nbr, eid, rows, k, replace, seed)
+            counts, pn, pe = _uniform_in_threads(indptr, nbr, eid, rows, k, replace, seed)
         else:
             has = w is not None
             warr = w if has else np.empty(0, np.float64)

@@ -256,3 +256,20 @@ def test_sample_etype_neighbors(idtype):
         for t, k in enumerate([1, 0, 2]):
             avail = int(((v == s) & (g.edata[graphdl.ETYPE] == t)).sum())
             assert int((mine == t).sum()) == min(k, avail)
+
+
+def test_threaded_split_gives_same_picks(idtype, monkeypatch):
+    from graphdl.sampling import _threads
+
+    g = _random_graph(idtype, n=300, e=6000)
+    seeds = torch.randperm(300, generator=torch.Generator().manual_seed(0))[:200]
+    monkeypatch.setattr(_threads, "MIN_WORK_PER_THREAD", 1)
+    results = []
+    for threads in (1, 3):
+        monkeypatch.setattr(_threads, "num_threads", lambda t=threads: t)
+        graphdl.seed(13)
+        fr = sample_neighbors(g, seeds, 5)
+        results.append((fr.edges(), fr.edata[graphdl.EID]))
+    assert len(_threads.split(200, 1000)) == 3
+    (a, ea), (b, eb) = results
+    assert torch.equal(a[0], b[0]) and torch.equal(a[1], b[1]) and torch.equal(ea, eb)
