@@ -5,8 +5,8 @@
 ``[src, relation, dst]`` triple, ``src_id_field``, ``dst_id_field``, ``graph_id_field``) and an
 optional ``graph_data`` (``file_name``, ``graph_id_field``); ``separator`` sets the delimiter.
 All other columns become features: numbers, booleans, or vectors written as quoted
-comma-separated numbers. Node ids may be any values; when they are not already ``0..N-1``
-they are numbered in the order the node file lists them.
+comma-separated numbers; float64 values are stored as float32. Node ids may be any values
+of one type; nodes are numbered in increasing id order.
 """
 from __future__ import annotations
 
@@ -33,6 +33,8 @@ class DefaultDataParser:
 
         out = {}
         for name in df.columns:
+            if str(name).startswith("Unnamed"):
+                continue  # an index column written by pandas
             column = df[name]
             if column.isnull().any():
                 raise DGLError(f"Column {name!r} has missing values; pass a custom parser to handle them.")
@@ -67,14 +69,16 @@ def _as_tensor(value) -> torch.Tensor:
     if array.dtype == object or array.dtype.kind in "USO":
         raise DGLError(f"A parsed column holds non-numeric values ({array[:3].tolist()}...); "
                        "a custom parser must return numbers.")
+    if array.dtype == np.float64:  # float32 is the default feature type, as in DGL
+        array = array.astype(np.float32)
     return torch.from_numpy(array)
 
 
 class CSVDataset(DGLDataset):
     """Graphs read from a folder with ``meta.yaml`` and CSV files.
 
-    A folder without ``graph_data`` and without ``graph_id`` columns holds one graph and
-    ``dataset[0]`` is that graph; otherwise items are ``(graph, graph_data_dict)``.
+    Items are the graphs; with ``graph_data`` they are ``(graph, value)`` when the graph file
+    has one data column and ``(graph, dict of values)`` when it has several.
 
     Args:
         data_path: The folder.
@@ -181,8 +185,8 @@ class CSVDataset(DGLDataset):
             gdata = _pick(self._gdata_parser, None)(df.drop(columns=[gid_field]))
         order = tqdm(graph_order, desc=f"Building {self.name}", disable=not self.verbose or len(graph_order) < 100)
         self.graphs = [self._build_graph(gid, nodes, edges, heterograph) for gid in order]
-        self.data = {k: _as_tensor(v) for k, v in gdata.items()}
-        self._has_graph_data = bool(meta.get("graph_data")) or len(self.graphs) > 1
+        # one row per graph, flattened: a scalar column gives shape (num_graphs, 1), as in DGL
+        self.data = {k: _as_tensor(v).reshape(len(self.graphs), -1) for k, v in gdata.items()}
 
     def _build_graph(self, gid, nodes, edges, heterograph):
         id_maps: Dict[str, Dict[Any, int]] = {}
@@ -197,12 +201,9 @@ class CSVDataset(DGLDataset):
             ids = np.concatenate(all_ids) if all_ids else np.zeros(0)
             if len(set(ids.tolist())) != len(ids):
                 raise DGLError(f"Node type {ntype!r} of graph {gid} lists a node id twice.")
-            if ids.dtype.kind in "iu" and len(ids) and np.array_equal(np.sort(ids), np.arange(len(ids))):
-                order = np.argsort(ids)
-                id_maps[ntype] = {int(i): int(i) for i in ids}
-            else:
-                order = np.arange(len(ids))
-                id_maps[ntype] = {v: i for i, v in enumerate(ids.tolist())}
+            # nodes are numbered in increasing id order (as DGL does); ids 0..N-1 keep their value
+            order = np.argsort(ids, kind="stable")
+            id_maps[ntype] = {v: i for i, v in enumerate(ids[order].tolist())}
             num_nodes[ntype] = len(ids)
             keys = set().union(*[set(p) for p in feats_parts]) if feats_parts else set()
             node_feats[ntype] = {k: _as_tensor(np.concatenate([p[k] for p in feats_parts])[order]) for k in keys}
@@ -241,8 +242,10 @@ class CSVDataset(DGLDataset):
         g = self.graphs[idx]
         if self._transform is not None:
             g = self._transform(g)
-        if not self._has_graph_data:
+        if not self.data:
             return g
+        if len(self.data) == 1:
+            return g, next(iter(self.data.values()))[idx]
         return g, {k: v[idx] for k, v in self.data.items()}
 
     def __len__(self) -> int:
