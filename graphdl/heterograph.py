@@ -777,13 +777,20 @@ class DGLGraph:
     # ------------------------------------------------------------------------------------
     # mutation (in place, as in DGL)
     # ------------------------------------------------------------------------------------
-    def _check_mutable(self) -> None:
+    def _check_mutable(self, keeps_batch: bool = False) -> None:
         if self.is_block:
             raise DGLError("Blocks cannot be mutated.")
-        if self._batch_num_nodes is not None:
-            # DGL drops the batch information on mutation
+        if not keeps_batch:
+            # adding nodes or edges makes the graph one graph again, as in DGL
             self._batch_num_nodes = None
             self._batch_num_edges = None
+
+    @staticmethod
+    def _shrink_counts(counts: torch.Tensor, removed: torch.Tensor) -> torch.Tensor:
+        """Per-graph counts after removing the items ``removed`` (ids into the batched graph)."""
+        ends = torch.cumsum(counts.long(), 0)
+        seg = torch.searchsorted(ends, removed.long(), right=True)
+        return counts - torch.bincount(seg, minlength=counts.shape[0]).to(counts.dtype)
 
     def add_nodes(self, num: int, data: Optional[Dict[str, torch.Tensor]] = None,
                   ntype: Optional[str] = None) -> None:
@@ -824,9 +831,12 @@ class DGLGraph:
                                      adj.num_src, adj.num_dst, validate=False)
 
     def remove_edges(self, eids: Any, etype: EType = None, store_ids: bool = False) -> None:
-        self._check_mutable()
+        self._check_mutable(keeps_batch=True)
         etid = self.get_etype_id(etype)
-        t = self._check_edge_ids(eids, etid)
+        t = torch.unique(self._check_edge_ids(eids, etid))
+        if self._batch_num_edges is not None:
+            ce = self._canonical_etypes[etid]
+            self._batch_num_edges[ce] = self._shrink_counts(self._batch_num_edges[ce], t)
         adj = self._adjs[etid]
         keep = torch.ones(adj.num_edges, dtype=torch.bool, device=self._device)
         keep[t.long()] = False
@@ -842,9 +852,9 @@ class DGLGraph:
                                                            device=self._device)
 
     def remove_nodes(self, nids: Any, ntype: Optional[str] = None, store_ids: bool = False) -> None:
-        self._check_mutable()
+        self._check_mutable(keeps_batch=True)
         slot = self._node_slot(ntype)
-        t = self._check_node_ids(nids, slot)
+        t = torch.unique(self._check_node_ids(nids, slot))
         n = self._num_nodes[slot]
         keep = torch.ones(n, dtype=torch.bool, device=self._device)
         keep[t.long()] = False
@@ -858,7 +868,13 @@ class DGLGraph:
                 emask &= keep[adj.src.long()]
             if d == slot:
                 emask &= keep[adj.dst.long()]
-            ekept = emask.nonzero().squeeze(1)
+            # the kept edges are listed source by source (edge-id order within a source), as in DGL
+            _, order = torch.sort(adj.src[emask], stable=True)
+            ekept = emask.nonzero().squeeze(1)[order]
+            if self._batch_num_edges is not None:
+                ce = self._canonical_etypes[etid]
+                removed = (~emask).nonzero().squeeze(1)
+                self._batch_num_edges[ce] = self._shrink_counts(self._batch_num_edges[ce], removed)
             src, dst = adj.src[ekept], adj.dst[ekept]
             if s == slot:
                 src = new_id[src.long()].to(self._idtype)
@@ -870,6 +886,9 @@ class DGLGraph:
             self._edge_frames[etid].keep_rows(ekept)
             if store_ids:
                 self._edge_frames[etid]["_ID"] = ekept.to(self._idtype)
+        if self._batch_num_nodes is not None:
+            name = self.ntypes[slot]
+            self._batch_num_nodes[name] = self._shrink_counts(self._batch_num_nodes[name], t)
         self._node_frames[slot].keep_rows(kept)
         if store_ids:
             self._node_frames[slot]["_ID"] = kept.to(self._idtype)

@@ -213,3 +213,24 @@ def test_metagraph_and_type_ids():
     assert mg.number_of_edges() == 4
     assert g.get_ntype_id("user") == 2 and g.get_etype_id(("user", "plays", "game")) == 3
     assert g.to_canonical_etype("develops") == ("developer", "develops", "game")
+
+
+def test_remove_nodes_groups_edges_by_source(idtype):
+    g = dgl.graph(([3, 0, 2, 1, 3, 0], [0, 1, 3, 2, 1, 2]), num_nodes=5, idtype=idtype)
+    g.edata["w"] = torch.arange(6.0)
+    g.remove_nodes([4], store_ids=True)
+    s, d = g.edges()
+    assert s.tolist() == [0, 0, 1, 2, 3, 3] and d.tolist() == [1, 2, 2, 3, 0, 1]
+    assert g.edata["w"].tolist() == [1, 5, 3, 2, 0, 4] and g.edata["_ID"].tolist() == [1, 5, 3, 2, 0, 4]
+
+
+def test_mutation_and_batch_counts(idtype):
+    a = dgl.graph(([0, 1], [1, 2]), idtype=idtype)
+    b = dgl.graph(([0, 0], [1, 1]), num_nodes=3, idtype=idtype)
+    bg = dgl.batch([a, b])
+    bg.remove_edges([0, 2])  # one edge of each member
+    assert bg.batch_num_edges().tolist() == [1, 1] and bg.batch_num_nodes().tolist() == [3, 3]
+    bg.remove_nodes([0])  # a node of the first member, and no edge with it remains
+    assert bg.batch_num_nodes().tolist() == [2, 3] and bg.batch_num_edges().tolist() == [1, 1]
+    bg.add_nodes(2)  # adding makes it one graph again, as in DGL
+    assert bg.batch_size == 1 and bg.batch_num_nodes().tolist() == [7]
