@@ -169,12 +169,17 @@ def _fused(rel: _Relation, m: MessageFunction, r: ReduceFunction) -> torch.Tenso
 def _compute(g: Any, rel: _Relation, message_func: Any, reduce_func: Any) -> Features:
     """Reduced features of every destination node of ``rel`` (not written anywhere)."""
     mfuncs, rfuncs = _as_list(message_func), _as_list(reduce_func)
-    if all(isinstance(m, MessageFunction) for m in mfuncs) and all(isinstance(r, ReduceFunction) for r in rfuncs):
+    builtin = all(isinstance(m, MessageFunction) for m in mfuncs) and all(
+        isinstance(r, ReduceFunction) for r in rfuncs
+    )
+    if builtin:
         by_out = {m.out_field: m for m in mfuncs}
         out: Features = {}
         for r in rfuncs:
             if r.msg_field not in by_out:
-                raise DGLError(f"The reducer reads message {r.msg_field!r} but no message function writes it.")
+                raise DGLError(
+                    f"The reducer reads message {r.msg_field!r} but no message function writes it."
+                )
             out[r.out_field] = _fused(rel, by_out[r.msg_field], r)
         return out
     msgs = _messages(g, rel, mfuncs)
@@ -182,7 +187,9 @@ def _compute(g: Any, rel: _Relation, message_func: Any, reduce_func: Any) -> Fea
     for r in rfuncs:
         if isinstance(r, ReduceFunction):
             if r.msg_field not in msgs:
-                raise DGLError(f"The reducer reads message {r.msg_field!r} but the messages are {sorted(msgs)}.")
+                raise DGLError(
+                    f"The reducer reads message {r.msg_field!r} but the messages are {sorted(msgs)}."
+                )
             msg = msgs[r.msg_field]
             topo = graph_topology(rel.adj, needs_grad(msg))
             out[r.out_field] = spmm(topo, "copy", r.reduce_op, msg, "e")
@@ -356,7 +363,9 @@ def apply_edges(g: Any, func: Any, edges: Any = ALL, etype: Any = None) -> None:
             raise DGLError("apply_edges with a user-defined function on a graph with several edge "
                            "types needs etype=...")
         if not is_all(edges):
-            raise DGLError("apply_edges on a subset of edges needs etype=... on a graph with several edge types.")
+            raise DGLError(
+                "apply_edges on a subset of edges needs etype=... on a graph with several edge types."
+            )
         for ce in g.canonical_etypes:
             rel = _relation(g, ce)
             fields = {

@@ -38,150 +38,150 @@ def src_mul_edge(src: str, edge: str, out: str) -> MessageFunction:
 
 
 def u_add_v(lhs_field: str, rhs_field: str, out: str) -> MessageFunction:
-    """Message ``out``: adding source node feature ``lhs_field`` and the destination node feature ``rhs_field``."""
+    """Message ``out = u.lhs_field + v.rhs_field`` (``u`` source, ``v`` destination, ``e`` edge)."""
     return MessageFunction("add", "u", lhs_field, out, "v", rhs_field)
 
 
 def u_add_e(lhs_field: str, rhs_field: str, out: str) -> MessageFunction:
-    """Message ``out``: adding source node feature ``lhs_field`` and the edge feature ``rhs_field``."""
+    """Message ``out = u.lhs_field + e.rhs_field`` (``u`` source, ``v`` destination, ``e`` edge)."""
     return MessageFunction("add", "u", lhs_field, out, "e", rhs_field)
 
 
 def u_sub_v(lhs_field: str, rhs_field: str, out: str) -> MessageFunction:
-    """Message ``out``: subtracting the source node feature ``lhs_field`` and the destination node feature ``rhs_field``."""
+    """Message ``out = u.lhs_field - v.rhs_field`` (``u`` source, ``v`` destination, ``e`` edge)."""
     return MessageFunction("sub", "u", lhs_field, out, "v", rhs_field)
 
 
 def u_sub_e(lhs_field: str, rhs_field: str, out: str) -> MessageFunction:
-    """Message ``out``: subtracting the source node feature ``lhs_field`` and the edge feature ``rhs_field``."""
+    """Message ``out = u.lhs_field - e.rhs_field`` (``u`` source, ``v`` destination, ``e`` edge)."""
     return MessageFunction("sub", "u", lhs_field, out, "e", rhs_field)
 
 
 def u_mul_v(lhs_field: str, rhs_field: str, out: str) -> MessageFunction:
-    """Message ``out``: multiplying the source node feature ``lhs_field`` and the destination node feature ``rhs_field``."""
+    """Message ``out = u.lhs_field * v.rhs_field`` (``u`` source, ``v`` destination, ``e`` edge)."""
     return MessageFunction("mul", "u", lhs_field, out, "v", rhs_field)
 
 
 def u_mul_e(lhs_field: str, rhs_field: str, out: str) -> MessageFunction:
-    """Message ``out``: multiplying the source node feature ``lhs_field`` and the edge feature ``rhs_field``."""
+    """Message ``out = u.lhs_field * e.rhs_field`` (``u`` source, ``v`` destination, ``e`` edge)."""
     return MessageFunction("mul", "u", lhs_field, out, "e", rhs_field)
 
 
 def u_div_v(lhs_field: str, rhs_field: str, out: str) -> MessageFunction:
-    """Message ``out``: dividing the source node feature ``lhs_field`` and the destination node feature ``rhs_field``."""
+    """Message ``out = u.lhs_field / v.rhs_field`` (``u`` source, ``v`` destination, ``e`` edge)."""
     return MessageFunction("div", "u", lhs_field, out, "v", rhs_field)
 
 
 def u_div_e(lhs_field: str, rhs_field: str, out: str) -> MessageFunction:
-    """Message ``out``: dividing the source node feature ``lhs_field`` and the edge feature ``rhs_field``."""
+    """Message ``out = u.lhs_field / e.rhs_field`` (``u`` source, ``v`` destination, ``e`` edge)."""
     return MessageFunction("div", "u", lhs_field, out, "e", rhs_field)
 
 
 def u_dot_v(lhs_field: str, rhs_field: str, out: str) -> MessageFunction:
-    """Message ``out``: taking the dot product of the source node feature ``lhs_field`` and the destination node feature ``rhs_field`` over the last dimension (keeping it with size 1)."""
+    """Message ``out = dot(u.lhs_field, v.rhs_field)`` over the last dimension (kept, size 1)."""
     return MessageFunction("dot", "u", lhs_field, out, "v", rhs_field)
 
 
 def u_dot_e(lhs_field: str, rhs_field: str, out: str) -> MessageFunction:
-    """Message ``out``: taking the dot product of the source node feature ``lhs_field`` and the edge feature ``rhs_field`` over the last dimension (keeping it with size 1)."""
+    """Message ``out = dot(u.lhs_field, e.rhs_field)`` over the last dimension (kept, size 1)."""
     return MessageFunction("dot", "u", lhs_field, out, "e", rhs_field)
 
 
 def v_add_u(lhs_field: str, rhs_field: str, out: str) -> MessageFunction:
-    """Message ``out``: adding destination node feature ``lhs_field`` and the source node feature ``rhs_field``."""
+    """Message ``out = v.lhs_field + u.rhs_field`` (``u`` source, ``v`` destination, ``e`` edge)."""
     return MessageFunction("add", "v", lhs_field, out, "u", rhs_field)
 
 
 def v_add_e(lhs_field: str, rhs_field: str, out: str) -> MessageFunction:
-    """Message ``out``: adding destination node feature ``lhs_field`` and the edge feature ``rhs_field``."""
+    """Message ``out = v.lhs_field + e.rhs_field`` (``u`` source, ``v`` destination, ``e`` edge)."""
     return MessageFunction("add", "v", lhs_field, out, "e", rhs_field)
 
 
 def v_sub_u(lhs_field: str, rhs_field: str, out: str) -> MessageFunction:
-    """Message ``out``: subtracting the destination node feature ``lhs_field`` and the source node feature ``rhs_field``."""
+    """Message ``out = v.lhs_field - u.rhs_field`` (``u`` source, ``v`` destination, ``e`` edge)."""
     return MessageFunction("sub", "v", lhs_field, out, "u", rhs_field)
 
 
 def v_sub_e(lhs_field: str, rhs_field: str, out: str) -> MessageFunction:
-    """Message ``out``: subtracting the destination node feature ``lhs_field`` and the edge feature ``rhs_field``."""
+    """Message ``out = v.lhs_field - e.rhs_field`` (``u`` source, ``v`` destination, ``e`` edge)."""
     return MessageFunction("sub", "v", lhs_field, out, "e", rhs_field)
 
 
 def v_mul_u(lhs_field: str, rhs_field: str, out: str) -> MessageFunction:
-    """Message ``out``: multiplying the destination node feature ``lhs_field`` and the source node feature ``rhs_field``."""
+    """Message ``out = v.lhs_field * u.rhs_field`` (``u`` source, ``v`` destination, ``e`` edge)."""
     return MessageFunction("mul", "v", lhs_field, out, "u", rhs_field)
 
 
 def v_mul_e(lhs_field: str, rhs_field: str, out: str) -> MessageFunction:
-    """Message ``out``: multiplying the destination node feature ``lhs_field`` and the edge feature ``rhs_field``."""
+    """Message ``out = v.lhs_field * e.rhs_field`` (``u`` source, ``v`` destination, ``e`` edge)."""
     return MessageFunction("mul", "v", lhs_field, out, "e", rhs_field)
 
 
 def v_div_u(lhs_field: str, rhs_field: str, out: str) -> MessageFunction:
-    """Message ``out``: dividing the destination node feature ``lhs_field`` and the source node feature ``rhs_field``."""
+    """Message ``out = v.lhs_field / u.rhs_field`` (``u`` source, ``v`` destination, ``e`` edge)."""
     return MessageFunction("div", "v", lhs_field, out, "u", rhs_field)
 
 
 def v_div_e(lhs_field: str, rhs_field: str, out: str) -> MessageFunction:
-    """Message ``out``: dividing the destination node feature ``lhs_field`` and the edge feature ``rhs_field``."""
+    """Message ``out = v.lhs_field / e.rhs_field`` (``u`` source, ``v`` destination, ``e`` edge)."""
     return MessageFunction("div", "v", lhs_field, out, "e", rhs_field)
 
 
 def v_dot_u(lhs_field: str, rhs_field: str, out: str) -> MessageFunction:
-    """Message ``out``: taking the dot product of the destination node feature ``lhs_field`` and the source node feature ``rhs_field`` over the last dimension (keeping it with size 1)."""
+    """Message ``out = dot(v.lhs_field, u.rhs_field)`` over the last dimension (kept, size 1)."""
     return MessageFunction("dot", "v", lhs_field, out, "u", rhs_field)
 
 
 def v_dot_e(lhs_field: str, rhs_field: str, out: str) -> MessageFunction:
-    """Message ``out``: taking the dot product of the destination node feature ``lhs_field`` and the edge feature ``rhs_field`` over the last dimension (keeping it with size 1)."""
+    """Message ``out = dot(v.lhs_field, e.rhs_field)`` over the last dimension (kept, size 1)."""
     return MessageFunction("dot", "v", lhs_field, out, "e", rhs_field)
 
 
 def e_add_u(lhs_field: str, rhs_field: str, out: str) -> MessageFunction:
-    """Message ``out``: adding edge feature ``lhs_field`` and the source node feature ``rhs_field``."""
+    """Message ``out = e.lhs_field + u.rhs_field`` (``u`` source, ``v`` destination, ``e`` edge)."""
     return MessageFunction("add", "e", lhs_field, out, "u", rhs_field)
 
 
 def e_add_v(lhs_field: str, rhs_field: str, out: str) -> MessageFunction:
-    """Message ``out``: adding edge feature ``lhs_field`` and the destination node feature ``rhs_field``."""
+    """Message ``out = e.lhs_field + v.rhs_field`` (``u`` source, ``v`` destination, ``e`` edge)."""
     return MessageFunction("add", "e", lhs_field, out, "v", rhs_field)
 
 
 def e_sub_u(lhs_field: str, rhs_field: str, out: str) -> MessageFunction:
-    """Message ``out``: subtracting the edge feature ``lhs_field`` and the source node feature ``rhs_field``."""
+    """Message ``out = e.lhs_field - u.rhs_field`` (``u`` source, ``v`` destination, ``e`` edge)."""
     return MessageFunction("sub", "e", lhs_field, out, "u", rhs_field)
 
 
 def e_sub_v(lhs_field: str, rhs_field: str, out: str) -> MessageFunction:
-    """Message ``out``: subtracting the edge feature ``lhs_field`` and the destination node feature ``rhs_field``."""
+    """Message ``out = e.lhs_field - v.rhs_field`` (``u`` source, ``v`` destination, ``e`` edge)."""
     return MessageFunction("sub", "e", lhs_field, out, "v", rhs_field)
 
 
 def e_mul_u(lhs_field: str, rhs_field: str, out: str) -> MessageFunction:
-    """Message ``out``: multiplying the edge feature ``lhs_field`` and the source node feature ``rhs_field``."""
+    """Message ``out = e.lhs_field * u.rhs_field`` (``u`` source, ``v`` destination, ``e`` edge)."""
     return MessageFunction("mul", "e", lhs_field, out, "u", rhs_field)
 
 
 def e_mul_v(lhs_field: str, rhs_field: str, out: str) -> MessageFunction:
-    """Message ``out``: multiplying the edge feature ``lhs_field`` and the destination node feature ``rhs_field``."""
+    """Message ``out = e.lhs_field * v.rhs_field`` (``u`` source, ``v`` destination, ``e`` edge)."""
     return MessageFunction("mul", "e", lhs_field, out, "v", rhs_field)
 
 
 def e_div_u(lhs_field: str, rhs_field: str, out: str) -> MessageFunction:
-    """Message ``out``: dividing the edge feature ``lhs_field`` and the source node feature ``rhs_field``."""
+    """Message ``out = e.lhs_field / u.rhs_field`` (``u`` source, ``v`` destination, ``e`` edge)."""
     return MessageFunction("div", "e", lhs_field, out, "u", rhs_field)
 
 
 def e_div_v(lhs_field: str, rhs_field: str, out: str) -> MessageFunction:
-    """Message ``out``: dividing the edge feature ``lhs_field`` and the destination node feature ``rhs_field``."""
+    """Message ``out = e.lhs_field / v.rhs_field`` (``u`` source, ``v`` destination, ``e`` edge)."""
     return MessageFunction("div", "e", lhs_field, out, "v", rhs_field)
 
 
 def e_dot_u(lhs_field: str, rhs_field: str, out: str) -> MessageFunction:
-    """Message ``out``: taking the dot product of the edge feature ``lhs_field`` and the source node feature ``rhs_field`` over the last dimension (keeping it with size 1)."""
+    """Message ``out = dot(e.lhs_field, u.rhs_field)`` over the last dimension (kept, size 1)."""
     return MessageFunction("dot", "e", lhs_field, out, "u", rhs_field)
 
 
 def e_dot_v(lhs_field: str, rhs_field: str, out: str) -> MessageFunction:
-    """Message ``out``: taking the dot product of the edge feature ``lhs_field`` and the destination node feature ``rhs_field`` over the last dimension (keeping it with size 1)."""
+    """Message ``out = dot(e.lhs_field, v.rhs_field)`` over the last dimension (kept, size 1)."""
     return MessageFunction("dot", "e", lhs_field, out, "v", rhs_field)

@@ -19,10 +19,17 @@ Shape = Tuple[int, ...]
 
 
 def _flat(x: torch.Tensor) -> np.ndarray:
+    """Contiguous 2-D (rows x features) NumPy view of ``x``, copying only when needed."""
     width = 1
     for s in x.shape[1:]:
         width *= int(s)
-    return x.detach().contiguous().reshape(x.shape[0], width).numpy()
+    x = x.detach()
+    if not x.is_contiguous():
+        if x.numel() and all(st == 0 for st in x.stride()):
+            x = torch.full(x.shape, x.reshape(-1)[0].item(), dtype=x.dtype)  # an expanded scalar
+        else:
+            x = x.contiguous()
+    return x.reshape(x.shape[0], width).numpy()
 
 
 def _plan(op: str, a: torch.Tensor, ta: str, b: Optional[torch.Tensor], tb: str, out_shape: Shape):
@@ -31,9 +38,10 @@ def _plan(op: str, a: torch.Tensor, ta: str, b: Optional[torch.Tensor], tb: str,
     if b is None or op == "copy":
         mode = 0 if sa == tuple(out_shape) else 2
         loff = _EMPTY if mode == 0 else broadcast_offsets("copy", sa, tuple(out_shape))[0]
-        return _flat(a), _TARGETS[ta], _flat(a), _TARGETS[ta], 0, mode, loff, _EMPTY, 1
+        fa = _flat(a)
+        return fa, _TARGETS[ta], fa, _TARGETS[ta], 0, mode, loff, _EMPTY, 1
     sb = tuple(b.shape[1:])
-    if op in ("add", "mul") and int(np.prod(sa)) == 1 and sb == tuple(out_shape) and sa != sb:
+    if op in ("add", "mul") and sb == tuple(out_shape) and sa != sb:
         a, ta, b, tb, sa, sb = b, tb, a, ta, sb, sa  # put the per-row scalar on the right
     fa, fb = _flat(a), _flat(b)
     if op == "dot":
@@ -42,9 +50,14 @@ def _plan(op: str, a: torch.Tensor, ta: str, b: Optional[torch.Tensor], tb: str,
         mode = 0
     elif sa == tuple(out_shape) and fb.shape[1] == 1:
         mode = 1
+    elif op in ("add", "mul") and sa == tuple(out_shape) and len(sb) >= 2 and sb == sa[:-1] + (1,):
+        mode = 3
     else:
         mode = 2
-    loff, roff, red = broadcast_offsets(op, sa, sb) if mode == 2 else (_EMPTY, _EMPTY, sa[-1] if op == "dot" else 1)
+    if mode == 2:
+        loff, roff, red = broadcast_offsets(op, sa, sb)
+    else:
+        loff, roff, red = _EMPTY, _EMPTY, (sa[-1] if op == "dot" else 1)
     return fa, _TARGETS[ta], fb, _TARGETS[tb], _OPS[op], mode, loff, roff, int(red)
 
 
@@ -53,7 +66,7 @@ def _width(shape: Shape) -> int:
 
 
 def spmm_sum(ptr, col, eid, a, ta, b, tb, op, num_rows, out_shape):
-    out = torch.zeros((num_rows, _width(out_shape)), dtype=a.dtype)
+    out = torch.empty((num_rows, _width(out_shape)), dtype=a.dtype)
     fa, ta_, fb, tb_, opc, mode, loff, roff, red = _plan(op, a, ta, b, tb, out_shape)
     K.spmm_sum_kernel(ptr.numpy(), col.numpy(), eid.numpy(), fa, ta_, fb, tb_, opc, mode, loff, roff, red,
                       out.numpy())
@@ -81,13 +94,14 @@ def sddmm(ptr, col, eid, a, ta, b, tb, op, num_edges, out_shape):
 
 def edge_softmax(ptr, eid, x):
     """Row softmax of the 2-D contiguous ``x`` (entries x columns)."""
-    out = torch.zeros_like(x)
+    out = torch.empty_like(x)
     K.edge_softmax_kernel(ptr.numpy(), eid.numpy(), x.detach().numpy(), out.numpy())
     return out
 
 
 def edge_softmax_backward(ptr, eid, y, g):
     """Gradient of :func:`edge_softmax` for 2-D contiguous ``y`` (its output) and ``g``."""
-    out = torch.zeros_like(y)
-    K.edge_softmax_backward_kernel(ptr.numpy(), eid.numpy(), y.detach().numpy(), g.detach().numpy(), out.numpy())
+    out = torch.empty_like(y)
+    K.edge_softmax_backward_kernel(ptr.numpy(), eid.numpy(), y.detach().numpy(), g.detach().numpy(),
+                                   out.numpy())
     return out

@@ -5,7 +5,8 @@ Every kernel walks ``indptr``/``col``/``eid`` (rows are the ``v`` role, ``col`` 
 Features arrive as contiguous 2-D float32/float64 arrays (rows x flattened features).
 
 Operator codes: 0 copy, 1 add, 2 mul, 3 dot. Target codes: 0 u, 1 e, 2 v.
-Broadcast modes: 0 equal shapes, 1 rhs holds one value per row, 2 general offsets.
+Broadcast modes: 0 equal shapes, 1 rhs holds one value per row, 2 general offsets,
+3 rhs holds one value per block of the last output dimension (``(H, D)`` times ``(H, 1)``).
 """
 from __future__ import annotations
 
@@ -53,6 +54,9 @@ def _value(a, ia, b, ib, f, op, mode, loff, roff, red):
     elif mode == 1:
         x = a[ia, f]
         y = b[ib, 0]
+    elif mode == 3:
+        x = a[ia, f]
+        y = b[ib, f // (a.shape[1] // b.shape[1])]
     else:
         x = a[ia, loff[f]]
         y = b[ib, roff[f]]
@@ -65,29 +69,60 @@ def _value(a, ia, b, ib, f, op, mode, loff, roff, red):
 
 @numba.njit(parallel=True, cache=True)
 def spmm_sum_kernel(indptr, col, eid, a, ta, b, tb, op, mode, loff, roff, red, out):
-    """``out[r] += op(a[ia], b[ib])`` over the entries of row ``r``; ``out`` starts at zero."""
+    """``out[r] = sum of op(a[ia], b[ib])`` over the entries of row ``r`` (``out`` may be uninitialised).
+
+    The common layer patterns get loops of their own (copy from sources or edges; source times one
+    weight per edge; source times one weight per edge and head); the rest share a generic loop.
+    """
     nrows = indptr.shape[0] - 1
     width = out.shape[1]
-    for r in numba.prange(nrows):
-        for k in range(np.int64(indptr[r]), np.int64(indptr[r + 1])):
-            c = col[k]
-            e = eid[k]
-            ia = _pick(ta, c, e, r)
-            ib = _pick(tb, c, e, r)
-            if op == 0 and mode == 0:
+    if op == 0 and mode == 0 and ta == 0:
+        for r in numba.prange(nrows):
+            o = out[r]
+            o[:] = 0
+            for k in range(np.int64(indptr[r]), np.int64(indptr[r + 1])):
+                ar = a[np.int64(col[k])]
                 for f in range(width):
-                    out[r, f] += a[ia, f]
-            elif op == 2 and mode == 0:
+                    o[f] += ar[f]
+    elif op == 0 and mode == 0 and ta == 1:
+        for r in numba.prange(nrows):
+            o = out[r]
+            o[:] = 0
+            for k in range(np.int64(indptr[r]), np.int64(indptr[r + 1])):
+                ar = a[np.int64(eid[k])]
                 for f in range(width):
-                    out[r, f] += a[ia, f] * b[ib, f]
-            elif op == 2 and mode == 1:
-                w = b[ib, 0]
+                    o[f] += ar[f]
+    elif op == 2 and mode == 1 and ta == 0 and tb == 1:
+        for r in numba.prange(nrows):
+            o = out[r]
+            o[:] = 0
+            for k in range(np.int64(indptr[r]), np.int64(indptr[r + 1])):
+                ar = a[np.int64(col[k])]
+                w = b[np.int64(eid[k]), 0]
                 for f in range(width):
-                    out[r, f] += a[ia, f] * w
-            elif op == 1 and mode == 0:
-                for f in range(width):
-                    out[r, f] += a[ia, f] + b[ib, f]
-            else:
+                    o[f] += ar[f] * w
+    elif op == 2 and mode == 3 and ta == 0 and tb == 1:
+        heads = b.shape[1]
+        dim = width // heads
+        for r in numba.prange(nrows):
+            o = out[r]
+            o[:] = 0
+            for k in range(np.int64(indptr[r]), np.int64(indptr[r + 1])):
+                ar = a[np.int64(col[k])]
+                br = b[np.int64(eid[k])]
+                for h in range(heads):
+                    w = br[h]
+                    base = h * dim
+                    for d in range(dim):
+                        o[base + d] += ar[base + d] * w
+    else:
+        for r in numba.prange(nrows):
+            out[r, :] = 0
+            for k in range(np.int64(indptr[r]), np.int64(indptr[r + 1])):
+                c = col[k]
+                e = eid[k]
+                ia = _pick(ta, c, e, r)
+                ib = _pick(tb, c, e, r)
                 for f in range(width):
                     out[r, f] += _value(a, ia, b, ib, f, op, mode, loff, roff, red)
 
@@ -131,28 +166,44 @@ def sddmm_kernel(indptr, col, eid, a, ta, b, tb, op, mode, loff, roff, red, out)
 
 @numba.njit(parallel=True, cache=True)
 def edge_softmax_kernel(indptr, eid, x, out):
-    """Softmax of ``x[eid[k], h]`` over the entries ``k`` of each row, per column ``h``."""
+    """Softmax of ``x[eid[k], h]`` over the entries ``k`` of each row, per column ``h``.
+
+    Each row's scores are read once into a scratch buffer laid out in row order, so the
+    scattered edge rows are touched twice in all (one read, one write).
+    """
     nrows = indptr.shape[0] - 1
     heads = x.shape[1]
+    buf = np.empty((eid.shape[0], heads), dtype=x.dtype)
     for r in numba.prange(nrows):
-        start = indptr[r]
-        end = indptr[r + 1]
+        start = np.int64(indptr[r])
+        end = np.int64(indptr[r + 1])
+        if start == end:
+            continue
+        for k in range(start, end):
+            xr = x[np.int64(eid[k])]
+            br = buf[k]
+            for h in range(heads):
+                br[h] = xr[h]
         for h in range(heads):
             m = -np.inf
-            for k in range(np.int64(start), np.int64(end)):
-                v = x[eid[k], h]
-                if v > m:
-                    m = v
+            for k in range(start, end):
+                if buf[k, h] > m:
+                    m = buf[k, h]
             if m == -np.inf:
                 m = 0.0
             total = 0.0
-            for k in range(np.int64(start), np.int64(end)):
-                ex = math.exp(x[eid[k], h] - m)
-                out[eid[k], h] = ex
+            for k in range(start, end):
+                ex = math.exp(buf[k, h] - m)
+                buf[k, h] = ex
                 total += ex
             inv = 1.0 / total if total > 0 else 0.0
-            for k in range(np.int64(start), np.int64(end)):
-                out[eid[k], h] *= inv
+            for k in range(start, end):
+                buf[k, h] *= inv
+        for k in range(start, end):
+            orow = out[np.int64(eid[k])]
+            br = buf[k]
+            for h in range(heads):
+                orow[h] = br[h]
 
 
 @numba.njit(parallel=True, cache=True)
@@ -160,13 +211,27 @@ def edge_softmax_backward_kernel(indptr, eid, y, g, out):
     """Gradient of the row softmax: ``out = y * (g - sum_row(y * g))``."""
     nrows = indptr.shape[0] - 1
     heads = y.shape[1]
+    ybuf = np.empty((eid.shape[0], heads), dtype=y.dtype)
+    gbuf = np.empty((eid.shape[0], heads), dtype=y.dtype)
     for r in numba.prange(nrows):
-        start = indptr[r]
-        end = indptr[r + 1]
+        start = np.int64(indptr[r])
+        end = np.int64(indptr[r + 1])
+        if start == end:
+            continue
+        for k in range(start, end):
+            e = np.int64(eid[k])
+            yr = y[e]
+            gr = g[e]
+            for h in range(heads):
+                ybuf[k, h] = yr[h]
+                gbuf[k, h] = gr[h]
         for h in range(heads):
             s = 0.0
-            for k in range(np.int64(start), np.int64(end)):
-                s += y[eid[k], h] * g[eid[k], h]
-            for k in range(np.int64(start), np.int64(end)):
-                e = eid[k]
-                out[e, h] = y[e, h] * (g[e, h] - s)
+            for k in range(start, end):
+                s += ybuf[k, h] * gbuf[k, h]
+            for k in range(start, end):
+                ybuf[k, h] = ybuf[k, h] * (gbuf[k, h] - s)
+        for k in range(start, end):
+            orow = out[np.int64(eid[k])]
+            for h in range(heads):
+                orow[h] = ybuf[k, h]

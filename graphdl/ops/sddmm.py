@@ -177,12 +177,12 @@ def u_div_e(g: Any, x: Tensor, y: Tensor) -> Tensor:
 
 
 def u_dot_v(g: Any, x: Tensor, y: Tensor) -> Tensor:
-    """Per-edge dot product of ``x[u]`` and ``y[v]`` over the last dimension (source and destination features)."""
+    """Per-edge dot product of ``x[u]`` and ``y[v]`` over the last dimension."""
     return gsddmm(g, "dot", x, y, "u", "v")
 
 
 def u_dot_e(g: Any, x: Tensor, y: Tensor) -> Tensor:
-    """Per-edge dot product of ``x[u]`` and ``y[e]`` over the last dimension (source and edge features)."""
+    """Per-edge dot product of ``x[u]`` and ``y[e]`` over the last dimension."""
     return gsddmm(g, "dot", x, y, "u", "e")
 
 
@@ -227,12 +227,12 @@ def v_div_e(g: Any, x: Tensor, y: Tensor) -> Tensor:
 
 
 def v_dot_u(g: Any, x: Tensor, y: Tensor) -> Tensor:
-    """Per-edge dot product of ``x[v]`` and ``y[u]`` over the last dimension (destination and source features)."""
+    """Per-edge dot product of ``x[v]`` and ``y[u]`` over the last dimension."""
     return gsddmm(g, "dot", x, y, "v", "u")
 
 
 def v_dot_e(g: Any, x: Tensor, y: Tensor) -> Tensor:
-    """Per-edge dot product of ``x[v]`` and ``y[e]`` over the last dimension (destination and edge features)."""
+    """Per-edge dot product of ``x[v]`` and ``y[e]`` over the last dimension."""
     return gsddmm(g, "dot", x, y, "v", "e")
 
 
@@ -277,12 +277,12 @@ def e_div_v(g: Any, x: Tensor, y: Tensor) -> Tensor:
 
 
 def e_dot_u(g: Any, x: Tensor, y: Tensor) -> Tensor:
-    """Per-edge dot product of ``x[e]`` and ``y[u]`` over the last dimension (edge and source features)."""
+    """Per-edge dot product of ``x[e]`` and ``y[u]`` over the last dimension."""
     return gsddmm(g, "dot", x, y, "e", "u")
 
 
 def e_dot_v(g: Any, x: Tensor, y: Tensor) -> Tensor:
-    """Per-edge dot product of ``x[e]`` and ``y[v]`` over the last dimension (edge and destination features)."""
+    """Per-edge dot product of ``x[e]`` and ``y[v]`` over the last dimension."""
     return gsddmm(g, "dot", x, y, "e", "v")
 
 

@@ -47,7 +47,9 @@ def segment_mm(a: Tensor, b: Tensor, seglen_a: Tensor) -> Tensor:
         ``(N, D2)`` tensor.
     """
     if a.dim() != 2 or b.dim() != 3:
-        raise DGLError(f"segment_mm expects a (N, D1) and b (R, D1, D2), got {tuple(a.shape)}, {tuple(b.shape)}.")
+        raise DGLError(
+            f"segment_mm expects a (N, D1) and b (R, D1, D2), got {tuple(a.shape)}, {tuple(b.shape)}."
+        )
     lengths = [int(n) for n in torch.as_tensor(seglen_a).tolist()]
     if len(lengths) != b.shape[0] or sum(lengths) != a.shape[0]:
         raise DGLError(

@@ -58,7 +58,8 @@ def _spmm_sum_op(
     lhs: Tensor, rhs: Optional[Tensor], op: str, lhs_target: str, rhs_target: str,
 ) -> Tensor:
     shape = _out_shape(op, lhs, rhs)
-    return backend_for(lhs).spmm_sum(ptr, col, eid, lhs, lhs_target, rhs, rhs_target, op, ptr.shape[0] - 1, shape)
+    num_rows = ptr.shape[0] - 1
+    return backend_for(lhs).spmm_sum(ptr, col, eid, lhs, lhs_target, rhs, rhs_target, op, num_rows, shape)
 
 
 @_spmm_sum_op.register_fake
@@ -115,9 +116,11 @@ def _spmm_extreme_backward(ctx, grad, grad_arg):
     ptr, col, eid, tptr, tcol, teid, lhs, rhs, arg = ctx.saved_tensors
     glhs = grhs = None
     if ctx.needs_input_grad[6]:
-        glhs = extreme_operand_grad(ptr, col, eid, arg, grad, ctx.op, lhs, ctx.lhs_target, rhs, ctx.rhs_target)
+        glhs = extreme_operand_grad(ptr, col, eid, arg, grad, ctx.op,
+                                    lhs, ctx.lhs_target, rhs, ctx.rhs_target)
     if rhs is not None and ctx.op != "copy" and ctx.needs_input_grad[7]:
-        grhs = extreme_operand_grad(ptr, col, eid, arg, grad, ctx.op, rhs, ctx.rhs_target, lhs, ctx.lhs_target)
+        grhs = extreme_operand_grad(ptr, col, eid, arg, grad, ctx.op,
+                                    rhs, ctx.rhs_target, lhs, ctx.lhs_target)
     return (None,) * 6 + (glhs, grhs, None, None, None, None)
 
 
