@@ -334,9 +334,9 @@ def _train_sampled(opts: Dict[str, Any], quiet: bool, dataloading) -> Dict[str, 
     device = _device(opts["device"])
     dataset = _load_node_dataset(opts["dataset"])
     g = _prepare_graph(dataset[0])
-    feat, label = g.ndata["feat"], g.ndata["label"]
+    in_feats = g.ndata["feat"].shape[1]
     ids = {s: torch.nonzero(g.ndata[f"{s}_mask"].bool()).squeeze(1) for s in ("train", "val", "test")}
-    model = build_model(opts["model"], feat.shape[1], opts["hidden"], dataset.num_classes, opts["dropout"]).to(device)
+    model = build_model(opts["model"], in_feats, opts["hidden"], dataset.num_classes, opts["dropout"]).to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=opts["lr"], weight_decay=opts["weight_decay"])
     sampler = dataloading.NeighborSampler(fanouts)
 
@@ -348,7 +348,7 @@ def _train_sampled(opts: Dict[str, Any], quiet: bool, dataloading) -> Dict[str, 
         model.eval()
         correct = 0
         with torch.no_grad():
-            for _, output_nodes, blocks in loader(nids, False):
+            for _, _, blocks in loader(nids, False):
                 out = model(blocks, blocks[0].srcdata["feat"])
                 correct += int((out.argmax(1) == blocks[-1].dstdata["label"]).sum())
         return correct / max(1, nids.numel())
@@ -359,7 +359,7 @@ def _train_sampled(opts: Dict[str, Any], quiet: bool, dataloading) -> Dict[str, 
     for _ in bar:
         model.train()
         total, count = 0.0, 0
-        for _, output_nodes, blocks in loader(ids["train"], True):
+        for _, _, blocks in loader(ids["train"], True):
             out = model(blocks, blocks[0].srcdata["feat"])
             loss = F.cross_entropy(out, blocks[-1].dstdata["label"])
             optimizer.zero_grad()
@@ -372,7 +372,6 @@ def _train_sampled(opts: Dict[str, Any], quiet: bool, dataloading) -> Dict[str, 
         history["val_acc"].append(evaluate(ids["val"]))
         bar.set_postfix(loss=f"{history['loss'][-1]:.4f}", val_acc=f"{history['val_acc'][-1]:.4f}")
     elapsed = time.time() - start
-    del feat, label
     return _finish(opts, model, history, evaluate(ids["test"]), elapsed)
 
 
