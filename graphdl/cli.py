@@ -258,6 +258,18 @@ def _prepare_graph(g):
 # ----------------------------------------------------------------------------- training
 
 
+def _seed_everything(seed: int) -> None:
+    """Seed torch, NumPy and graphdl's own generator (used by the samplers)."""
+    import numpy as np
+    import torch
+
+    from . import random as graph_random
+
+    torch.manual_seed(seed)
+    np.random.seed(seed)
+    graph_random.seed(seed)
+
+
 def _accuracy(logits, labels) -> float:
     if labels.numel() == 0:
         return 0.0
@@ -270,7 +282,7 @@ def train_full_graph(opts: Dict[str, Any], quiet: bool = False) -> Dict[str, Any
     import torch.nn.functional as F
     from tqdm import tqdm
 
-    torch.manual_seed(opts["seed"])
+    _seed_everything(opts["seed"])
     device = _device(opts["device"])
     dataset = _load_node_dataset(opts["dataset"])
     g = _prepare_graph(dataset[0]).to(device)
@@ -330,7 +342,7 @@ def _train_sampled(opts: Dict[str, Any], quiet: bool, dataloading) -> Dict[str, 
         raise CommandError(f"--fanouts must be comma-separated integers, got {opts['fanouts']!r}") from err
     if len(fanouts) != 2:
         raise CommandError("--fanouts needs one value per layer (two layers)")
-    torch.manual_seed(opts["seed"])
+    _seed_everything(opts["seed"])
     device = _device(opts["device"])
     dataset = _load_node_dataset(opts["dataset"])
     g = _prepare_graph(dataset[0])

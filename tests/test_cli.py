@@ -195,3 +195,16 @@ def test_unwritable_output_is_one_line(tmp_path, capsys):
     blocker.write_text("not a folder")
     proc = _in_process(capsys, "train", "--epochs", "1", "--out", str(blocker / "sub"), "--quiet")
     assert_clean_error(proc, "Not a directory")
+
+
+@needs_layers
+def test_same_seed_same_run(tmp_path, capsys):
+    from graphdl.cli import main
+
+    histories = []
+    for run_id in range(2):
+        out = tmp_path / f"r{run_id}"
+        assert main(["train", "--model", "gcn", "--epochs", "3", "--seed", "7", "--out", str(out), "--quiet"]) == 0
+        histories.append(json.loads((out / "metrics.json").read_text())["history"])
+    capsys.readouterr()
+    assert histories[0] == histories[1]
