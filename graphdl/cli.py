@@ -57,7 +57,10 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+
     parser = _Parser(prog="graphdl", description="Graph deep learning on PyTorch (DGL-compatible).")
+    parser.add_argument("--version", action="version", version=f"graphdl {__version__}")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     train = sub.add_parser("train", help="train a node classifier on a citation graph")
     train.add_argument("--dataset", help=f"one of {', '.join(NODE_DATASETS)} (default cora)")

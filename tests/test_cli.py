@@ -60,6 +60,15 @@ def test_info_describes_a_file(tmp_path):
     assert "y: shape (2,), int64" in out
 
 
+def test_version_and_help(capsys):
+    from graphdl.cli import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0 and capsys.readouterr().out.startswith("graphdl ")
+    assert main([]) == 2 and "train" in capsys.readouterr().out
+
+
 def test_info_describes_a_tensor_file(tmp_path, capsys):
     from graphdl.cli import main
     from graphdl.data.utils import save_tensors
