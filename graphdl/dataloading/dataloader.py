@@ -69,11 +69,27 @@ class _BatchSet(tud.Dataset):
         tp = self.types[sel]
         return {k: ids[tp == j] for j, k in enumerate(self.keys)}
 
-    def __getitem__(self, i: int) -> Any:
-        if i < 0 or i >= len(self):
-            raise IndexError(i)
-        with _rng.batch_state(self.epoch_seed, i):
-            return self.sampler.sample(self.graph, self.batch_ids(i))
+    def __getitem__(self, key: Any) -> Any:
+        """``key`` is ``(epoch seed, batch index, seed ids)`` as made by :class:`_BatchKeys`."""
+        epoch_seed, i, ids = key
+        with _rng.batch_state(epoch_seed, i):
+            return self.sampler.sample(self.graph, ids)
+
+
+class _BatchKeys(tud.Sampler):
+    """Keys of the batches of the current epoch, made in the main process (so worker
+    processes, persistent or not, need no per-epoch state)."""
+
+    def __init__(self, batches: _BatchSet) -> None:
+        self.batches = batches
+
+    def __len__(self) -> int:
+        return len(self.batches)
+
+    def __iter__(self):
+        b = self.batches
+        for i in range(len(b)):
+            yield (b.epoch_seed, i, b.batch_ids(i))
 
 
 class DataLoader(tud.DataLoader):
@@ -119,8 +135,6 @@ class DataLoader(tud.DataLoader):
             raise DGLError(f"batch_size must be positive, got {batch_size}.")
         if not hasattr(graph_sampler, "sample"):
             raise DGLError("graph_sampler must have a sample(graph, indices) method.")
-        if kwargs.get("persistent_workers"):
-            raise DGLError("persistent_workers is not supported: workers are restarted every epoch.")
         for bad in ("batch_size", "sampler", "batch_sampler", "collate_fn"):
             kwargs.pop(bad, None)
         if isinstance(indices, Mapping):
@@ -150,7 +164,7 @@ class DataLoader(tud.DataLoader):
         if use_ddp:
             self._all = self._ddp_share(torch.arange(ids.shape[0]))
             dataset.order = self._all
-        super().__init__(dataset, batch_size=None, shuffle=False, collate_fn=_identity,
+        super().__init__(dataset, batch_size=None, sampler=_BatchKeys(dataset), collate_fn=_identity,
                          worker_init_fn=self._worker_init, **kwargs)
 
     def _ddp_share(self, order: torch.Tensor) -> torch.Tensor:

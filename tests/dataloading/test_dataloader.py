@@ -63,8 +63,13 @@ def test_workers_match_single_process(idtype):
         graphdl.seed(11)
         loader = DataLoader(g, ids, sampler, batch_size=16, shuffle=True, num_workers=workers)
         results.append([_flatten(b) for epoch in range(2) for b in loader])
-    a, b = results
-    assert len(a) == len(b) == 8
+    graphdl.seed(11)
+    loader = DataLoader(g, ids, sampler, batch_size=16, shuffle=True, num_workers=2, persistent_workers=True)
+    results.append([_flatten(b) for epoch in range(2) for b in loader])
+    a, b, p = results
+    assert len(a) == len(b) == len(p) == 8
+    for x, y in zip(a, p):
+        assert len(x) == len(y) and all(torch.equal(u, w) for u, w in zip(x, y))
     for x, y in zip(a, b):
         assert len(x) == len(y) and all(torch.equal(p, q) for p, q in zip(x, y))
     graphdl.seed(12)
