@@ -4,10 +4,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, List, Optional, Sequence, Union
 
-import torch
-
 from ..base import NID, DGLError
-from ..sampling import _rng
 from ..sampling._block import block_from_picked
 from ..sampling._utils import check_fanouts, exclude_per_etype, nodes_per_type, to_np
 from ..sampling.neighbor import pick_edges

@@ -3,10 +3,6 @@ from __future__ import annotations
 
 from typing import Any, Optional, Sequence
 
-import numpy as np
-import torch
-
-from ..base import NID
 from ..sampling._block import induced_subgraph
 from ..sampling._utils import check_fanouts, to_np
 from ..sampling.neighbor import pick_edges

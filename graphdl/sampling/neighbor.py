@@ -19,7 +19,6 @@ from ._utils import (
     edge_weights,
     exclude_per_etype,
     nodes_per_type,
-    per_etype,
     to_np,
 )
 

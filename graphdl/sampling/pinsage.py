@@ -1,7 +1,7 @@
 """Neighbour selection by random-walk visit counts (PinSAGE)."""
 from __future__ import annotations
 
-from typing import Any, List, Optional, Sequence
+from typing import Any, Optional, Sequence
 
 import numpy as np
 import torch

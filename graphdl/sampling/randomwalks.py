@@ -1,7 +1,7 @@
 """Random walks along out-edges: ``random_walk`` and ``pack_traces``."""
 from __future__ import annotations
 
-from typing import Any, List, Optional, Sequence, Tuple, Union
+from typing import Any, Optional, Sequence, Tuple, Union
 
 import numba
 import numpy as np
