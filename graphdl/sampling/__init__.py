@@ -8,7 +8,7 @@ from __future__ import annotations
 from . import utils
 from .labor import sample_labors
 from .negative import global_uniform_negative_sampling
-from .neighbor import sample_etype_neighbors, sample_neighbors, select_topk
+from .neighbor import sample_etype_neighbors, sample_neighbors, sample_neighbors_fused, select_topk
 from .node2vec_randomwalk import node2vec_random_walk
 from .pinsage import PinSAGESampler, RandomWalkNeighborSampler
 from .randomwalks import pack_traces, random_walk

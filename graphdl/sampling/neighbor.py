@@ -22,7 +22,7 @@ from ._utils import (
     to_np,
 )
 
-__all__ = ["sample_neighbors", "sample_etype_neighbors", "select_topk"]
+__all__ = ["sample_neighbors", "sample_neighbors_fused", "sample_etype_neighbors", "select_topk"]
 
 Picked = Dict[CEType, Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]
 
@@ -171,6 +171,35 @@ def sample_neighbors(
     exclude = exclude_per_etype(g, exclude_edges)
     picked = pick_edges(g, seeds, fanouts, edge_dir, prob, replace, exclude)
     return frontier_from(g, picked, edge_dir, copy_ndata, copy_edata, output_device)
+
+
+def sample_neighbors_fused(
+    g: Any,
+    nodes: Any,
+    fanout: Union[int, Dict[Any, int]],
+    edge_dir: str = "in",
+    prob: Optional[str] = None,
+    replace: bool = False,
+    copy_ndata: bool = True,
+    copy_edata: bool = True,
+    exclude_edges: Any = None,
+    mapping: Optional[Dict[str, Any]] = None,
+) -> Any:
+    """:func:`sample_neighbors` followed by ``to_block(frontier, nodes)`` in one step: the
+    block's destination nodes are ``nodes``, its sources are ``nodes`` followed by the other
+    sampled neighbours in first-seen order, with ``srcdata/dstdata[NID]`` and ``edata[EID]``.
+
+    Only ``edge_dir='in'`` is supported. ``mapping`` is accepted for compatibility (graphdl
+    keeps its own id tables).
+    """
+    from ._block import block_from_picked
+
+    if edge_dir != "in":
+        raise DGLError(f"sample_neighbors_fused supports edge_dir='in' only, got {edge_dir!r}.")
+    seeds = nodes_per_type(g, nodes, seeds_side(g, edge_dir))
+    picked = pick_edges(g, seeds, check_fanouts(g, fanout), "in", prob, replace,
+                        exclude_per_etype(g, exclude_edges))
+    return block_from_picked(g, {nt: to_np(t) for nt, t in seeds.items()}, picked, copy_ndata, copy_edata)
 
 
 def sample_etype_neighbors(

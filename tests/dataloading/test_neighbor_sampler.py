@@ -63,6 +63,8 @@ def test_blocks_match_to_block(idtype):
         inp, out, (blk,) = NeighborSampler([4]).sample(g, seeds)
         _assert_same_block(blk, ref)
         assert torch.equal(out, seeds) and torch.equal(inp, blk.srcdata[NID])
+        graphdl.seed(s)
+        _assert_same_block(graphdl.sampling.sample_neighbors_fused(g, seeds, 4), ref)
 
 
 def test_multi_layer_structure(idtype):
