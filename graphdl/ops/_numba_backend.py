@@ -88,7 +88,7 @@ def sddmm(ptr, col, eid, a, ta, b, tb, op, num_edges, out_shape):
     out = torch.empty((num_edges, _width(out_shape)), dtype=a.dtype)
     fa, ta_, fb, tb_, opc, mode, loff, roff, red = _plan(op, a, ta, b, tb, out_shape)
     K.sddmm_kernel(ptr.numpy(), col.numpy(), eid.numpy(), fa, ta_, fb, tb_, opc, mode, loff, roff, red,
-                   out.numpy())
+                   fa.dtype.type(0), out.numpy())
     return out.reshape((num_edges,) + tuple(out_shape))
 
 

@@ -15,6 +15,10 @@ import math
 import numba
 import numpy as np
 
+# Sums may be reassociated (so dot products and row sums vectorise); NaN and inf keep their
+# meaning, which the max/min and softmax kernels rely on (those compile without these flags).
+_SUM_FLAGS = {"reassoc", "contract", "nsz"}
+
 __all__ = [
     "spmm_sum_kernel",
     "spmm_extreme_kernel",
@@ -67,7 +71,7 @@ def _value(a, ia, b, ib, f, op, mode, loff, roff, red):
     return x * y
 
 
-@numba.njit(parallel=True, cache=True)
+@numba.njit(parallel=True, cache=True, fastmath=_SUM_FLAGS)
 def spmm_sum_kernel(indptr, col, eid, a, ta, b, tb, op, mode, loff, roff, red, out):
     """``out[r] = sum of op(a[ia], b[ib])`` over the entries of row ``r`` (``out`` may be uninitialised).
 
@@ -116,15 +120,17 @@ def spmm_sum_kernel(indptr, col, eid, a, ta, b, tb, op, mode, loff, roff, red, o
                     for d in range(dim):
                         o[base + d] += ar[base + d] * w
     else:
+        scratch = np.empty((nrows, width), dtype=out.dtype)
         for r in numba.prange(nrows):
-            out[r, :] = 0
+            o = out[r]
+            o[:] = 0
+            msg = scratch[r]
             for k in range(np.int64(indptr[r]), np.int64(indptr[r + 1])):
                 c = col[k]
                 e = eid[k]
-                ia = _pick(ta, c, e, r)
-                ib = _pick(tb, c, e, r)
+                _row_message(msg, a[_pick(ta, c, e, r)], b[_pick(tb, c, e, r)], op, mode, loff, roff, red, width)
                 for f in range(width):
-                    out[r, f] += _value(a, ia, b, ib, f, op, mode, loff, roff, red)
+                    o[f] += msg[f]
 
 
 @numba.njit(parallel=True, cache=True)
@@ -149,19 +155,96 @@ def spmm_extreme_kernel(indptr, col, eid, a, ta, b, tb, op, mode, loff, roff, re
                     arg[r, f] = k
 
 
-@numba.njit(parallel=True, cache=True)
-def sddmm_kernel(indptr, col, eid, a, ta, b, tb, op, mode, loff, roff, red, out):
-    """``out[e] = op(a[ia], b[ib])`` for every entry ``e`` of every row."""
+@numba.njit(inline="always")
+def _row_message(orow, ar, br, op, mode, loff, roff, red, width):
+    """Write the message ``op(ar, br)`` of one entry into ``orow`` (all broadcast modes)."""
+    if op == 0 and mode == 0:
+        for f in range(width):
+            orow[f] = ar[f]
+    elif op == 1 and mode == 0:
+        for f in range(width):
+            orow[f] = ar[f] + br[f]
+    elif op == 2 and mode == 0:
+        for f in range(width):
+            orow[f] = ar[f] * br[f]
+    elif op == 2 and mode == 1:
+        w = br[0]
+        for f in range(width):
+            orow[f] = ar[f] * w
+    elif op == 3 and mode == 0:
+        for f in range(width):
+            base = f * red
+            acc = 0.0
+            for d in range(red):
+                acc += ar[base + d] * br[base + d]
+            orow[f] = acc
+    else:
+        blk = ar.shape[0] // br.shape[0] if br.shape[0] > 0 else 1
+        for f in range(width):
+            if op == 3:
+                acc = 0.0
+                ba = loff[f] * red
+                bb = roff[f] * red
+                for d in range(red):
+                    acc += ar[ba + d] * br[bb + d]
+                orow[f] = acc
+                continue
+            if mode == 1:
+                x = ar[f]
+                y = br[0]
+            elif mode == 3:
+                x = ar[f]
+                y = br[f // blk]
+            else:
+                x = ar[loff[f]]
+                y = br[roff[f]]
+            if op == 0:
+                orow[f] = x
+            elif op == 1:
+                orow[f] = x + y
+            else:
+                orow[f] = x * y
+
+
+@numba.njit(parallel=True, cache=True, fastmath=_SUM_FLAGS)
+def sddmm_kernel(indptr, col, eid, a, ta, b, tb, op, mode, loff, roff, red, zero, out):
+    """``out[e] = op(a[ia], b[ib])`` for every entry ``e`` of every row.
+
+    ``zero`` is a zero of the feature dtype, so dot products accumulate in that dtype.
+    """
     nrows = indptr.shape[0] - 1
     width = out.shape[1]
-    for r in numba.prange(nrows):
-        for k in range(np.int64(indptr[r]), np.int64(indptr[r + 1])):
-            c = col[k]
-            e = eid[k]
-            ia = _pick(ta, c, e, r)
-            ib = _pick(tb, c, e, r)
-            for f in range(width):
-                out[e, f] = _value(a, ia, b, ib, f, op, mode, loff, roff, red)
+    if op == 3 and mode == 0:
+        for r in numba.prange(nrows):
+            for k in range(np.int64(indptr[r]), np.int64(indptr[r + 1])):
+                c = col[k]
+                e = eid[k]
+                ar = a[_pick(ta, c, e, r)]
+                br = b[_pick(tb, c, e, r)]
+                orow = out[np.int64(e)]
+                for f in range(width):
+                    acc = zero
+                    base = f * red
+                    for d in range(red):
+                        acc += ar[base + d] * br[base + d]
+                    orow[f] = acc
+    elif op == 1 and mode == 0:
+        for r in numba.prange(nrows):
+            for k in range(np.int64(indptr[r]), np.int64(indptr[r + 1])):
+                c = col[k]
+                e = eid[k]
+                ar = a[_pick(ta, c, e, r)]
+                br = b[_pick(tb, c, e, r)]
+                orow = out[np.int64(e)]
+                for f in range(width):
+                    orow[f] = ar[f] + br[f]
+    else:
+        for r in numba.prange(nrows):
+            for k in range(np.int64(indptr[r]), np.int64(indptr[r + 1])):
+                c = col[k]
+                e = eid[k]
+                _row_message(out[np.int64(e)], a[_pick(ta, c, e, r)], b[_pick(tb, c, e, r)],
+                             op, mode, loff, roff, red, width)
 
 
 @numba.njit(parallel=True, cache=True)
