@@ -82,7 +82,7 @@ def nodes_per_type(g: Any, nodes: Any, side_types: Sequence[str]) -> Dict[str, t
     return out
 
 
-def per_etype(g: Any, value: Any, what: str) -> Dict[CEType, Any]:
+def per_etype(g: Any, value: Any) -> Dict[CEType, Any]:
     """Broadcast a scalar to every relation, or map a dict keyed by any etype form."""
     if isinstance(value, Mapping):
         out: Dict[CEType, Any] = {}
@@ -148,7 +148,7 @@ def exclude_per_etype(g: Any, exclude_edges: Any) -> Dict[CEType, np.ndarray]:
 
 def check_fanouts(g: Any, fanout: Any) -> Dict[CEType, int]:
     """Fan-out per relation; a dict must name every relation."""
-    fan = per_etype(g, fanout, "fanout")
+    fan = per_etype(g, fanout)
     if isinstance(fanout, Mapping) and len(fan) != len(g.canonical_etypes):
         missing = [c for c in g.canonical_etypes if tuple(c) not in fan]
         raise DGLError(f"Fan-out must be given for every edge type; missing {missing}.")
