@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Optional, Tuple
 
+import numba
 import numpy as np
 import torch
 
@@ -92,16 +93,31 @@ def sddmm(ptr, col, eid, a, ta, b, tb, op, num_edges, out_shape):
     return out.reshape((num_edges,) + tuple(out_shape))
 
 
-def edge_softmax(ptr, eid, x):
-    """Row softmax of the 2-D contiguous ``x`` (entries x columns)."""
+def _chunks(num_entries: int, num_groups: int, heads: int) -> int:
+    """Chunks for the storage-order softmax, or 0 when its per-chunk tables would be too big."""
+    n = max(1, min(numba.get_num_threads(), 8))
+    return n if n * num_groups <= max(num_entries, 1) else 0
+
+
+def edge_softmax(ptr, eid, group, x):
+    """Row softmax of the 2-D contiguous ``x`` (entries x columns); ``group[e]`` is e's row."""
     out = torch.empty_like(x)
-    K.edge_softmax_kernel(ptr.numpy(), eid.numpy(), x.detach().numpy(), out.numpy())
+    nchunks = _chunks(x.shape[0], ptr.shape[0] - 1, x.shape[1])
+    if nchunks:
+        K.edge_softmax_by_edge_kernel(group.numpy(), ptr.shape[0] - 1, nchunks, x.detach().numpy(), out.numpy())
+    else:
+        K.edge_softmax_kernel(ptr.numpy(), eid.numpy(), x.detach().numpy(), out.numpy())
     return out
 
 
-def edge_softmax_backward(ptr, eid, y, g):
+def edge_softmax_backward(ptr, eid, group, y, g):
     """Gradient of :func:`edge_softmax` for 2-D contiguous ``y`` (its output) and ``g``."""
     out = torch.empty_like(y)
-    K.edge_softmax_backward_kernel(ptr.numpy(), eid.numpy(), y.detach().numpy(), g.detach().numpy(),
-                                   out.numpy())
+    nchunks = _chunks(y.shape[0], ptr.shape[0] - 1, y.shape[1])
+    if nchunks:
+        K.edge_softmax_backward_by_edge_kernel(group.numpy(), ptr.shape[0] - 1, nchunks, y.detach().numpy(),
+                                               g.detach().numpy(), out.numpy())
+    else:
+        K.edge_softmax_backward_kernel(ptr.numpy(), eid.numpy(), y.detach().numpy(), g.detach().numpy(),
+                                       out.numpy())
     return out

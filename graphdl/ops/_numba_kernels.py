@@ -25,6 +25,8 @@ __all__ = [
     "sddmm_kernel",
     "edge_softmax_kernel",
     "edge_softmax_backward_kernel",
+    "edge_softmax_by_edge_kernel",
+    "edge_softmax_backward_by_edge_kernel",
 ]
 
 
@@ -318,3 +320,89 @@ def edge_softmax_backward_kernel(indptr, eid, y, g, out):
             orow = out[np.int64(eid[k])]
             for h in range(heads):
                 orow[h] = ybuf[k, h]
+
+
+@numba.njit(parallel=True, cache=True)
+def edge_softmax_by_edge_kernel(group, num_groups, nchunks, x, out):
+    """Row softmax walking the entries in storage order: ``group[e]`` is entry ``e``'s row.
+
+    Entries are read and written sequentially; per-row maxima and sums live in small
+    per-chunk tables (``nchunks x num_groups x columns``) that are merged afterwards.
+    """
+    num = x.shape[0]
+    heads = x.shape[1]
+    size = (num + nchunks - 1) // nchunks
+    part = np.empty((nchunks, num_groups, heads), dtype=x.dtype)
+    for t in numba.prange(nchunks):
+        p = part[t]
+        p[:, :] = -np.inf
+        for e in range(t * size, min(num, (t + 1) * size)):
+            xr = x[e]
+            pr = p[np.int64(group[e])]
+            for h in range(heads):
+                if xr[h] > pr[h]:
+                    pr[h] = xr[h]
+    top = np.empty((num_groups, heads), dtype=x.dtype)
+    for v in numba.prange(num_groups):
+        for h in range(heads):
+            m = part[0, v, h]
+            for t in range(1, nchunks):
+                if part[t, v, h] > m:
+                    m = part[t, v, h]
+            top[v, h] = 0.0 if m == -np.inf else m
+    sums = np.zeros((nchunks, num_groups, heads), dtype=np.float64)
+    for t in numba.prange(nchunks):
+        s = sums[t]
+        for e in range(t * size, min(num, (t + 1) * size)):
+            v = np.int64(group[e])
+            xr = x[e]
+            orow = out[e]
+            tr = top[v]
+            sr = s[v]
+            for h in range(heads):
+                ex = math.exp(xr[h] - tr[h])
+                orow[h] = ex
+                sr[h] += ex
+    inv = np.empty((num_groups, heads), dtype=x.dtype)
+    for v in numba.prange(num_groups):
+        for h in range(heads):
+            tot = 0.0
+            for t in range(nchunks):
+                tot += sums[t, v, h]
+            inv[v, h] = 1.0 / tot if tot > 0 else 0.0
+    for e in numba.prange(num):
+        orow = out[e]
+        ir = inv[np.int64(group[e])]
+        for h in range(heads):
+            orow[h] *= ir[h]
+
+
+@numba.njit(parallel=True, cache=True)
+def edge_softmax_backward_by_edge_kernel(group, num_groups, nchunks, y, g, out):
+    """Gradient of :func:`edge_softmax_by_edge_kernel`: ``out = y * (g - sum_row(y * g))``."""
+    num = y.shape[0]
+    heads = y.shape[1]
+    size = (num + nchunks - 1) // nchunks
+    sums = np.zeros((nchunks, num_groups, heads), dtype=np.float64)
+    for t in numba.prange(nchunks):
+        s = sums[t]
+        for e in range(t * size, min(num, (t + 1) * size)):
+            sr = s[np.int64(group[e])]
+            yr = y[e]
+            gr = g[e]
+            for h in range(heads):
+                sr[h] += yr[h] * gr[h]
+    total = np.empty((num_groups, heads), dtype=y.dtype)
+    for v in numba.prange(num_groups):
+        for h in range(heads):
+            acc = 0.0
+            for t in range(nchunks):
+                acc += sums[t, v, h]
+            total[v, h] = acc
+    for e in numba.prange(num):
+        yr = y[e]
+        gr = g[e]
+        orow = out[e]
+        tr = total[np.int64(group[e])]
+        for h in range(heads):
+            orow[h] = yr[h] * (gr[h] - tr[h])

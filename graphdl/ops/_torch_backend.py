@@ -79,7 +79,7 @@ def sddmm(ptr, col, eid, a, ta, b, tb, op, num_edges, out_shape):
     return out
 
 
-def edge_softmax(ptr, eid, x):
+def edge_softmax(ptr, eid, group, x):
     """Row softmax of the 2-D ``x`` (entries x columns)."""
     rows = entry_rows(ptr)
     e = eid.long()
@@ -96,7 +96,7 @@ def edge_softmax(ptr, eid, x):
     return out
 
 
-def edge_softmax_backward(ptr, eid, y, g):
+def edge_softmax_backward(ptr, eid, group, y, g):
     rows = entry_rows(ptr)
     e = eid.long()
     yk = y[e]

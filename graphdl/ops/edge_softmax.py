@@ -18,39 +18,42 @@ __all__ = ["edge_softmax", "row_softmax"]
 
 
 @torch.library.custom_op("graphdl::edge_softmax", mutates_args=())
-def _edge_softmax_op(ptr: Tensor, eid: Tensor, logits: Tensor) -> Tensor:
-    return backend_for(logits).edge_softmax(ptr, eid, logits)
+def _edge_softmax_op(ptr: Tensor, eid: Tensor, group: Tensor, logits: Tensor) -> Tensor:
+    return backend_for(logits).edge_softmax(ptr, eid, group, logits)
 
 
 @_edge_softmax_op.register_fake
-def _edge_softmax_fake(ptr, eid, logits):
+def _edge_softmax_fake(ptr, eid, group, logits):
     return torch.empty_like(logits)
 
 
 @torch.library.custom_op("graphdl::edge_softmax_backward", mutates_args=())
-def _edge_softmax_backward_op(ptr: Tensor, eid: Tensor, out: Tensor, grad: Tensor) -> Tensor:
-    return backend_for(out).edge_softmax_backward(ptr, eid, out, grad)
+def _edge_softmax_backward_op(ptr: Tensor, eid: Tensor, group: Tensor, out: Tensor, grad: Tensor) -> Tensor:
+    return backend_for(out).edge_softmax_backward(ptr, eid, group, out, grad)
 
 
 @_edge_softmax_backward_op.register_fake
-def _edge_softmax_backward_fake(ptr, eid, out, grad):
+def _edge_softmax_backward_fake(ptr, eid, group, out, grad):
     return torch.empty_like(out)
 
 
 def _setup(ctx, inputs, output) -> None:
-    ctx.save_for_backward(inputs[0], inputs[1], output)
+    ctx.save_for_backward(inputs[0], inputs[1], inputs[2], output)
 
 
 def _backward(ctx, grad):
-    ptr, eid, out = ctx.saved_tensors
-    return None, None, _edge_softmax_backward_op(ptr, eid, out, grad.contiguous())
+    ptr, eid, group, out = ctx.saved_tensors
+    return None, None, None, _edge_softmax_backward_op(ptr, eid, group, out, grad.contiguous())
 
 
 _edge_softmax_op.register_autograd(_backward, setup_context=_setup)
 
 
-def row_softmax(ptr: Tensor, eid: Tensor, logits: Tensor) -> Tensor:
-    """Softmax of ``logits[eid[k]]`` over the entries ``k`` of each row of ``ptr``."""
+def row_softmax(ptr: Tensor, eid: Tensor, group: Tensor, logits: Tensor) -> Tensor:
+    """Softmax of ``logits[eid[k]]`` over the entries ``k`` of each row of ``ptr``.
+
+    ``group[e]`` is the row of entry ``e`` (the same grouping in storage order).
+    """
     if not logits.is_floating_point():
         raise DGLError(f"edge_softmax needs floating-point logits, got {logits.dtype}.")
     shape = logits.shape
@@ -58,7 +61,7 @@ def row_softmax(ptr: Tensor, eid: Tensor, logits: Tensor) -> Tensor:
     for d in shape[1:]:
         width *= int(d)
     flat = logits.reshape(shape[0], width).contiguous()
-    return _edge_softmax_op(ptr, eid, flat).reshape(shape)
+    return _edge_softmax_op(ptr, eid, group, flat).reshape(shape)
 
 
 def edge_softmax(graph: Any, logits: Tensor, eids: Any = ALL, norm_by: str = "dst") -> Tensor:
@@ -91,4 +94,4 @@ def edge_softmax(graph: Any, logits: Tensor, eids: Any = ALL, norm_by: str = "ds
     if logits.shape[0] != adj.num_edges:
         raise DGLError(f"logits has {logits.shape[0]} rows but {adj.num_edges} edges are normalised.")
     topo = graph_topology(adj, transpose=False, by_src=norm_by == "src")
-    return row_softmax(topo.ptr, topo.eid, logits)
+    return row_softmax(topo.ptr, topo.eid, adj.src if norm_by == "src" else adj.dst, logits)

@@ -34,7 +34,8 @@ def segment_reduce(seglen: Tensor, value: Tensor, reducer: str = "sum") -> Tenso
 def segment_softmax(seglen: Tensor, value: Tensor) -> Tensor:
     """Softmax over the rows of each segment of ``value`` (``(N, *)``, per column)."""
     topo = segment_topology(torch.as_tensor(seglen, device=value.device), value.shape[0])
-    return row_softmax(topo.ptr, topo.eid, value)
+    group = torch.repeat_interleave(torch.arange(topo.num_rows, device=value.device), topo.ptr.diff())
+    return row_softmax(topo.ptr, topo.eid, group, value)
 
 
 def segment_mm(a: Tensor, b: Tensor, seglen_a: Tensor) -> Tensor:
