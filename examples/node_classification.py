@@ -1,8 +1,9 @@
 """Semi-supervised node classification on the citation graphs (Cora, Citeseer, Pubmed).
 
 Trains one of GCN, GAT, APPNP, SGC or full-graph GraphSAGE with the hyper-parameters of the
-original papers, over several seeds, and prints the test accuracy (at the epoch of best
-validation accuracy) as mean ± std.
+original papers, over several seeds, and prints the test accuracy as mean ± std: at the epoch of
+best validation accuracy, except for SGC whose paper trains a fixed 100 epochs and reports the
+last one.
 
     python examples/node_classification.py --model gcn --dataset cora --seeds 10
 """
@@ -145,6 +146,8 @@ def run_once(model_name: str, dataset: str, g, seed: int) -> float:
         val_acc = accuracy(logits, labels, val)
         if val_acc >= best_val:
             best_val, best_test = val_acc, accuracy(logits, labels, test)
+    if model_name == "sgc":
+        return accuracy(logits, labels, test)
     return best_test
 
 
