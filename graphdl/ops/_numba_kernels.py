@@ -86,10 +86,21 @@ def spmm_sum_kernel(indptr, col, eid, a, ta, b, tb, op, mode, loff, roff, red, o
         for r in numba.prange(nrows):
             o = out[r]
             o[:] = 0
-            for k in range(np.int64(indptr[r]), np.int64(indptr[r + 1])):
+            k = np.int64(indptr[r])
+            end = np.int64(indptr[r + 1])
+            while k + 3 < end:  # four source rows in flight at once
+                a0 = a[np.int64(col[k])]
+                a1 = a[np.int64(col[k + 1])]
+                a2 = a[np.int64(col[k + 2])]
+                a3 = a[np.int64(col[k + 3])]
+                for f in range(width):
+                    o[f] += (a0[f] + a1[f]) + (a2[f] + a3[f])
+                k += 4
+            while k < end:
                 ar = a[np.int64(col[k])]
                 for f in range(width):
                     o[f] += ar[f]
+                k += 1
     elif op == 0 and mode == 0 and ta == 1:
         for r in numba.prange(nrows):
             o = out[r]
@@ -102,11 +113,22 @@ def spmm_sum_kernel(indptr, col, eid, a, ta, b, tb, op, mode, loff, roff, red, o
         for r in numba.prange(nrows):
             o = out[r]
             o[:] = 0
-            for k in range(np.int64(indptr[r]), np.int64(indptr[r + 1])):
+            k = np.int64(indptr[r])
+            end = np.int64(indptr[r + 1])
+            while k + 1 < end:
+                a0 = a[np.int64(col[k])]
+                a1 = a[np.int64(col[k + 1])]
+                w0 = b[np.int64(eid[k]), 0]
+                w1 = b[np.int64(eid[k + 1]), 0]
+                for f in range(width):
+                    o[f] += a0[f] * w0 + a1[f] * w1
+                k += 2
+            while k < end:
                 ar = a[np.int64(col[k])]
                 w = b[np.int64(eid[k]), 0]
                 for f in range(width):
                     o[f] += ar[f] * w
+                k += 1
     elif op == 2 and mode == 3 and ta == 0 and tb == 1:
         heads = b.shape[1]
         dim = width // heads
