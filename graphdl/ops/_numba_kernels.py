@@ -135,7 +135,21 @@ def spmm_sum_kernel(indptr, col, eid, a, ta, b, tb, op, mode, loff, roff, red, o
         for r in numba.prange(nrows):
             o = out[r]
             o[:] = 0
-            for k in range(np.int64(indptr[r]), np.int64(indptr[r + 1])):
+            k = np.int64(indptr[r])
+            end = np.int64(indptr[r + 1])
+            while k + 1 < end:
+                a0 = a[np.int64(col[k])]
+                a1 = a[np.int64(col[k + 1])]
+                b0 = b[np.int64(eid[k])]
+                b1 = b[np.int64(eid[k + 1])]
+                for h in range(heads):
+                    w0 = b0[h]
+                    w1 = b1[h]
+                    base = h * dim
+                    for d in range(dim):
+                        o[base + d] += a0[base + d] * w0 + a1[base + d] * w1
+                k += 2
+            while k < end:
                 ar = a[np.int64(col[k])]
                 br = b[np.int64(eid[k])]
                 for h in range(heads):
@@ -143,6 +157,7 @@ def spmm_sum_kernel(indptr, col, eid, a, ta, b, tb, op, mode, loff, roff, red, o
                     base = h * dim
                     for d in range(dim):
                         o[base + d] += ar[base + d] * w
+                k += 1
     else:
         scratch = np.empty((nrows, width), dtype=out.dtype)
         for r in numba.prange(nrows):
