@@ -1,7 +1,7 @@
 """Graph-level readout modules: pool the node features of each graph of a batch."""
 from __future__ import annotations
 
-from typing import Any, Callable, Optional, Tuple, Union
+from typing import Any, Optional, Tuple
 
 import torch
 from torch import nn

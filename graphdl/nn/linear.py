@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from typing import Any, Dict, Hashable, Mapping, Optional
+from typing import Dict, Hashable, Mapping, Optional
 
 import torch
 from torch import nn

@@ -1,7 +1,7 @@
 """Sparse optimizers: update only the embedding rows used since the last step."""
 from __future__ import annotations
 
-from typing import Dict, Iterable, List, Tuple
+from typing import Dict, Iterable, Tuple
 
 import torch
 

@@ -7,7 +7,7 @@ from graphdl.nn import EGATConv
 from graphdl.testing.graphs import get_case
 
 from attention_ref import aggregate, softmax_by_dst
-from nn_helpers import check_edge_order_invariance, check_grads, random_graph
+from nn_helpers import check_edge_order_invariance, random_graph
 
 
 def test_egat_matches_reference(idtype):

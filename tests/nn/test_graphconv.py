@@ -1,7 +1,6 @@
 import pytest
 import torch
 
-import graphdl
 from graphdl import DGLError
 from graphdl.nn import EdgeWeightNorm, GraphConv
 from graphdl.testing.graphs import get_case

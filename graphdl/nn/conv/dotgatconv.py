@@ -4,7 +4,6 @@ from __future__ import annotations
 import math
 from typing import Any, Tuple, Union
 
-import torch
 from torch import nn
 
 from ... import function as fn

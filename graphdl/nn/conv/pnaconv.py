@@ -1,8 +1,7 @@
 """Principal neighbourhood aggregation (PNA)."""
 from __future__ import annotations
 
-import math
-from typing import Any, Callable, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence
 
 import torch
 from torch import nn
