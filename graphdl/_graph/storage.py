@@ -11,7 +11,7 @@ and lives on the relation's device. Storage objects are immutable: mutation buil
 """
 from __future__ import annotations
 
-from typing import Optional, Tuple
+from typing import Any, Callable, Optional, Tuple
 
 import torch
 
@@ -60,7 +60,7 @@ def compress(rows: torch.Tensor, cols: torch.Tensor, num_rows: int) -> Triple:
 class SparseAdj:
     """Edges of one relation between ``num_src`` source and ``num_dst`` destination nodes."""
 
-    __slots__ = ("src", "dst", "num_src", "num_dst", "_csr", "_csc", "_in_deg", "_out_deg")
+    __slots__ = ("src", "dst", "num_src", "num_dst", "_csr", "_csc", "_in_deg", "_out_deg", "_derived")
 
     def __init__(
         self,
@@ -95,6 +95,7 @@ class SparseAdj:
         self._csc: Optional[Triple] = None
         self._in_deg: Optional[torch.Tensor] = None
         self._out_deg: Optional[torch.Tensor] = None
+        self._derived: dict = {}
 
     # -- construction from compressed forms ---------------------------------------------
     @classmethod
@@ -174,6 +175,20 @@ class SparseAdj:
     def create_formats_(self) -> None:
         self.csr()
         self.csc()
+
+    def derived(self, key: Any, compute: Callable[[], Any]) -> Any:
+        """A value computed from the structure alone (a degree norm, say), computed once.
+
+        The relation is immutable, so the value stays valid for its lifetime. While
+        ``torch.compile`` traces, the value is computed inline instead of cached.
+        """
+        if torch.compiler.is_compiling():
+            return compute()
+        try:
+            return self._derived[key]
+        except KeyError:
+            value = self._derived[key] = compute()
+            return value
 
     def in_degrees(self) -> torch.Tensor:
         if self._in_deg is None:

@@ -45,6 +45,14 @@ def expand_as_pair(input_: Any, g: Any = None) -> Tuple[Any, Any]:
     return input_, input_
 
 
+def _zero_in_degree(in_degrees: torch.Tensor) -> Optional[Tuple[int, int]]:
+    """``(how many, first)`` destination nodes without in-edges, or None when there are none."""
+    zero = in_degrees == 0
+    if not bool(zero.any()):
+        return None
+    return int(zero.sum()), int(torch.nonzero(zero)[0, 0])
+
+
 def check_zero_in_degree(graph: Any, allow_zero_in_degree: bool) -> None:
     """Raise :class:`DGLError` when some destination node of ``graph`` has no in-edge.
 
@@ -52,10 +60,9 @@ def check_zero_in_degree(graph: Any, allow_zero_in_degree: bool) -> None:
     """
     if allow_zero_in_degree or torch.compiler.is_compiling():
         return
-    zero = graph.in_degrees() == 0
-    if bool(zero.any()):
-        first = int(torch.nonzero(zero)[0, 0])
-        count = int(zero.sum())
+    found = graph._adj().derived("zero_in_degree", lambda: _zero_in_degree(graph.in_degrees()))
+    if found is not None:
+        count, first = found
         raise DGLError(
             f"There are {count} destination nodes with no in-edges (node {first} is one); "
             "their output would be invalid, which silently hurts many applications. "

@@ -15,15 +15,20 @@ __all__ = ["GraphConv", "EdgeWeightNorm"]
 _NORMS = ("none", "both", "right", "left")
 
 
-def _degree_norm(degrees: torch.Tensor, norm: str, side: str) -> Optional[torch.Tensor]:
-    """Per-node scale for ``side`` ("src" or "dst") under normalisation ``norm``, or None."""
+def _degree_norm(graph: Any, norm: str, side: str) -> Optional[torch.Tensor]:
+    """Per-node scale for ``side`` ("src" or "dst") under normalisation ``norm``, or None.
+
+    It depends on the structure alone, so it is computed once per graph and cached there.
+    """
     if side == "src" and norm in ("left", "both"):
         power = -0.5 if norm == "both" else -1.0
     elif side == "dst" and norm in ("right", "both"):
         power = -0.5 if norm == "both" else -1.0
     else:
         return None
-    return degrees.float().clamp(min=1).pow(power)
+    adj = graph._adj()
+    degrees = adj.out_degrees if side == "src" else adj.in_degrees
+    return adj.derived(("degree_norm", side, power), lambda: degrees().float().clamp(min=1).pow(power))
 
 
 def _broadcast_rows(scale: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
@@ -116,7 +121,7 @@ class GraphConv(nn.Module):
                 graph.edata["_edge_weight"] = as_edge_field(graph, edge_weight, dim)
                 message = fn.u_mul_e("h", "_edge_weight", "m")
             feat_src, feat_dst = expand_as_pair(feat, graph)
-            src_norm = _degree_norm(graph.out_degrees(), self._norm, "src")
+            src_norm = _degree_norm(graph, self._norm, "src")
             if src_norm is not None:
                 feat_src = feat_src * _broadcast_rows(src_norm, feat_src)
 
@@ -141,7 +146,7 @@ class GraphConv(nn.Module):
                 if weight is not None:
                     rst = torch.matmul(rst, weight)
 
-            dst_norm = _degree_norm(graph.in_degrees(), self._norm, "dst")
+            dst_norm = _degree_norm(graph, self._norm, "dst")
             if dst_norm is not None:
                 rst = rst * _broadcast_rows(dst_norm, rst)
             if self.bias is not None:
