@@ -6,7 +6,7 @@ and ``graphdl.EID`` (edges).
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import torch
 
@@ -63,6 +63,31 @@ def _gather_rows(indptr: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:
     return base + torch.arange(total, device=indptr.device)
 
 
+def _carry_features(
+    g: Any,
+    sg: Any,
+    nodes: Optional[Dict[str, torch.Tensor]],
+    edges: Dict[CanonicalEtype, torch.Tensor],
+    store_ids: bool,
+) -> None:
+    """Copy features of ``g`` into its subgraph ``sg`` and record the original ids.
+
+    ``nodes`` gives the kept node ids per type (None: every node is kept, unrelabelled, and
+    no node ids are stored); ``edges`` the kept edge ids per canonical edge type.
+    """
+    for nt in g.ntypes:
+        if nodes is None:
+            copy_frame(g.nodes[nt].data, sg.nodes[nt].data)
+            continue
+        copy_frame(g.nodes[nt].data, sg.nodes[nt].data, nodes[nt])
+        if store_ids:
+            sg.nodes[nt].data[NID] = nodes[nt]
+    for cet, e in edges.items():
+        copy_frame(g.edges[cet].data, sg.edges[cet].data, e)
+        if store_ids:
+            sg.edges[cet].data[EID] = e
+
+
 def _subgraph_from_edges(
     g: Any,
     eids: Dict[CanonicalEtype, torch.Tensor],
@@ -101,17 +126,8 @@ def _subgraph_from_edges(
         data = {cet: (u, v) for cet, (u, v, _) in ends.items()}
         num_nodes = {nt: g.num_nodes(nt) for nt in g.ntypes}
     sg = build_graph(data, num_nodes, idtype, device)
-    for nt in g.ntypes:
-        if relabel_nodes:
-            copy_frame(g.nodes[nt].data, sg.nodes[nt].data, induced[nt])
-            if store_ids:
-                sg.nodes[nt].data[NID] = induced[nt]
-        else:
-            copy_frame(g.nodes[nt].data, sg.nodes[nt].data)
-    for cet, (_, _, e) in ends.items():
-        copy_frame(g.edges[cet].data, sg.edges[cet].data, e)
-        if store_ids:
-            sg.edges[cet].data[EID] = e
+    edges = {cet: e for cet, (_, _, e) in ends.items()}
+    _carry_features(g, sg, induced if relabel_nodes else None, edges, store_ids)
     return sg
 
 
@@ -158,17 +174,7 @@ def node_subgraph(
     else:
         num_nodes = {nt: graph.num_nodes(nt) for nt in graph.ntypes}
     sg = build_graph(data, num_nodes, graph.idtype, graph.device)
-    for nt in graph.ntypes:
-        if relabel_nodes:
-            copy_frame(graph.nodes[nt].data, sg.nodes[nt].data, sel[nt])
-            if store_ids:
-                sg.nodes[nt].data[NID] = sel[nt]
-        else:
-            copy_frame(graph.nodes[nt].data, sg.nodes[nt].data)
-    for cet, e in kept.items():
-        copy_frame(graph.edges[cet].data, sg.edges[cet].data, e)
-        if store_ids:
-            sg.edges[cet].data[EID] = e
+    _carry_features(graph, sg, sel if relabel_nodes else None, kept, store_ids)
     return _finish(sg, output_device)
 
 
