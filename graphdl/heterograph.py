@@ -537,8 +537,7 @@ class DGLGraph:
             src, dst = adj.src, adj.dst
             eid = torch.arange(adj.num_edges, dtype=self._idtype, device=self._device)
         elif order == "srcdst":
-            key = adj.src.long() * max(adj.num_dst, 1) + adj.dst.long()
-            _, perm = torch.sort(key, stable=True)
+            _, perm = _sorted_pairs(adj)
             src, dst, eid = adj.src[perm], adj.dst[perm], perm.to(self._idtype)
         else:
             raise DGLError(f"order must be 'eid' or 'srcdst', got {order!r}.")
@@ -601,10 +600,8 @@ class DGLGraph:
     def _pair_lookup(self, etid: int, u: torch.Tensor, v: torch.Tensor):
         """For each pair, the position of its first edge in edge-id-sorted key order, and a found flag."""
         adj = self._adjs[etid]
-        width = max(adj.num_dst, 1)
-        key = adj.src.long() * width + adj.dst.long()
-        skey, perm = torch.sort(key, stable=True)
-        q = u.long() * width + v.long()
+        skey, perm = _sorted_pairs(adj)
+        q = u.long() * max(adj.num_dst, 1) + v.long()
         pos = torch.searchsorted(skey, q)
         posc = pos.clamp(max=max(skey.shape[0] - 1, 0))
         found = (pos < skey.shape[0]) & (skey[posc] == q) if skey.shape[0] else torch.zeros_like(q, dtype=torch.bool)
@@ -655,10 +652,8 @@ class DGLGraph:
     @property
     def is_multigraph(self) -> bool:
         for adj in self._adjs:
-            if adj.num_edges == 0:
-                continue
-            key = adj.src.long() * max(adj.num_dst, 1) + adj.dst.long()
-            if torch.unique(key).shape[0] != key.shape[0]:
+            skey, _ = _sorted_pairs(adj)
+            if bool((skey[1:] == skey[:-1]).any()):
                 return True
         return False
 
@@ -1019,6 +1014,19 @@ class DGLGraph:
 
 DGLHeteroGraph = DGLGraph
 DGLBlock = DGLGraph
+
+
+def _sorted_pairs(adj: SparseAdj) -> Tuple[torch.Tensor, torch.Tensor]:
+    """Edge keys ``src * num_dst + dst`` in sorted order (stable) and the sorting permutation.
+
+    Edge-id lookups, ``srcdst`` edge order and the multigraph test share them; they are
+    computed once per relation.
+    """
+    def compute() -> Tuple[torch.Tensor, torch.Tensor]:
+        key = adj.src.long() * max(adj.num_dst, 1) + adj.dst.long()
+        return torch.sort(key, stable=True)
+
+    return adj.derived("sorted_pairs", compute)
 
 
 def _edge_form(form: str, src: torch.Tensor, dst: torch.Tensor, eid: torch.Tensor):
