@@ -10,7 +10,7 @@ import torch
 from . import _numba_kernels as K
 from ._bcast import broadcast_offsets
 
-__all__ = ["spmm_sum", "spmm_extreme", "sddmm", "edge_softmax", "edge_softmax_backward"]
+__all__ = ["spmm_sum", "spmm_copy_scaled", "spmm_extreme", "sddmm", "edge_softmax", "edge_softmax_backward"]
 
 _OPS = {"copy": 0, "add": 1, "mul": 2, "dot": 3}
 _TARGETS = {"u": 0, "e": 1, "v": 2}
@@ -72,6 +72,28 @@ def spmm_sum(ptr, col, eid, a, ta, b, tb, op, num_rows, out_shape):
     K.spmm_sum_kernel(ptr.numpy(), col.numpy(), eid.numpy(), fa, ta_, fb, tb_, opc, mode, loff, roff, red,
                       out.numpy())
     return out.reshape((num_rows,) + tuple(out_shape))
+
+
+def _vector(x: Optional[torch.Tensor], dtype: torch.dtype) -> Tuple[np.ndarray, bool]:
+    if x is None:
+        return np.zeros(1, dtype=np.float32 if dtype == torch.float32 else np.float64), False
+    return x.detach().to(dtype).contiguous().reshape(-1).numpy(), True
+
+
+def spmm_copy_scaled(ptr, col, tptr, a, col_scale, row_scale, bias, col_mean, row_mean, num_rows):
+    """``row_scale * (A @ (col_scale * a)) + bias`` for 2-D ``a``; every factor may be None.
+
+    ``row_mean`` divides each row by its number of entries, ``col_mean`` each column by its
+    number of entries (read from ``tptr``, the transposed adjacency's offsets).
+    """
+    a = a.detach().contiguous()
+    out = torch.empty((num_rows, a.shape[1]), dtype=a.dtype)
+    cs, use_c = _vector(col_scale, a.dtype)
+    rs, use_r = _vector(row_scale, a.dtype)
+    bs, use_b = _vector(bias, a.dtype)
+    K.spmm_copy_scaled_kernel(ptr.numpy(), col.numpy(), a.numpy(), cs, use_c, rs, use_r, bs, use_b,
+                              tptr.numpy() if col_mean else _EMPTY, col_mean, row_mean, out.numpy())
+    return out
 
 
 def spmm_extreme(ptr, col, eid, a, ta, b, tb, op, reduce_op, num_rows, out_shape):

@@ -21,6 +21,7 @@ _SUM_FLAGS = {"reassoc", "contract", "nsz"}
 
 __all__ = [
     "spmm_sum_kernel",
+    "spmm_copy_scaled_kernel",
     "spmm_extreme_kernel",
     "sddmm_kernel",
     "edge_softmax_kernel",
@@ -170,6 +171,80 @@ def spmm_sum_kernel(indptr, col, eid, a, ta, b, tb, op, mode, loff, roff, red, o
                 _row_message(msg, a[_pick(ta, c, e, r)], b[_pick(tb, c, e, r)], op, mode, loff, roff, red, width)
                 for f in range(width):
                     o[f] += msg[f]
+
+
+@numba.njit(parallel=True, cache=True, fastmath=_SUM_FLAGS)
+def spmm_copy_scaled_kernel(indptr, col, a, cscale, use_c, rscale, use_r, bias, use_bias, cptr, mean_c,
+                            mean_r, out):
+    """``out[r] = rscale[r] * sum_k cscale[col[k]] * a[col[k]] + bias`` (each factor optional).
+
+    The normalised propagation of GCN-style layers and the mean reducer in one pass: the
+    per-source and per-destination scales are applied while the rows stream through, so no
+    scaled copy of ``a`` or of the output is made. With ``mean_r`` the row scale is
+    ``1 / max(1, entries of the row)``; with ``mean_c`` the column scale is
+    ``1 / max(1, cptr[c + 1] - cptr[c])`` (the mean's gradient), computed here rather than
+    read from an array.
+    """
+    nrows = indptr.shape[0] - 1
+    width = out.shape[1]
+    if mean_c:
+        ncols = cptr.shape[0] - 1
+        cscale = np.empty(ncols, dtype=out.dtype)
+        for c in numba.prange(ncols):
+            cscale[c] = 1.0 / max(np.int64(1), np.int64(cptr[c + 1]) - np.int64(cptr[c]))
+        use_c = True
+    for r in numba.prange(nrows):
+        o = out[r]
+        o[:] = 0
+        k = np.int64(indptr[r])
+        end = np.int64(indptr[r + 1])
+        if use_c:
+            while k + 3 < end:
+                c0 = np.int64(col[k])
+                c1 = np.int64(col[k + 1])
+                c2 = np.int64(col[k + 2])
+                c3 = np.int64(col[k + 3])
+                a0 = a[c0]
+                a1 = a[c1]
+                a2 = a[c2]
+                a3 = a[c3]
+                s0 = cscale[c0]
+                s1 = cscale[c1]
+                s2 = cscale[c2]
+                s3 = cscale[c3]
+                for f in range(width):
+                    o[f] += (a0[f] * s0 + a1[f] * s1) + (a2[f] * s2 + a3[f] * s3)
+                k += 4
+            while k < end:
+                c0 = np.int64(col[k])
+                ar = a[c0]
+                s0 = cscale[c0]
+                for f in range(width):
+                    o[f] += ar[f] * s0
+                k += 1
+        else:
+            while k + 3 < end:
+                a0 = a[np.int64(col[k])]
+                a1 = a[np.int64(col[k + 1])]
+                a2 = a[np.int64(col[k + 2])]
+                a3 = a[np.int64(col[k + 3])]
+                for f in range(width):
+                    o[f] += (a0[f] + a1[f]) + (a2[f] + a3[f])
+                k += 4
+            while k < end:
+                ar = a[np.int64(col[k])]
+                for f in range(width):
+                    o[f] += ar[f]
+                k += 1
+        if use_r or mean_r:
+            s = rscale[r] if use_r else 1.0
+            if mean_r:
+                s /= max(np.int64(1), np.int64(indptr[r + 1]) - np.int64(indptr[r]))
+            for f in range(width):
+                o[f] *= s
+        if use_bias:
+            for f in range(width):
+                o[f] += bias[f]
 
 
 @numba.njit(parallel=True, cache=True)

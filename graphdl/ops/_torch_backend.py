@@ -9,7 +9,7 @@ from typing import Optional, Tuple
 
 import torch
 
-__all__ = ["spmm_sum", "spmm_extreme", "sddmm", "edge_softmax", "edge_softmax_backward", "entry_rows"]
+__all__ = ["spmm_sum", "spmm_copy_scaled", "spmm_extreme", "sddmm", "edge_softmax", "edge_softmax_backward", "entry_rows"]
 
 Shape = Tuple[int, ...]
 
@@ -49,6 +49,33 @@ def spmm_sum(ptr, col, eid, a, ta, b, tb, op, num_rows, out_shape):
     msg = _messages(ptr, col, eid, a, ta, b, tb, op, out_shape)
     out = torch.zeros((num_rows,) + tuple(out_shape), dtype=a.dtype, device=a.device)
     return out.index_add_(0, entry_rows(ptr), msg)
+
+
+def _inverse_counts(ptr: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
+    return (ptr[1:] - ptr[:-1]).clamp(min=1).to(dtype).reciprocal()
+
+
+def spmm_copy_scaled(ptr, col, tptr, a, col_scale, row_scale, bias, col_mean, row_mean, num_rows):
+    """``row_scale * (A @ (col_scale * a)) + bias`` for 2-D ``a``; every factor may be None.
+
+    ``row_mean`` divides each row by its number of entries, ``col_mean`` each column by its
+    number of entries (read from ``tptr``, the transposed adjacency's offsets).
+    """
+    if col_mean:
+        inv = _inverse_counts(tptr, a.dtype)
+        col_scale = inv if col_scale is None else col_scale.to(a.dtype) * inv
+    if row_mean:
+        inv = _inverse_counts(ptr, a.dtype)
+        row_scale = inv if row_scale is None else row_scale.to(a.dtype) * inv
+    if col_scale is not None:
+        a = a * col_scale.to(a.dtype)[:, None]
+    out = torch.zeros((num_rows, a.shape[1]), dtype=a.dtype, device=a.device)
+    out.index_add_(0, entry_rows(ptr), a[col.long()])
+    if row_scale is not None:
+        out = out * row_scale.to(a.dtype)[:, None]
+    if bias is not None:
+        out = out + bias.to(a.dtype)
+    return out
 
 
 def spmm_extreme(ptr, col, eid, a, ta, b, tb, op, reduce_op, num_rows, out_shape):

@@ -20,6 +20,7 @@ __all__ = [
     "gspmm",
     "spmm",
     "copy_u_sum",
+    "copy_u_sum_scaled",
     "copy_e_sum",
     "copy_u_max",
     "copy_e_max",
@@ -86,6 +87,48 @@ def _spmm_sum_backward(ctx, grad):
 
 
 _spmm_sum_op.register_autograd(_spmm_sum_backward, setup_context=_spmm_sum_setup)
+
+
+@torch.library.custom_op("graphdl::spmm_copy_scaled", mutates_args=())
+def _spmm_copy_scaled_op(
+    ptr: Tensor, col: Tensor, tptr: Tensor, tcol: Tensor, x: Tensor,
+    col_scale: Optional[Tensor], row_scale: Optional[Tensor], bias: Optional[Tensor],
+    col_mean: bool = False, row_mean: bool = False,
+) -> Tensor:
+    num_rows = ptr.shape[0] - 1
+    flat_bias = None if bias is None else bias.reshape(-1)
+    out = backend_for(x).spmm_copy_scaled(ptr, col, tptr, x.reshape(x.shape[0], -1), col_scale, row_scale,
+                                          flat_bias, col_mean, row_mean, num_rows)
+    return out.reshape((num_rows,) + tuple(x.shape[1:]))
+
+
+@_spmm_copy_scaled_op.register_fake
+def _spmm_copy_scaled_fake(ptr, col, tptr, tcol, x, col_scale, row_scale, bias, col_mean=False, row_mean=False):
+    return x.new_empty((ptr.shape[0] - 1,) + tuple(x.shape[1:]))
+
+
+def _spmm_copy_scaled_setup(ctx, inputs, output) -> None:
+    ptr, col, tptr, tcol, x, col_scale, row_scale, bias, col_mean, row_mean = inputs
+    ctx.save_for_backward(ptr, col, tptr, tcol, col_scale, row_scale)
+    ctx.x_dtype = x.dtype
+    ctx.col_mean, ctx.row_mean = col_mean, row_mean
+
+
+def _spmm_copy_scaled_backward(ctx, grad):
+    # out = R A C x + b, so dx = C A^T R grad: the same kernel on the transposed adjacency
+    # with the two scales (and the two mean flags) swapped; db sums grad over the rows.
+    ptr, col, tptr, tcol, col_scale, row_scale = ctx.saved_tensors
+    gx = gbias = None
+    if ctx.needs_input_grad[4]:
+        gx = _spmm_copy_scaled_op(tptr, tcol, ptr, col, grad.contiguous(), row_scale, col_scale, None,
+                                  ctx.row_mean, ctx.col_mean)
+        gx = gx.to(ctx.x_dtype)
+    if ctx.needs_input_grad[7]:
+        gbias = grad.sum(0)
+    return None, None, None, None, gx, None, None, gbias, None, None
+
+
+_spmm_copy_scaled_op.register_autograd(_spmm_copy_scaled_backward, setup_context=_spmm_copy_scaled_setup)
 
 
 @torch.library.custom_op("graphdl::spmm_extreme", mutates_args=())
@@ -162,6 +205,9 @@ def spmm(
     if not lhs.is_floating_point():
         lhs = lhs.float()
         rhs = None if rhs is None else rhs.float()
+    if reduce_op == "mean" and op == "copy" and lhs_target == "u":
+        return _spmm_copy_scaled_op(topo.ptr, topo.col, topo.tptr, topo.tcol, lhs, None, None, None,
+                                    False, True)
     if reduce_op in ("sum", "mean"):
         out = _spmm_sum_op(*topo.tensors(), lhs, rhs, op, lhs_target, rhs_target)
         if reduce_op == "mean":
@@ -221,6 +267,41 @@ def gspmm(g: Any, op: str, reduce_op: str, lhs_data: Optional[Tensor], rhs_data:
 def copy_u_sum(g: Any, x: Tensor) -> Tensor:
     """Sum of the source features ``x`` over each node's in-edges."""
     return gspmm(g, "copy_lhs", "sum", x, None)
+
+
+def copy_u_sum_scaled(
+    g: Any, x: Tensor, src_scale: Optional[Tensor] = None, dst_scale: Optional[Tensor] = None,
+    bias: Optional[Tensor] = None,
+) -> Tensor:
+    r"""Scaled sum of source features, the propagation of GCN-style layers, in one kernel.
+
+    .. math::
+
+        out_v = s^{dst}_v \sum_{(u, v) \in E} s^{src}_u \, x_u + b
+
+    Each of ``src_scale`` (one value per source node), ``dst_scale`` (one per destination node)
+    and ``bias`` (the shape of one feature row) may be left out. The scales are constants of the
+    graph (degree norms): when one of them requires a gradient the composite form is used.
+    """
+    adj = get_adj(g)
+    check_rows(x, "u", adj, "x")
+    for scale, side, size in ((src_scale, "src_scale", adj.num_src), (dst_scale, "dst_scale", adj.num_dst)):
+        if scale is not None and (scale.dim() != 1 or scale.shape[0] != size):
+            raise DGLError(f"{side} must have shape ({size},), one value per node; got {tuple(scale.shape)}.")
+    if bias is not None and tuple(bias.shape) != tuple(x.shape[1:]):
+        raise DGLError(f"bias must have the feature shape {tuple(x.shape[1:])}; got {tuple(bias.shape)}.")
+    if not x.is_floating_point():
+        x = x.float()
+    if needs_grad(src_scale, dst_scale):
+        rows = (-1,) + (1,) * (x.dim() - 1)
+        h = x if src_scale is None else x * src_scale.reshape(rows)
+        out = copy_u_sum(g, h)
+        out = out if dst_scale is None else out * dst_scale.reshape(rows)
+        return out if bias is None else out + bias
+    topo = graph_topology(adj, transpose=needs_grad(x))
+    src_scale = None if src_scale is None else src_scale.detach().to(x.device)
+    dst_scale = None if dst_scale is None else dst_scale.detach().to(x.device)
+    return _spmm_copy_scaled_op(topo.ptr, topo.col, topo.tptr, topo.tcol, x, src_scale, dst_scale, bias)
 
 
 def copy_e_sum(g: Any, x: Tensor) -> Tensor:

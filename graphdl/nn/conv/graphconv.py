@@ -8,6 +8,7 @@ from torch import nn
 
 from ... import function as fn
 from ...base import DGLError
+from ...ops.spmm import copy_u_sum_scaled
 from ..utils import as_edge_field, check_zero_in_degree, expand_as_pair
 
 __all__ = ["GraphConv", "EdgeWeightNorm"]
@@ -115,16 +116,7 @@ class GraphConv(nn.Module):
     ) -> torch.Tensor:
         with graph.local_scope():
             check_zero_in_degree(graph, self._allow_zero_in_degree)
-            message = fn.copy_u("h", "m")
-            if edge_weight is not None:
-                dim = feat[0].dim() if isinstance(feat, tuple) else feat.dim()
-                graph.edata["_edge_weight"] = as_edge_field(graph, edge_weight, dim)
-                message = fn.u_mul_e("h", "_edge_weight", "m")
             feat_src, feat_dst = expand_as_pair(feat, graph)
-            src_norm = _degree_norm(graph, self._norm, "src")
-            if src_norm is not None:
-                feat_src = feat_src * _broadcast_rows(src_norm, feat_src)
-
             if weight is not None:
                 if self.weight is not None:
                     raise DGLError(
@@ -133,24 +125,41 @@ class GraphConv(nn.Module):
                     )
             else:
                 weight = self.weight
-
-            if weight is not None and self._in_feats > self._out_feats:
-                # Shrink the features before moving them along edges.
-                graph.srcdata["h"] = torch.matmul(feat_src, weight)
-                graph.update_all(message, fn.sum("m", "h"))
-                rst = graph.dstdata["h"]
-            else:
-                graph.srcdata["h"] = feat_src
-                graph.update_all(message, fn.sum("m", "h"))
-                rst = graph.dstdata["h"]
-                if weight is not None:
-                    rst = torch.matmul(rst, weight)
-
+            src_norm = _degree_norm(graph, self._norm, "src")
             dst_norm = _degree_norm(graph, self._norm, "dst")
-            if dst_norm is not None:
-                rst = rst * _broadcast_rows(dst_norm, rst)
-            if self.bias is not None:
-                rst = rst + self.bias
+            # Shrink the features before moving them along edges.
+            weight_first = weight is not None and self._in_feats > self._out_feats
+            if edge_weight is None:
+                # Degree norms and bias are folded into the propagation kernel.
+                if weight_first:
+                    feat_src = torch.matmul(feat_src, weight)
+                fuse_bias = self.bias is not None and (weight is None or weight_first) and feat_src.dim() == 2
+                rst = copy_u_sum_scaled(
+                    graph, feat_src,
+                    None if src_norm is None else src_norm.to(feat_src.device),
+                    None if dst_norm is None else dst_norm.to(feat_src.device),
+                    self.bias if fuse_bias else None,
+                )
+                if weight is not None and not weight_first:
+                    rst = torch.matmul(rst, weight)
+                if self.bias is not None and not fuse_bias:
+                    rst = rst + self.bias
+            else:
+                dim = feat_src.dim()
+                graph.edata["_edge_weight"] = as_edge_field(graph, edge_weight, dim)
+                if src_norm is not None:
+                    feat_src = feat_src * _broadcast_rows(src_norm, feat_src)
+                if weight_first:
+                    feat_src = torch.matmul(feat_src, weight)
+                graph.srcdata["h"] = feat_src
+                graph.update_all(fn.u_mul_e("h", "_edge_weight", "m"), fn.sum("m", "h"))
+                rst = graph.dstdata["h"]
+                if weight is not None and not weight_first:
+                    rst = torch.matmul(rst, weight)
+                if dst_norm is not None:
+                    rst = rst * _broadcast_rows(dst_norm, rst)
+                if self.bias is not None:
+                    rst = rst + self.bias
             if self._activation is not None:
                 rst = self._activation(rst)
             return rst
