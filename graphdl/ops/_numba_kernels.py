@@ -28,6 +28,9 @@ __all__ = [
     "edge_softmax_backward_kernel",
     "edge_softmax_by_edge_kernel",
     "edge_softmax_backward_by_edge_kernel",
+    "gat_forward_kernel",
+    "gat_backward_rows_kernel",
+    "gat_backward_cols_kernel",
 ]
 
 
@@ -518,3 +521,136 @@ def edge_softmax_backward_by_edge_kernel(group, num_groups, nchunks, y, g, out):
         tr = total[np.int64(group[e])]
         for h in range(heads):
             orow[h] = yr[h] * (gr[h] - tr[h])
+
+
+@numba.njit(parallel=True, cache=True)
+def gat_forward_kernel(indptr, col, eid, ft, el, er, slope, out, att):
+    """Attention of GAT, fused: score, softmax over each row's entries, weighted sum.
+
+    For row ``r`` and head ``h``: ``z_k = leaky_relu(el[col[k], h] + er[r, h])``,
+    ``att[eid[k], h] = softmax_k(z)``, ``out[r, h, :] = sum_k att[eid[k], h] * ft[col[k], h, :]``.
+    ``ft`` and ``out`` are flattened to ``heads * dim`` columns. No per-edge tensor other than
+    ``att`` (one value per edge and head) is written.
+    """
+    nrows = indptr.shape[0] - 1
+    heads = el.shape[1]
+    dim = ft.shape[1] // heads if heads > 0 else 0
+    for r in numba.prange(nrows):
+        o = out[r]
+        o[:] = 0
+        start = np.int64(indptr[r])
+        end = np.int64(indptr[r + 1])
+        if start == end:
+            continue
+        top = np.full(heads, -np.inf, dtype=out.dtype)
+        total = np.zeros(heads, dtype=out.dtype)
+        err = er[r]
+        for k in range(start, end):
+            elr = el[np.int64(col[k])]
+            ar = att[np.int64(eid[k])]
+            for h in range(heads):
+                z = elr[h] + err[h]
+                if z <= 0:
+                    z = z * slope
+                ar[h] = z
+                if z > top[h]:
+                    top[h] = z
+        for h in range(heads):
+            if top[h] == -np.inf:
+                top[h] = 0.0
+        for k in range(start, end):
+            ar = att[np.int64(eid[k])]
+            for h in range(heads):
+                x = math.exp(ar[h] - top[h])
+                ar[h] = x
+                total[h] += x
+        for h in range(heads):
+            total[h] = 1.0 / total[h] if total[h] > 0 else 0.0
+        for k in range(start, end):
+            ar = att[np.int64(eid[k])]
+            fr = ft[np.int64(col[k])]
+            for h in range(heads):
+                w = ar[h] * total[h]
+                ar[h] = w
+                base = h * dim
+                for d in range(dim):
+                    o[base + d] += w * fr[base + d]
+
+
+@numba.njit(parallel=True, cache=True, fastmath=_SUM_FLAGS)
+def gat_backward_rows_kernel(indptr, col, eid, grad, ft, el, er, slope, att, gatt, use_gatt, gz, ger):
+    """Gradient of :func:`gat_forward_kernel` with respect to the scores, by destination row.
+
+    ``gz[eid[k], h]`` gets the gradient of the pre-activation score of entry ``k`` and
+    ``ger[r, h]`` the gradient of ``er[r, h]`` (the row sum of ``gz``). With ``use_gatt``,
+    ``gatt`` is a gradient arriving at the attention output itself.
+    """
+    nrows = indptr.shape[0] - 1
+    heads = el.shape[1]
+    dim = ft.shape[1] // heads if heads > 0 else 0
+    for r in numba.prange(nrows):
+        start = np.int64(indptr[r])
+        end = np.int64(indptr[r + 1])
+        gr = grad[r]
+        gerr = ger[r]
+        gerr[:] = 0
+        if start == end:
+            continue
+        dots = np.zeros(heads, dtype=gz.dtype)
+        for k in range(start, end):
+            fr = ft[np.int64(col[k])]
+            e = np.int64(eid[k])
+            ar = att[e]
+            gzr = gz[e]
+            for h in range(heads):
+                base = h * dim
+                s = 0.0
+                for d in range(dim):
+                    s += gr[base + d] * fr[base + d]
+                if use_gatt:
+                    s += gatt[e, h]
+                gzr[h] = s
+                dots[h] += ar[h] * s
+        err = er[r]
+        for k in range(start, end):
+            e = np.int64(eid[k])
+            ar = att[e]
+            gzr = gz[e]
+            elr = el[np.int64(col[k])]
+            for h in range(heads):
+                g = ar[h] * (gzr[h] - dots[h])
+                if elr[h] + err[h] <= 0:
+                    g = g * slope
+                gzr[h] = g
+                gerr[h] += g
+
+
+@numba.njit(parallel=True, cache=True, fastmath=_SUM_FLAGS)
+def gat_backward_cols_kernel(tptr, tcol, teid, grad, att, gz, want_ft, gft, gel):
+    """Gradients of ``ft`` and ``el``, by source row (``tptr``/``tcol``/``teid`` group entries by source).
+
+    ``gft[u, h, :] = sum att[e, h] * grad[v, h, :]`` and ``gel[u, h] = sum gz[e, h]`` over the
+    entries ``e = (u, v)`` of row ``u``.
+    """
+    nrows = tptr.shape[0] - 1
+    heads = att.shape[1]
+    dim = grad.shape[1] // heads if heads > 0 else 0
+    for u in numba.prange(nrows):
+        gl = gel[u]
+        gl[:] = 0
+        if want_ft:
+            gf = gft[u]
+            gf[:] = 0
+        for k in range(np.int64(tptr[u]), np.int64(tptr[u + 1])):
+            e = np.int64(teid[k])
+            ar = att[e]
+            gzr = gz[e]
+            for h in range(heads):
+                gl[h] += gzr[h]
+            if want_ft:
+                gr = grad[np.int64(tcol[k])]
+                for h in range(heads):
+                    w = ar[h]
+                    base = h * dim
+                    for d in range(dim):
+                        gf[base + d] += w * gr[base + d]

@@ -48,3 +48,43 @@ def test_attention_block_compiles_fullgraph():
     torch.testing.assert_close(out, eager)
     for a, b in zip(gc, ge):
         torch.testing.assert_close(a, b)
+
+
+def test_opcheck_fused_ops():
+    from graphdl.ops.attention import _gat_op
+    from graphdl.ops.spmm import _spmm_copy_scaled_op
+
+    g = small_graph()
+    topo = graph_topology(g._adj(), transpose=True)
+    x = torch.randn(6, 2, 3, dtype=torch.float64, requires_grad=True)
+    s = torch.rand(6, dtype=torch.float64) + 0.5
+    bias = torch.randn(2, 3, dtype=torch.float64, requires_grad=True)
+    torch.library.opcheck(_spmm_copy_scaled_op, (topo.ptr, topo.col, topo.tptr, topo.tcol, x, s, s, bias, False, True))
+    ft = torch.randn(6, 6, dtype=torch.float64, requires_grad=True)
+    el = torch.randn(6, 2, dtype=torch.float64, requires_grad=True)
+    er = torch.randn(6, 2, dtype=torch.float64, requires_grad=True)
+    torch.library.opcheck(_gat_op, (*topo.tensors(), ft, el, er, 0.2))
+
+
+def test_fused_ops_compile_fullgraph_with_gradients():
+    g = small_graph()
+    g.create_formats_()
+    norm = torch.rand(6) + 0.5
+
+    def block(feat, attn, bias):
+        el = (feat * attn).sum(-1)
+        out, _ = ops.gat_attention(g, feat, el, el, 0.2)
+        return ops.copy_u_sum_scaled(g, out.flatten(1), norm, norm, bias) + ops.copy_u_mean(g, feat).flatten(1)
+
+    feat = torch.randn(6, 2, 3, requires_grad=True)
+    attn = torch.randn(1, 2, 3, requires_grad=True)
+    bias = torch.randn(6, requires_grad=True)
+    eager = block(feat, attn, bias)
+    ge = torch.autograd.grad(eager.sum(), (feat, attn, bias))
+    torch._dynamo.reset()
+    compiled = torch.compile(block, fullgraph=True)
+    out = compiled(feat, attn, bias)
+    gc = torch.autograd.grad(out.sum(), (feat, attn, bias))
+    torch.testing.assert_close(out, eager)
+    for a, b in zip(gc, ge):
+        torch.testing.assert_close(a, b)
