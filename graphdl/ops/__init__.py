@@ -7,7 +7,6 @@ custom operators, so models using them compile with ``torch.compile(fullgraph=Tr
 from __future__ import annotations
 
 from ._backend import get_kernel_backend, kernel_backend, set_kernel_backend
-from .attention import gat_attention
 from .edge_softmax import edge_softmax
 from .sddmm import *  # noqa: F401,F403
 from .sddmm import __all__ as _sddmm_all
@@ -20,7 +19,6 @@ __all__ = (
     + [n for n in _sddmm_all if n != "sddmm"]
     + [
         "edge_softmax",
-        "gat_attention",
         "segment_reduce",
         "segment_softmax",
         "segment_mm",

@@ -10,12 +10,11 @@ import torch
 from . import _numba_kernels as K
 from ._bcast import broadcast_offsets
 
-__all__ = ["spmm_sum", "spmm_copy_scaled", "spmm_extreme", "gat_forward", "gat_backward", "sddmm", "edge_softmax", "edge_softmax_backward"]
+__all__ = ["spmm_sum", "spmm_copy_scaled", "spmm_extreme", "sddmm", "edge_softmax", "edge_softmax_backward"]
 
 _OPS = {"copy": 0, "add": 1, "mul": 2, "dot": 3}
 _TARGETS = {"u": 0, "e": 1, "v": 2}
 _EMPTY = np.zeros(0, dtype=np.int64)
-_EMPTY_2D = {torch.float32: np.zeros((0, 0), dtype=np.float32), torch.float64: np.zeros((0, 0), dtype=np.float64)}
 
 Shape = Tuple[int, ...]
 
@@ -144,30 +143,3 @@ def edge_softmax_backward(ptr, eid, group, y, g):
         K.edge_softmax_backward_kernel(ptr.numpy(), eid.numpy(), y.detach().numpy(), g.detach().numpy(),
                                        out.numpy())
     return out
-
-
-def gat_forward(ptr, col, eid, ft, el, er, slope):
-    """GAT aggregation of the 2-D ``ft`` (sources x heads*dim) with scores from ``el``/``er``
-    (nodes x heads); returns the output rows and the attention (edges x heads)."""
-    num_rows, heads = ptr.shape[0] - 1, el.shape[1]
-    out = torch.empty((num_rows, ft.shape[1]), dtype=ft.dtype)
-    att = torch.empty((col.shape[0], heads), dtype=ft.dtype)
-    K.gat_forward_kernel(ptr.numpy(), col.numpy(), eid.numpy(), ft.detach().numpy(), el.detach().numpy(),
-                         er.detach().numpy(), float(slope), out.numpy(), att.numpy())
-    return out, att
-
-
-def gat_backward(ptr, col, eid, tptr, tcol, teid, grad, grad_att, ft, el, er, att, slope, want_ft):
-    """Gradients of ``ft`` (None unless ``want_ft``), ``el`` and ``er`` for :func:`gat_forward`."""
-    heads = el.shape[1]
-    gz = torch.empty((col.shape[0], heads), dtype=ft.dtype)
-    ger = torch.empty((ptr.shape[0] - 1, heads), dtype=ft.dtype)
-    gatt = _EMPTY_2D[ft.dtype] if grad_att is None else grad_att.detach().to(ft.dtype).contiguous().numpy()
-    K.gat_backward_rows_kernel(ptr.numpy(), col.numpy(), eid.numpy(), grad.detach().numpy(), ft.detach().numpy(),
-                               el.detach().numpy(), er.detach().numpy(), float(slope), att.detach().numpy(),
-                               gatt, grad_att is not None, gz.numpy(), ger.numpy())
-    gel = torch.empty((el.shape[0], heads), dtype=ft.dtype)
-    gft = torch.empty((ft.shape[0] if want_ft else 0, ft.shape[1]), dtype=ft.dtype)
-    K.gat_backward_cols_kernel(tptr.numpy(), tcol.numpy(), teid.numpy(), grad.detach().numpy(), att.detach().numpy(),
-                               gz.numpy(), want_ft, gft.numpy(), gel.numpy())
-    return (gft if want_ft else None), gel, ger

@@ -9,7 +9,7 @@ from typing import Optional, Tuple
 
 import torch
 
-__all__ = ["spmm_sum", "spmm_copy_scaled", "spmm_extreme", "gat_forward", "gat_backward", "sddmm", "edge_softmax", "edge_softmax_backward", "entry_rows"]
+__all__ = ["spmm_sum", "spmm_copy_scaled", "spmm_extreme", "sddmm", "edge_softmax", "edge_softmax_backward", "entry_rows"]
 
 Shape = Tuple[int, ...]
 
@@ -133,44 +133,3 @@ def edge_softmax_backward(ptr, eid, group, y, g):
     out = torch.zeros_like(y)
     out[e] = yk * (gk - s[rows])
     return out
-
-
-def gat_forward(ptr, col, eid, ft, el, er, slope):
-    """GAT aggregation of the 2-D ``ft`` (sources x heads*dim) with scores from ``el``/``er``
-    (nodes x heads); returns the output rows and the attention (edges x heads)."""
-    rows, c = entry_rows(ptr), col.long()
-    num_rows, heads = ptr.shape[0] - 1, el.shape[1]
-    z = torch.nn.functional.leaky_relu(el[c] + er[rows], slope)
-    top = torch.full((num_rows, heads), float("-inf"), dtype=z.dtype, device=z.device)
-    top.scatter_reduce_(0, rows[:, None].expand_as(z), z, "amax", include_self=True)
-    ex = torch.exp(z - top[rows])
-    total = torch.zeros((num_rows, heads), dtype=z.dtype, device=z.device).index_add_(0, rows, ex)
-    w = ex / total[rows]
-    dim = ft.shape[1] // heads if heads else 0
-    msg = (w[:, :, None] * ft.reshape(ft.shape[0], heads, dim)[c]).reshape(c.shape[0], ft.shape[1])
-    out = torch.zeros((num_rows, ft.shape[1]), dtype=ft.dtype, device=ft.device).index_add_(0, rows, msg)
-    att = torch.empty_like(w)
-    att[eid.long()] = w
-    return out, att
-
-
-def gat_backward(ptr, col, eid, tptr, tcol, teid, grad, grad_att, ft, el, er, att, slope, want_ft):
-    """Gradients of ``ft`` (None unless ``want_ft``), ``el`` and ``er`` for :func:`gat_forward`."""
-    rows, c = entry_rows(ptr), col.long()
-    num_rows, heads = ptr.shape[0] - 1, el.shape[1]
-    w = att[eid.long()]
-    dim = ft.shape[1] // heads if heads else 0
-    g3 = grad.reshape(num_rows, heads, dim)
-    ga = (g3[rows] * ft.reshape(ft.shape[0], heads, dim)[c]).sum(-1)
-    if grad_att is not None:
-        ga = ga + grad_att.to(ga.dtype)[eid.long()]
-    dots = torch.zeros((num_rows, heads), dtype=ga.dtype, device=ga.device).index_add_(0, rows, w * ga)
-    gs = w * (ga - dots[rows])
-    gz = torch.where(el[c] + er[rows] > 0, gs, gs * slope)
-    ger = torch.zeros_like(er).index_add_(0, rows, gz)
-    gel = torch.zeros_like(el).index_add_(0, c, gz)
-    gft = None
-    if want_ft:
-        msg = (w[:, :, None] * g3[rows]).reshape(c.shape[0], ft.shape[1])
-        gft = torch.zeros_like(ft).index_add_(0, c, msg)
-    return gft, gel, ger

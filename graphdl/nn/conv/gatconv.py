@@ -144,27 +144,20 @@ class GATConv(nn.Module):
             # per-edge score is a sum of two node scalars per head.
             el = (feat_src * self.attn_l).sum(dim=-1, keepdim=True)
             er = (feat_dst * self.attn_r).sum(dim=-1, keepdim=True)
-            dropping = self.training and isinstance(self.attn_drop, nn.Dropout) and self.attn_drop.p > 0
-            if edge_weight is None and not dropping:
-                # Scores, edge softmax and aggregation in one kernel (see graphdl.ops.attention).
-                rst, a = ops.gat_attention(graph, feat_src, el, er, self.leaky_relu.negative_slope)
-                graph.edata["a"] = a
-            else:
-                graph.srcdata.update({"ft": feat_src, "el": el})
-                graph.dstdata["er"] = er
-                graph.apply_edges(fn.u_add_v("el", "er", "e"))
-                e = self.leaky_relu(graph.edata.pop("e"))
-                a = self.attn_drop(ops.edge_softmax(graph, e))
-                if edge_weight is not None:
-                    if edge_weight.shape[0] != graph.num_edges():
-                        raise DGLError(
-                            f"edge_weight has {edge_weight.shape[0]} entries but the graph has "
-                            f"{graph.num_edges()} edges."
-                        )
-                    a = a * edge_weight.reshape(-1, 1, 1)
-                graph.edata["a"] = a
-                graph.update_all(fn.u_mul_e("ft", "a", "m"), fn.sum("m", "ft"))
-                rst = graph.dstdata["ft"]
+            graph.srcdata.update({"ft": feat_src, "el": el})
+            graph.dstdata["er"] = er
+            graph.apply_edges(fn.u_add_v("el", "er", "e"))
+            e = self.leaky_relu(graph.edata.pop("e"))
+            a = self.attn_drop(ops.edge_softmax(graph, e))
+            if edge_weight is not None:
+                if edge_weight.shape[0] != graph.num_edges():
+                    raise DGLError(
+                        f"edge_weight has {edge_weight.shape[0]} entries but the graph has {graph.num_edges()} edges."
+                    )
+                a = a * edge_weight.reshape(-1, 1, 1)
+            graph.edata["a"] = a
+            graph.update_all(fn.u_mul_e("ft", "a", "m"), fn.sum("m", "ft"))
+            rst = graph.dstdata["ft"]
             if self.res_fc is not None:
                 rst = rst + self.res_fc(h_dst).view(h_dst.shape[0], -1, out)
             if self.has_explicit_bias:
