@@ -164,3 +164,20 @@ def test_edge_weight_norm_rejects_negative(idtype):
         EdgeWeightNorm("both")(g, w)
     with pytest.raises(DGLError):
         EdgeWeightNorm("sym")
+
+
+@pytest.mark.parametrize("norm", NORMS)
+@pytest.mark.parametrize("sizes", [(5, 3), (3, 6)])
+def test_graphconv_gradients_match_dense(idtype, norm, sizes):
+    """Norms and bias are folded into the propagation kernel: its gradients must still be those
+    of the dense formula, for the input, the weight and the bias."""
+    g = random_graph(12, 40, idtype)
+    conv = GraphConv(*sizes, norm=norm)
+    torch.nn.init.uniform_(conv.bias, -1, 1)
+    x = torch.randn(12, sizes[0], requires_grad=True)
+    w = torch.randn(12, sizes[1])
+    got = torch.autograd.grad((conv(g, x) * w).sum(), (x, conv.weight, conv.bias))
+    ref = dense_graphconv(g, x, conv.weight, conv.bias, norm).double()
+    want = torch.autograd.grad((ref * w.double()).sum(), (x, conv.weight, conv.bias))
+    for a, b in zip(got, want):
+        torch.testing.assert_close(a, b.float(), rtol=1e-4, atol=1e-5)
