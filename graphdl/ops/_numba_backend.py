@@ -15,6 +15,7 @@ __all__ = ["spmm_sum", "spmm_copy_scaled", "spmm_extreme", "sddmm", "edge_softma
 _OPS = {"copy": 0, "add": 1, "mul": 2, "dot": 3}
 _TARGETS = {"u": 0, "e": 1, "v": 2}
 _EMPTY = np.zeros(0, dtype=np.int64)
+_EMPTY_2D = {torch.float32: np.zeros((0, 0), dtype=np.float32), torch.float64: np.zeros((0, 0), dtype=np.float64)}
 
 Shape = Tuple[int, ...]
 
@@ -83,6 +84,8 @@ def _vector(x: Optional[torch.Tensor], dtype: torch.dtype) -> Tuple[np.ndarray, 
 def spmm_copy_scaled(ptr, col, tptr, a, col_scale, row_scale, bias, col_mean, row_mean, num_rows):
     """``row_scale * (A @ (col_scale * a)) + bias`` for 2-D ``a``; every factor may be None.
 
+    ``bias`` is one row (added to every output row) or one row per output row.
+
     ``row_mean`` divides each row by its number of entries, ``col_mean`` each column by its
     number of entries (read from ``tptr``, the transposed adjacency's offsets).
     """
@@ -90,7 +93,11 @@ def spmm_copy_scaled(ptr, col, tptr, a, col_scale, row_scale, bias, col_mean, ro
     out = torch.empty((num_rows, a.shape[1]), dtype=a.dtype)
     cs, use_c = _vector(col_scale, a.dtype)
     rs, use_r = _vector(row_scale, a.dtype)
-    bs, use_b = _vector(bias, a.dtype)
+    if bias is None:
+        bs, use_b = _EMPTY_2D[a.dtype], 0
+    else:
+        bs = bias.detach().to(a.dtype).contiguous().numpy()  # (1 or num_rows, width)
+        use_b = 1 if bs.shape[0] == 1 else 2
     K.spmm_copy_scaled_kernel(ptr.numpy(), col.numpy(), a.numpy(), cs, use_c, rs, use_r, bs, use_b,
                               tptr.numpy() if col_mean else _EMPTY, col_mean, row_mean, out.numpy())
     return out

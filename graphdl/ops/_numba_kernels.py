@@ -178,6 +178,9 @@ def spmm_copy_scaled_kernel(indptr, col, a, cscale, use_c, rscale, use_r, bias, 
                             mean_r, out):
     """``out[r] = rscale[r] * sum_k cscale[col[k]] * a[col[k]] + bias`` (each factor optional).
 
+    ``bias`` is 2-D: with ``use_bias == 1`` its one row is added to every output row, with
+    ``use_bias == 2`` its row ``r`` is added to output row ``r``.
+
     The normalised propagation of GCN-style layers and the mean reducer in one pass: the
     per-source and per-destination scales are applied while the rows stream through, so no
     scaled copy of ``a`` or of the output is made. With ``mean_r`` the row scale is
@@ -242,9 +245,14 @@ def spmm_copy_scaled_kernel(indptr, col, a, cscale, use_c, rscale, use_r, bias, 
                 s /= max(np.int64(1), np.int64(indptr[r + 1]) - np.int64(indptr[r]))
             for f in range(width):
                 o[f] *= s
-        if use_bias:
+        if use_bias == 1:
+            b = bias[0]
             for f in range(width):
-                o[f] += bias[f]
+                o[f] += b[f]
+        elif use_bias == 2:
+            b = bias[r]
+            for f in range(width):
+                o[f] += b[f]
 
 
 @numba.njit(parallel=True, cache=True)

@@ -58,6 +58,8 @@ def _inverse_counts(ptr: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
 def spmm_copy_scaled(ptr, col, tptr, a, col_scale, row_scale, bias, col_mean, row_mean, num_rows):
     """``row_scale * (A @ (col_scale * a)) + bias`` for 2-D ``a``; every factor may be None.
 
+    ``bias`` is one row (added to every output row) or one row per output row.
+
     ``row_mean`` divides each row by its number of entries, ``col_mean`` each column by its
     number of entries (read from ``tptr``, the transposed adjacency's offsets).
     """

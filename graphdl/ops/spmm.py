@@ -96,7 +96,12 @@ def _spmm_copy_scaled_op(
     col_mean: bool = False, row_mean: bool = False,
 ) -> Tensor:
     num_rows = ptr.shape[0] - 1
-    flat_bias = None if bias is None else bias.reshape(-1)
+    width = 1
+    for d in x.shape[1:]:
+        width *= int(d)
+    flat_bias = None
+    if bias is not None:  # one row for every node, or one row per node
+        flat_bias = bias.reshape(num_rows if bias.dim() == x.dim() else 1, width)
     out = backend_for(x).spmm_copy_scaled(ptr, col, tptr, x.reshape(x.shape[0], -1), col_scale, row_scale,
                                           flat_bias, col_mean, row_mean, num_rows)
     return out.reshape((num_rows,) + tuple(x.shape[1:]))
@@ -112,6 +117,7 @@ def _spmm_copy_scaled_setup(ctx, inputs, output) -> None:
     ctx.save_for_backward(ptr, col, tptr, tcol, col_scale, row_scale)
     ctx.x_dtype = x.dtype
     ctx.col_mean, ctx.row_mean = col_mean, row_mean
+    ctx.bias_per_row = bias is not None and bias.dim() == x.dim()
 
 
 def _spmm_copy_scaled_backward(ctx, grad):
@@ -124,7 +130,7 @@ def _spmm_copy_scaled_backward(ctx, grad):
                                   ctx.row_mean, ctx.col_mean)
         gx = gx.to(ctx.x_dtype)
     if ctx.needs_input_grad[7]:
-        gbias = grad.sum(0)
+        gbias = grad if ctx.bias_per_row else grad.sum(0)
     return None, None, None, None, gx, None, None, gbias, None, None
 
 
@@ -271,7 +277,7 @@ def copy_u_sum(g: Any, x: Tensor) -> Tensor:
 
 def copy_u_sum_scaled(
     g: Any, x: Tensor, src_scale: Optional[Tensor] = None, dst_scale: Optional[Tensor] = None,
-    bias: Optional[Tensor] = None,
+    bias: Optional[Tensor] = None, mean: bool = False,
 ) -> Tensor:
     r"""Scaled sum of source features, the propagation of GCN-style layers, in one kernel.
 
@@ -280,7 +286,10 @@ def copy_u_sum_scaled(
         out_v = s^{dst}_v \sum_{(u, v) \in E} s^{src}_u \, x_u + b
 
     Each of ``src_scale`` (one value per source node), ``dst_scale`` (one per destination node)
-    and ``bias`` (the shape of one feature row) may be left out. The scales are constants of the
+    and ``bias`` may be left out. ``bias`` has the shape of one feature row (added to every
+    node) or one row per destination node (a residual term, such as GraphSAGE's self branch).
+    With ``mean=True`` each destination's sum is divided by its in-degree (at least 1) before
+    ``dst_scale`` and ``bias`` apply: the mean aggregator. The scales are constants of the
     graph (degree norms): when one of them requires a gradient the composite form is used.
     """
     adj = get_adj(g)
@@ -288,20 +297,22 @@ def copy_u_sum_scaled(
     for scale, side, size in ((src_scale, "src_scale", adj.num_src), (dst_scale, "dst_scale", adj.num_dst)):
         if scale is not None and (scale.dim() != 1 or scale.shape[0] != size):
             raise DGLError(f"{side} must have shape ({size},), one value per node; got {tuple(scale.shape)}.")
-    if bias is not None and tuple(bias.shape) != tuple(x.shape[1:]):
-        raise DGLError(f"bias must have the feature shape {tuple(x.shape[1:])}; got {tuple(bias.shape)}.")
+    if bias is not None and tuple(bias.shape) not in (tuple(x.shape[1:]), (adj.num_dst,) + tuple(x.shape[1:])):
+        raise DGLError(f"bias must have shape {tuple(x.shape[1:])} or {(adj.num_dst,) + tuple(x.shape[1:])}; "
+                       f"got {tuple(bias.shape)}.")
     if not x.is_floating_point():
         x = x.float()
     if needs_grad(src_scale, dst_scale):
         rows = (-1,) + (1,) * (x.dim() - 1)
         h = x if src_scale is None else x * src_scale.reshape(rows)
-        out = copy_u_sum(g, h)
+        out = copy_u_mean(g, h) if mean else copy_u_sum(g, h)
         out = out if dst_scale is None else out * dst_scale.reshape(rows)
         return out if bias is None else out + bias
     topo = graph_topology(adj, transpose=needs_grad(x))
     src_scale = None if src_scale is None else src_scale.detach().to(x.device)
     dst_scale = None if dst_scale is None else dst_scale.detach().to(x.device)
-    return _spmm_copy_scaled_op(topo.ptr, topo.col, topo.tptr, topo.tcol, x, src_scale, dst_scale, bias)
+    return _spmm_copy_scaled_op(topo.ptr, topo.col, topo.tptr, topo.tcol, x, src_scale, dst_scale, bias,
+                                False, mean)
 
 
 def copy_e_sum(g: Any, x: Tensor) -> Tensor:

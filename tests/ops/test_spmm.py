@@ -121,7 +121,7 @@ def _scaled_reference(g, x, src_scale, dst_scale, bias):
     return out if bias is None else out + bias
 
 
-@pytest.mark.parametrize("factors", ["none", "src", "dst", "both", "both+bias", "bias"])
+@pytest.mark.parametrize("factors", ["none", "src", "dst", "both", "both+bias", "bias", "both+rowbias", "rowbias"])
 @pytest.mark.parametrize("feat", [(5,), (2, 3)])
 def test_copy_u_sum_scaled_matches_dense(backend, idtype, factors, feat):
     for name, g in graphs(idtype):
@@ -129,7 +129,11 @@ def test_copy_u_sum_scaled_matches_dense(backend, idtype, factors, feat):
         x = torch.randn((g.num_src_nodes(),) + feat, generator=gen).requires_grad_()
         src_scale = torch.rand(g.num_src_nodes(), generator=gen) + 0.5 if "src" in factors or "both" in factors else None
         dst_scale = torch.rand(g.num_dst_nodes(), generator=gen) + 0.5 if "dst" in factors or "both" in factors else None
-        bias = torch.randn(feat, generator=gen).requires_grad_() if "bias" in factors else None
+        bias = None
+        if "rowbias" in factors:
+            bias = torch.randn((g.num_dst_nodes(),) + feat, generator=gen).requires_grad_()
+        elif "bias" in factors:
+            bias = torch.randn(feat, generator=gen).requires_grad_()
         out = ops.copy_u_sum_scaled(g, x, src_scale, dst_scale, bias)
         ref = _scaled_reference(g, x, src_scale, dst_scale, bias)
         torch.testing.assert_close(out, ref, rtol=1e-5, atol=1e-5, msg=f"{name} {factors}")
@@ -147,6 +151,8 @@ def test_copy_u_sum_scaled_gradcheck(backend):
     d = torch.rand(g.num_dst_nodes(), generator=gen, dtype=torch.float64) + 0.5
     assert torch.autograd.gradcheck(lambda x, b: ops.copy_u_sum_scaled(g, x, s, d, b), (x, bias))
     assert torch.autograd.gradgradcheck(lambda x, b: ops.copy_u_sum_scaled(g, x, s, d, b), (x, bias))
+    rows = torch.randn(g.num_dst_nodes(), 3, generator=gen, dtype=torch.float64, requires_grad=True)
+    assert torch.autograd.gradcheck(lambda x, b: ops.copy_u_sum_scaled(g, x, s, d, b), (x, rows))
 
 
 def test_copy_u_sum_scaled_with_trainable_scales_falls_back_to_autograd(backend):
@@ -171,6 +177,8 @@ def test_copy_u_sum_scaled_rejects_wrong_shapes():
         ops.copy_u_sum_scaled(g, x, dst_scale=torch.ones(g.num_dst_nodes(), 1))
     with pytest.raises(graphdl.DGLError, match="bias"):
         ops.copy_u_sum_scaled(g, x, bias=torch.ones(5))
+    with pytest.raises(graphdl.DGLError, match="bias"):
+        ops.copy_u_sum_scaled(g, x, bias=torch.ones(g.num_dst_nodes() + 1, 4))
     with pytest.raises(graphdl.DGLError, match="first dimension"):
         ops.copy_u_sum_scaled(g, x[:-1])
 

@@ -9,6 +9,7 @@ from torch.nn import functional as F
 
 from ... import function as fn
 from ...base import DGLError
+from ...ops.spmm import copy_u_sum_scaled
 from ..utils import as_edge_field, expand_as_pair
 
 __all__ = ["SAGEConv"]
@@ -134,7 +135,11 @@ class SAGEConv(nn.Module):
                 message = fn.u_mul_e("h", "_edge_weight", "m")
             shrink_first = self._in_src_feats > self._out_feats
 
-            if self._aggre_type == "mean":
+            rst = None
+            if self._aggre_type == "mean" and shrink_first and edge_weight is None and feat_src.dim() == 2:
+                # Mean of the projected neighbours plus the self branch, in one kernel pass.
+                rst = copy_u_sum_scaled(graph, self.fc_neigh(feat_src), bias=self.fc_self(feat_dst), mean=True)
+            elif self._aggre_type == "mean":
                 graph.srcdata["h"] = self.fc_neigh(feat_src) if shrink_first else feat_src
                 graph.update_all(message, fn.mean("m", "neigh"))
                 h_neigh = graph.dstdata["neigh"]
@@ -165,10 +170,11 @@ class SAGEConv(nn.Module):
             else:
                 h_neigh = self.fc_neigh(self._lstm_aggregate(graph, feat_src, edge_weight))
 
-            if self._aggre_type == "gcn":
-                rst = h_neigh if self.bias is None else h_neigh + self.bias
-            else:
-                rst = self.fc_self(feat_dst) + h_neigh
+            if rst is None:
+                if self._aggre_type == "gcn":
+                    rst = h_neigh if self.bias is None else h_neigh + self.bias
+                else:
+                    rst = self.fc_self(feat_dst) + h_neigh
             if self.activation is not None:
                 rst = self.activation(rst)
             if self.norm is not None:
