@@ -187,3 +187,26 @@ def test_mean_reducer_gradcheck_on_zero_in_degree(backend):
     g = get_cases(["zero-degree"])[0][1]
     x = torch.randn(g.num_src_nodes(), 3, dtype=torch.float64, requires_grad=True)
     assert torch.autograd.gradcheck(lambda x: ops.copy_u_mean(g, x), (x,))
+
+
+@pytest.mark.parametrize("shapes", [((6,), (1,)), ((3, 4), (3, 1)), ((1, 5), (1, 1))])
+def test_weighted_sum_gradients(backend, idtype, shapes):
+    """u_mul_e_sum with one weight per edge (and head), the aggregation of GAT and of weighted
+    GCN: both gradients against the gather-then-scatter reference."""
+    lshape, rshape = shapes
+    for name, g in graphs(idtype):
+        x, y = operands(g, lshape, rshape)
+        out = ops.u_mul_e_sum(g, x, y)
+        src, dst = edges_of(g)
+        ref = reduce(message("mul", x, "u", y, "e", src, dst), dst, g.num_dst_nodes(), "sum")
+        torch.testing.assert_close(out, ref, rtol=1e-5, atol=1e-5, msg=name)
+        if g.num_edges() == 0:
+            continue
+        for a, b in zip(grads(out, [x, y]), grads(ref, [x, y])):
+            torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-4, msg=f"grad {name}")
+
+
+def test_weighted_sum_second_derivatives(backend):
+    g = get_cases(["multigraph"])[0][1]
+    x, y = operands(g, (2, 3), (2, 1), dtype=torch.float64)
+    assert torch.autograd.gradgradcheck(lambda x, y: ops.u_mul_e_sum(g, x, y), (x, y))
