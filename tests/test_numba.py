@@ -35,6 +35,29 @@ def test_forked_workers_run_parallel_kernels():
     out = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
     layer, total = out.stdout.split()
-    assert layer in ("tbb", "workqueue")
+    assert layer in ("omp", "tbb", "workqueue")
     # every one of the 4 graphs has 20000 edges carrying 16 ones each
     assert float(total) == 4 * 20000 * 16
+
+
+def test_serial_twin_matches_parallel_kernel():
+    import numpy as np
+
+    from graphdl._numba import in_forked_omp_child
+    from graphdl.ops import _numba_kernels as K
+
+    assert not in_forked_omp_child()
+    rng = np.random.default_rng(0)
+    indptr = np.array([0, 2, 2, 5], dtype=np.int64)
+    col = rng.integers(0, 4, 5).astype(np.int64)
+    a = rng.standard_normal((4, 3)).astype(np.float32)
+    outs = []
+    for fn in (K.spmm_copy_scaled_kernel.parallel, K.spmm_copy_scaled_kernel.serial):
+        out = np.empty((3, 3), dtype=np.float32)
+        empty = np.zeros(1, dtype=np.float32)
+        fn(indptr, col, a, empty, False, empty, False, np.zeros((0, 0), np.float32), 0,
+           np.zeros(0, np.int64), False, True, out)
+        outs.append(out)
+    np.testing.assert_allclose(outs[0], outs[1], rtol=1e-6)
+    np.testing.assert_allclose(outs[0][2], a[col[2:5]].mean(0), rtol=1e-5)
+    assert K.spmm_copy_scaled_kernel.serial is not K.spmm_copy_scaled_kernel.parallel

@@ -15,6 +15,8 @@ import math
 import numba
 import numpy as np
 
+from .._numba import parallel_kernel
+
 # Sums may be reassociated (so dot products and row sums vectorise); NaN and inf keep their
 # meaning, which the max/min and softmax kernels rely on (those compile without these flags).
 _SUM_FLAGS = {"reassoc", "contract", "nsz"}
@@ -74,7 +76,7 @@ def _value(a, ia, b, ib, f, op, mode, loff, roff, red):
     return x * y
 
 
-@numba.njit(parallel=True, cache=True, fastmath=_SUM_FLAGS)
+@parallel_kernel(cache=True, fastmath=_SUM_FLAGS)
 def spmm_sum_kernel(indptr, col, eid, a, ta, b, tb, op, mode, loff, roff, red, out):
     """``out[r] = sum of op(a[ia], b[ib])`` over the entries of row ``r`` (``out`` may be uninitialised).
 
@@ -173,7 +175,7 @@ def spmm_sum_kernel(indptr, col, eid, a, ta, b, tb, op, mode, loff, roff, red, o
                     o[f] += msg[f]
 
 
-@numba.njit(parallel=True, cache=True, fastmath=_SUM_FLAGS)
+@parallel_kernel(cache=True, fastmath=_SUM_FLAGS)
 def spmm_copy_scaled_kernel(indptr, col, a, cscale, use_c, rscale, use_r, bias, use_bias, cptr, mean_c,
                             mean_r, out):
     """``out[r] = rscale[r] * sum_k cscale[col[k]] * a[col[k]] + bias`` (each factor optional).
@@ -255,7 +257,7 @@ def spmm_copy_scaled_kernel(indptr, col, a, cscale, use_c, rscale, use_r, bias, 
                 o[f] += b[f]
 
 
-@numba.njit(parallel=True, cache=True)
+@parallel_kernel(cache=True)
 def spmm_extreme_kernel(indptr, col, eid, a, ta, b, tb, op, mode, loff, roff, red, is_max, out, arg):
     """Row-wise max (``is_max``) or min of the messages; ``arg`` gets the winning entry or -1."""
     nrows = indptr.shape[0] - 1
@@ -328,7 +330,7 @@ def _row_message(orow, ar, br, op, mode, loff, roff, red, width):
                 orow[f] = x * y
 
 
-@numba.njit(parallel=True, cache=True, fastmath=_SUM_FLAGS)
+@parallel_kernel(cache=True, fastmath=_SUM_FLAGS)
 def sddmm_kernel(indptr, col, eid, a, ta, b, tb, op, mode, loff, roff, red, zero, out):
     """``out[e] = op(a[ia], b[ib])`` for every entry ``e`` of every row.
 
@@ -369,7 +371,7 @@ def sddmm_kernel(indptr, col, eid, a, ta, b, tb, op, mode, loff, roff, red, zero
                              op, mode, loff, roff, red, width)
 
 
-@numba.njit(parallel=True, cache=True)
+@parallel_kernel(cache=True)
 def edge_softmax_kernel(indptr, eid, x, out):
     """Softmax of ``x[eid[k], h]`` over the entries ``k`` of each row, per column ``h``.
 
@@ -411,7 +413,7 @@ def edge_softmax_kernel(indptr, eid, x, out):
                 orow[h] = br[h]
 
 
-@numba.njit(parallel=True, cache=True)
+@parallel_kernel(cache=True)
 def edge_softmax_backward_kernel(indptr, eid, y, g, out):
     """Gradient of the row softmax: ``out = y * (g - sum_row(y * g))``."""
     nrows = indptr.shape[0] - 1
@@ -442,7 +444,7 @@ def edge_softmax_backward_kernel(indptr, eid, y, g, out):
                 orow[h] = ybuf[k, h]
 
 
-@numba.njit(parallel=True, cache=True)
+@parallel_kernel(cache=True)
 def edge_softmax_by_edge_kernel(group, num_groups, nchunks, x, out):
     """Row softmax walking the entries in storage order: ``group[e]`` is entry ``e``'s row.
 
@@ -497,7 +499,7 @@ def edge_softmax_by_edge_kernel(group, num_groups, nchunks, x, out):
             orow[h] *= ir[h]
 
 
-@numba.njit(parallel=True, cache=True)
+@parallel_kernel(cache=True)
 def edge_softmax_backward_by_edge_kernel(group, num_groups, nchunks, y, g, out):
     """Gradient of :func:`edge_softmax_by_edge_kernel`: ``out = y * (g - sum_row(y * g))``."""
     num = y.shape[0]
