@@ -61,3 +61,29 @@ def test_serial_twin_matches_parallel_kernel():
     np.testing.assert_allclose(outs[0], outs[1], rtol=1e-6)
     np.testing.assert_allclose(outs[0][2], a[col[2:5]].mean(0), rtol=1e-5)
     assert K.spmm_copy_scaled_kernel.serial is not K.spmm_copy_scaled_kernel.parallel
+
+
+def test_kernels_called_from_several_threads_at_once():
+    import threading
+
+    import torch
+
+    import graphdl
+    import graphdl.ops as ops
+
+    g = graphdl.rand_graph(5000, 50000)
+    x = torch.randn(5000, 16)
+    ref = ops.copy_u_sum(g, x)
+    bad = []
+
+    def work():
+        for _ in range(20):
+            if not torch.allclose(ops.copy_u_sum(g, x), ref, atol=1e-4):
+                bad.append(1)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not bad
