@@ -11,12 +11,12 @@ from .edge_softmax import edge_softmax
 from .sddmm import *  # noqa: F401,F403
 from .sddmm import __all__ as _sddmm_all
 from .segment import gather_mm, segment_mm, segment_reduce, segment_softmax
-from .spmm import *  # noqa: F401,F403
+from .spmm import *  # noqa: F401,F403  (the topology-level ``spmm``/``sddmm`` stay in their modules)
 from .spmm import __all__ as _spmm_all
 
 __all__ = (
-    [n for n in _spmm_all if n != "spmm"]
-    + [n for n in _sddmm_all if n != "sddmm"]
+    list(_spmm_all)
+    + list(_sddmm_all)
     + [
         "edge_softmax",
         "segment_reduce",

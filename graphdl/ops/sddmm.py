@@ -17,7 +17,6 @@ from .spmm import _out_shape, check_rows, normalise_operands
 
 __all__ = [
     "gsddmm",
-    "sddmm",
     "u_add_v",
     "u_add_e",
     "u_sub_v",

@@ -18,7 +18,6 @@ from ._topology import Topology, get_adj, graph_topology, needs_grad
 
 __all__ = [
     "gspmm",
-    "spmm",
     "copy_u_sum",
     "copy_u_sum_scaled",
     "copy_e_sum",
