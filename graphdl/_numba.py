@@ -6,10 +6,10 @@ and torch's run on one pool of threads. With a separate pool (TBB), torch's Open
 keep spinning on the cores for a while after every torch operator and slow the next kernel
 down: a full-graph GCN training step measured 114 ms on TBB against 98 ms on OpenMP (2 cores).
 
-GNU OpenMP is not fork-safe: a process forked after a parallel kernel ran (a torch
-``DataLoader`` worker, say) aborts as soon as it starts one itself. Kernels made with
-:func:`parallel_kernel` therefore run a single-threaded build of themselves in such a child
-(torch's own operators run single-threaded in data loader workers too). When OpenMP is not
+GNU OpenMP is not fork-safe: in a process forked from one whose OpenMP pool had started (by
+a graphdl kernel or by any torch operator), a parallel region aborts or hangs. Kernels made
+with :func:`parallel_kernel` therefore run a single-threaded build of themselves in forked
+children and data loader workers (torch's own operators run single-threaded there too). When OpenMP is not
 available numba falls back to TBB, then to its own workqueue. A user's own
 ``NUMBA_THREADING_LAYER`` or ``NUMBA_THREADING_LAYER_PRIORITY`` setting is left alone.
 """
@@ -22,7 +22,7 @@ from typing import Any, Callable, Optional
 
 import numba
 
-__all__ = ["LAYER_PRIORITY", "configure_threading", "parallel_kernel", "in_forked_omp_child"]
+__all__ = ["LAYER_PRIORITY", "configure_threading", "parallel_kernel", "serial_kernels_wanted"]
 
 LAYER_PRIORITY = ["omp", "tbb", "workqueue"]
 
@@ -36,29 +36,30 @@ def configure_threading() -> None:
 configure_threading()
 
 _forked = False
-_serial_here: Optional[bool] = None
 
 
 def _after_fork_in_child() -> None:
-    global _forked, _serial_here
-    _forked, _serial_here = True, None
+    global _forked
+    _forked = True
 
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
-def in_forked_omp_child() -> bool:
-    """True in a process forked from one whose parallel kernels ran on GNU OpenMP."""
-    global _serial_here
-    if not _forked:
-        return False
-    if _serial_here is None:
-        try:
-            _serial_here = numba.threading_layer() == "omp"
-        except ValueError:  # no parallel kernel ran before the fork: this process may start its own
-            _serial_here = False
-    return _serial_here
+def serial_kernels_wanted() -> bool:
+    """True in a process forked after graphdl was imported, and in a torch data loader worker.
+
+    A forked child inherits GNU OpenMP's thread pool in a state it cannot use: starting a
+    parallel region there hangs (torch's own operators hang the same way unless the child
+    runs them on one thread, which is why torch's data loader workers do). Kernels therefore
+    run their single-threaded builds in such processes, whether or not the parent had run one.
+    """
+    if _forked:
+        return True
+    from torch.utils.data import get_worker_info
+
+    return get_worker_info() is not None
 
 
 class ParallelKernel:
@@ -85,7 +86,7 @@ class ParallelKernel:
         return self._serial
 
     def __call__(self, *args: Any) -> Any:
-        if in_forked_omp_child():
+        if serial_kernels_wanted():
             return self.serial(*args)
         return self.parallel(*args)
 

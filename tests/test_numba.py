@@ -43,10 +43,10 @@ def test_forked_workers_run_parallel_kernels():
 def test_serial_twin_matches_parallel_kernel():
     import numpy as np
 
-    from graphdl._numba import in_forked_omp_child
+    from graphdl._numba import serial_kernels_wanted
     from graphdl.ops import _numba_kernels as K
 
-    assert not in_forked_omp_child()
+    assert not serial_kernels_wanted()
     rng = np.random.default_rng(0)
     indptr = np.array([0, 2, 2, 5], dtype=np.int64)
     col = rng.integers(0, 4, 5).astype(np.int64)
@@ -87,3 +87,35 @@ def test_kernels_called_from_several_threads_at_once():
     for t in threads:
         t.join()
     assert not bad
+
+
+TORCH_FIRST = textwrap.dedent("""
+    import torch
+    import graphdl as dgl
+    import graphdl.function as fn
+    from graphdl.dataloading import GraphDataLoader
+
+    x = torch.randn(1500, 1500)
+    (x @ x).sum()  # torch's OpenMP pool starts in the parent; no graphdl kernel has run
+
+    class Data(torch.utils.data.Dataset):
+        def __len__(self):
+            return 4
+
+        def __getitem__(self, i):
+            g = dgl.rand_graph(20000, 200000)
+            g.ndata["h"] = torch.ones(20000, 8)
+            g.update_all(fn.copy_u("h", "m"), fn.sum("m", "o"))
+            return g, torch.tensor(float(g.ndata["o"].sum()))
+
+    total = 0.0
+    for bg, y in GraphDataLoader(Data(), batch_size=2, num_workers=2):
+        total += float(y.sum())
+    print(total)
+""")
+
+
+def test_workers_forked_after_torch_used_openmp_do_not_hang():
+    out = subprocess.run([sys.executable, "-c", TORCH_FIRST], capture_output=True, text=True, timeout=180)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert float(out.stdout.split()[-1]) == 4 * 200000 * 8
