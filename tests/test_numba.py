@@ -3,38 +3,58 @@ import subprocess
 import sys
 import textwrap
 
-SCRIPT = textwrap.dedent("""
+WORKERS = textwrap.dedent("""
     import torch
     import graphdl as dgl
     import graphdl.function as fn
     from graphdl.dataloading import GraphDataLoader
 
-    g = dgl.rand_graph(3000, 30000)
-    g.ndata["h"] = torch.randn(3000, 16)
-    g.update_all(fn.copy_u("h", "m"), fn.sum("m", "o"))  # a parallel kernel in the parent
+    {parent}
 
     class Data(torch.utils.data.Dataset):
         def __len__(self):
             return 4
 
         def __getitem__(self, i):
-            x = dgl.rand_graph(2000, 20000)
-            x.ndata["h"] = torch.ones(2000, 16)
-            x.update_all(fn.copy_u("h", "m"), fn.sum("m", "o"))  # and one in each worker
+            x = dgl.rand_graph({nodes}, {edges})
+            x.ndata["h"] = torch.ones({nodes}, {feats})
+            x.update_all(fn.copy_u("h", "m"), fn.sum("m", "o"))  # a parallel kernel in each worker
             return x, torch.tensor(float(x.ndata["o"].sum()))
 
     total = 0.0
     for bg, y in GraphDataLoader(Data(), batch_size=2, num_workers=2):
         total += float(y.sum())
     import numba
-    print(numba.threading_layer(), total)
+    try:
+        layer = numba.threading_layer()
+    except ValueError:  # no parallel kernel ran in this process
+        layer = "none"
+    print(layer, total)
 """)
+
+KERNEL_IN_PARENT = """
+g = dgl.rand_graph(3000, 30000)
+g.ndata["h"] = torch.randn(3000, 16)
+g.update_all(fn.copy_u("h", "m"), fn.sum("m", "o"))  # a parallel kernel in the parent
+"""
+
+TORCH_IN_PARENT = """
+x = torch.randn(1500, 1500)
+(x @ x).sum()  # torch's OpenMP pool starts in the parent; no graphdl kernel has run
+"""
+
+
+def run_workers(parent: str, nodes: int, edges: int, feats: int, timeout: int):
+    """Run the loader script in a fresh interpreter; the threading layer and the total it printed."""
+    script = WORKERS.format(parent=parent.strip(), nodes=nodes, edges=edges, feats=feats)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=timeout)
+    assert out.returncode == 0, out.stderr[-2000:]
+    layer, total = out.stdout.split()
+    return layer, total
 
 
 def test_forked_workers_run_parallel_kernels():
-    out = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=300)
-    assert out.returncode == 0, out.stderr[-2000:]
-    layer, total = out.stdout.split()
+    layer, total = run_workers(KERNEL_IN_PARENT, 2000, 20000, 16, timeout=300)
     assert layer in ("omp", "tbb", "workqueue")
     # every one of the 4 graphs has 20000 edges carrying 16 ones each
     assert float(total) == 4 * 20000 * 16
@@ -89,33 +109,6 @@ def test_kernels_called_from_several_threads_at_once():
     assert not bad
 
 
-TORCH_FIRST = textwrap.dedent("""
-    import torch
-    import graphdl as dgl
-    import graphdl.function as fn
-    from graphdl.dataloading import GraphDataLoader
-
-    x = torch.randn(1500, 1500)
-    (x @ x).sum()  # torch's OpenMP pool starts in the parent; no graphdl kernel has run
-
-    class Data(torch.utils.data.Dataset):
-        def __len__(self):
-            return 4
-
-        def __getitem__(self, i):
-            g = dgl.rand_graph(20000, 200000)
-            g.ndata["h"] = torch.ones(20000, 8)
-            g.update_all(fn.copy_u("h", "m"), fn.sum("m", "o"))
-            return g, torch.tensor(float(g.ndata["o"].sum()))
-
-    total = 0.0
-    for bg, y in GraphDataLoader(Data(), batch_size=2, num_workers=2):
-        total += float(y.sum())
-    print(total)
-""")
-
-
 def test_workers_forked_after_torch_used_openmp_do_not_hang():
-    out = subprocess.run([sys.executable, "-c", TORCH_FIRST], capture_output=True, text=True, timeout=180)
-    assert out.returncode == 0, out.stderr[-2000:]
-    assert float(out.stdout.split()[-1]) == 4 * 200000 * 8
+    _, total = run_workers(TORCH_IN_PARENT, 20000, 200000, 8, timeout=180)
+    assert float(total) == 4 * 200000 * 8

@@ -80,31 +80,13 @@ def _value(a, ia, b, ib, f, op, mode, loff, roff, red):
 def spmm_sum_kernel(indptr, col, eid, a, ta, b, tb, op, mode, loff, roff, red, out):
     """``out[r] = sum of op(a[ia], b[ib])`` over the entries of row ``r`` (``out`` may be uninitialised).
 
-    The common layer patterns get loops of their own (copy from sources or edges; source times one
-    weight per edge; source times one weight per edge and head); the rest share a generic loop.
+    The common layer patterns get loops of their own (copy from edges; source times one weight per
+    edge; source times one weight per edge and head); the rest share a generic loop. Copies from
+    sources go to :func:`spmm_copy_scaled_kernel`.
     """
     nrows = indptr.shape[0] - 1
     width = out.shape[1]
-    if op == 0 and mode == 0 and ta == 0:
-        for r in numba.prange(nrows):
-            o = out[r]
-            o[:] = 0
-            k = np.int64(indptr[r])
-            end = np.int64(indptr[r + 1])
-            while k + 3 < end:  # four source rows in flight at once
-                a0 = a[np.int64(col[k])]
-                a1 = a[np.int64(col[k + 1])]
-                a2 = a[np.int64(col[k + 2])]
-                a3 = a[np.int64(col[k + 3])]
-                for f in range(width):
-                    o[f] += (a0[f] + a1[f]) + (a2[f] + a3[f])
-                k += 4
-            while k < end:
-                ar = a[np.int64(col[k])]
-                for f in range(width):
-                    o[f] += ar[f]
-                k += 1
-    elif op == 0 and mode == 0 and ta == 1:
+    if op == 0 and mode == 0 and ta == 1:
         for r in numba.prange(nrows):
             o = out[r]
             o[:] = 0

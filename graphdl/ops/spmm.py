@@ -210,9 +210,10 @@ def spmm(
     if not lhs.is_floating_point():
         lhs = lhs.float()
         rhs = None if rhs is None else rhs.float()
-    if reduce_op == "mean" and op == "copy" and lhs_target == "u":
+    if op == "copy" and lhs_target == "u" and reduce_op in ("sum", "mean"):
+        # copy_u_sum and copy_u_mean: the propagation kernel (the mean divides inside it)
         return _spmm_copy_scaled_op(topo.ptr, topo.col, topo.tptr, topo.tcol, lhs, None, None, None,
-                                    False, True)
+                                    False, reduce_op == "mean")
     if reduce_op in ("sum", "mean"):
         out = _spmm_sum_op(*topo.tensors(), lhs, rhs, op, lhs_target, rhs_target)
         if reduce_op == "mean":
@@ -301,6 +302,8 @@ def copy_u_sum_scaled(
                        f"got {tuple(bias.shape)}.")
     if not x.is_floating_point():
         x = x.float()
+    src_scale = None if src_scale is None else src_scale.to(x.device)
+    dst_scale = None if dst_scale is None else dst_scale.to(x.device)
     if needs_grad(src_scale, dst_scale):
         rows = (-1,) + (1,) * (x.dim() - 1)
         h = x if src_scale is None else x * src_scale.reshape(rows)
@@ -308,8 +311,8 @@ def copy_u_sum_scaled(
         out = out if dst_scale is None else out * dst_scale.reshape(rows)
         return out if bias is None else out + bias
     topo = graph_topology(adj, transpose=needs_grad(x))
-    src_scale = None if src_scale is None else src_scale.detach().to(x.device)
-    dst_scale = None if dst_scale is None else dst_scale.detach().to(x.device)
+    src_scale = None if src_scale is None else src_scale.detach()
+    dst_scale = None if dst_scale is None else dst_scale.detach()
     return _spmm_copy_scaled_op(topo.ptr, topo.col, topo.tptr, topo.tcol, x, src_scale, dst_scale, bias,
                                 False, mean)
 

@@ -134,12 +134,7 @@ class GraphConv(nn.Module):
                 if weight_first:
                     feat_src = torch.matmul(feat_src, weight)
                 fuse_bias = self.bias is not None and (weight is None or weight_first) and feat_src.dim() == 2
-                rst = copy_u_sum_scaled(
-                    graph, feat_src,
-                    None if src_norm is None else src_norm.to(feat_src.device),
-                    None if dst_norm is None else dst_norm.to(feat_src.device),
-                    self.bias if fuse_bias else None,
-                )
+                rst = copy_u_sum_scaled(graph, feat_src, src_norm, dst_norm, self.bias if fuse_bias else None)
                 if weight is not None and not weight_first:
                     rst = torch.matmul(rst, weight)
                 if self.bias is not None and not fuse_bias:
