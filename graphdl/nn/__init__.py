@@ -2,6 +2,8 @@
 from . import functional
 from .conv import *  # noqa: F401,F403
 from .conv import __all__ as _conv_all
+from .gt import *  # noqa: F401,F403
+from .gt import __all__ as _gt_all
 from .glob import AvgPooling, GlobalAttentionPooling, MaxPooling, Set2Set, SortPooling, SumPooling, WeightAndSum
 from .hetero import HeteroGraphConv
 from .linear import HeteroEmbedding, HeteroLinear, TypedLinear
@@ -9,7 +11,7 @@ from .link import EdgePredictor, TransE
 from .sparse_emb import NodeEmbedding
 from .utils import Identity, JumpingKnowledge, LabelPropagation, Sequential
 
-__all__ = list(_conv_all) + [
+__all__ = list(_conv_all) + list(_gt_all) + [
     "functional",
     "SumPooling", "AvgPooling", "MaxPooling", "SortPooling", "GlobalAttentionPooling", "Set2Set",
     "WeightAndSum",
