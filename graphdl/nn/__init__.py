@@ -5,11 +5,14 @@ from .conv import __all__ as _conv_all
 from .gt import *  # noqa: F401,F403
 from .gt import __all__ as _gt_all
 from .glob import AvgPooling, GlobalAttentionPooling, MaxPooling, Set2Set, SortPooling, SumPooling, WeightAndSum
+from .factory import KNNGraph, RadiusGraph, SegmentedKNNGraph, pairwise_squared_distance
 from .hetero import HeteroGraphConv
 from .linear import HeteroEmbedding, HeteroLinear, TypedLinear
-from .link import EdgePredictor, TransE
+from .link import EdgePredictor, TransE, TransR
+from .network_emb import DeepWalk, MetaPath2Vec
+from .set_transformer import SetTransformerDecoder, SetTransformerEncoder
 from .sparse_emb import NodeEmbedding
-from .utils import Identity, JumpingKnowledge, LabelPropagation, Sequential
+from .utils import Identity, JumpingKnowledge, LabelPropagation, Sequential, WeightBasis
 
 __all__ = list(_conv_all) + list(_gt_all) + [
     "functional",
@@ -18,4 +21,6 @@ __all__ = list(_conv_all) + list(_gt_all) + [
     "HeteroGraphConv", "HeteroLinear", "HeteroEmbedding", "TypedLinear",
     "EdgePredictor", "TransE", "NodeEmbedding",
     "Identity", "Sequential", "JumpingKnowledge", "LabelPropagation",
+    "KNNGraph", "SegmentedKNNGraph", "RadiusGraph", "pairwise_squared_distance", "TransR", "DeepWalk",
+    "MetaPath2Vec", "SetTransformerEncoder", "SetTransformerDecoder", "WeightBasis",
 ]
