@@ -1,4 +1,4 @@
-"""Scaled dot-product attention with an additive bias, a boolean mask and dropout, that keeps
+r"""Scaled dot-product attention with an additive bias, a boolean mask and dropout, that keeps
 only the attention probabilities and a one-byte dropout mask for the backward pass.
 
 Autograd through ``softmax -> dropout -> matmul`` keeps three tensors of shape

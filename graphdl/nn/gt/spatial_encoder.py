@@ -73,7 +73,7 @@ class SpatialEncoder3d(nn.Module):
     num_heads : int
         Number of attention heads (default ``1``).
     max_node_type : int
-        Largest node type (default ``100``).
+        Number of node types; types lie in ``[0, max_node_type)`` (default ``100``).
 
     Shapes
     ------
@@ -117,8 +117,9 @@ class SpatialEncoder3d(nn.Module):
             types = torch.zeros(bsz, n, n, 2, dtype=torch.long, device=coord.device)
         else:
             node_type = node_type.long()
-            if node_type.numel() and int(node_type.max()) > self.max_node_type:
-                raise DGLError(f"node_type holds {int(node_type.max())} > max_node_type={self.max_node_type}.")
+            if node_type.numel() and (int(node_type.min()) < 0 or int(node_type.max()) >= self.max_node_type):
+                raise DGLError(f"node types must lie in [0, max_node_type={self.max_node_type}), got "
+                               f"[{int(node_type.min())}, {int(node_type.max())}].")
             src = node_type.unsqueeze(-1).expand(bsz, n, n)
             dst = node_type.unsqueeze(1).expand(bsz, n, n)
             types = torch.stack([src + 2, dst + self.max_node_type + 3], dim=-1)
