@@ -2,8 +2,8 @@
 from . import functional
 from .conv import *  # noqa: F401,F403
 from .conv import __all__ as _conv_all
-from .gt import *  # noqa: F401,F403
-from .gt import __all__ as _gt_all
+from .gt import (BiasedMHA, DegreeEncoder, EGTLayer, GraphormerLayer, LapPosEncoder, PathEncoder, SpatialEncoder,
+                 SpatialEncoder3d)
 from .glob import AvgPooling, GlobalAttentionPooling, MaxPooling, Set2Set, SortPooling, SumPooling, WeightAndSum
 from .factory import KNNGraph, RadiusGraph, SegmentedKNNGraph, pairwise_squared_distance
 from .hetero import HeteroGraphConv
@@ -14,7 +14,7 @@ from .set_transformer import SetTransformerDecoder, SetTransformerEncoder
 from .sparse_emb import NodeEmbedding
 from .utils import Identity, JumpingKnowledge, LabelPropagation, Sequential, WeightBasis
 
-__all__ = list(_conv_all) + list(_gt_all) + [
+__all__ = list(_conv_all) + [
     "functional",
     "SumPooling", "AvgPooling", "MaxPooling", "SortPooling", "GlobalAttentionPooling", "Set2Set",
     "WeightAndSum",
@@ -23,4 +23,6 @@ __all__ = list(_conv_all) + list(_gt_all) + [
     "Identity", "Sequential", "JumpingKnowledge", "LabelPropagation",
     "KNNGraph", "SegmentedKNNGraph", "RadiusGraph", "pairwise_squared_distance", "TransR", "DeepWalk",
     "MetaPath2Vec", "SetTransformerEncoder", "SetTransformerDecoder", "WeightBasis",
+    "BiasedMHA", "DegreeEncoder", "EGTLayer", "GraphormerLayer", "LapPosEncoder", "PathEncoder", "SpatialEncoder",
+    "SpatialEncoder3d",
 ]

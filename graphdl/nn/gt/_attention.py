@@ -27,47 +27,53 @@ class _BiasedAttention(torch.autograd.Function):
     @staticmethod
     def forward(ctx: Any, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, bias: Optional[torch.Tensor],
                 mask: Optional[torch.Tensor], p: float, scaling: float) -> torch.Tensor:
-        scores = torch.matmul(q, k.transpose(-1, -2))
-        scores.mul_(scaling)
+        shape = q.shape  # (B, H, N, d)
+        q3, k3, v3 = (t.reshape(-1, t.shape[-2], t.shape[-1]) for t in (q, k, v))
         if bias is not None:
-            scores.add_(bias)
+            # the scaling and the bias fused into the product
+            bias3 = bias.expand(shape[:-1] + (k.shape[-2],)).reshape(-1, q.shape[-2], k.shape[-2])
+            scores = torch.baddbmm(bias3, q3, k3.transpose(1, 2), alpha=scaling)
+        else:
+            scores = torch.bmm(q3, k3.transpose(1, 2)).mul_(scaling)
         if mask is not None:
-            scores.masked_fill_(mask, float("-inf"))
+            scores.view(shape[:-1] + (k.shape[-2],)).masked_fill_(mask, float("-inf"))
         probs = torch.softmax(scores, dim=-1)
         del scores
         keep = None
         if p > 0.0:
             keep = torch.rand_like(probs) >= p  # one byte per weight, faster than bernoulli_ on CPU
-            out = torch.matmul(probs.mul(keep).mul_(1.0 / (1.0 - p)), v)
+            out = torch.bmm(probs.mul(keep).mul_(1.0 / (1.0 - p)), v3)
         else:
-            out = torch.matmul(probs, v)
-        ctx.save_for_backward(q, k, v, probs, keep)
-        ctx.p, ctx.scaling = p, scaling
+            out = torch.bmm(probs, v3)
+        ctx.save_for_backward(q3, k3, v3, probs, keep)
+        ctx.p, ctx.scaling, ctx.shape = p, scaling, shape
         ctx.bias_shape = None if bias is None else bias.shape
-        return out
+        return out.view(shape[:-1] + (v.shape[-1],))
 
     @staticmethod
     def backward(ctx: Any, grad_out: torch.Tensor) -> Tuple[Optional[torch.Tensor], ...]:
         q, k, v, probs, keep = ctx.saved_tensors
-        p, scaling = ctx.p, ctx.scaling
+        p, scaling, shape = ctx.p, ctx.scaling, ctx.shape
+        grad_out = grad_out.reshape(-1, grad_out.shape[-2], grad_out.shape[-1])
         if keep is not None:
             dropped = probs.mul(keep).mul_(1.0 / (1.0 - p))
-            grad_v = torch.matmul(dropped.transpose(-1, -2), grad_out)
+            grad_v = torch.bmm(dropped.transpose(1, 2), grad_out)
             del dropped
-            grad_probs = torch.matmul(grad_out, v.transpose(-1, -2))
+            grad_probs = torch.bmm(grad_out, v.transpose(1, 2))
             grad_probs.mul_(keep).mul_(1.0 / (1.0 - p))
         else:
-            grad_v = torch.matmul(probs.transpose(-1, -2), grad_out)
-            grad_probs = torch.matmul(grad_out, v.transpose(-1, -2))
+            grad_v = torch.bmm(probs.transpose(1, 2), grad_out)
+            grad_probs = torch.bmm(grad_out, v.transpose(1, 2))
         # dS = P * (dP - sum_j dP * P), computed in place in grad_probs
         row = (grad_probs * probs).sum(-1, keepdim=True)
         grad_scores = grad_probs.sub_(row).mul_(probs)
-        grad_q = torch.matmul(grad_scores, k).mul_(scaling)
-        grad_k = torch.matmul(grad_scores.transpose(-1, -2), q).mul_(scaling)
+        grad_q = torch.bmm(grad_scores, k).mul_(scaling)
+        grad_k = torch.bmm(grad_scores.transpose(1, 2), q).mul_(scaling)
         grad_bias = None
         if ctx.bias_shape is not None and ctx.needs_input_grad[3]:
-            grad_bias = grad_scores.sum_to_size(ctx.bias_shape)
-        return grad_q, grad_k, grad_v, grad_bias, None, None, None
+            grad_bias = grad_scores.view(shape[:-1] + (k.shape[-2],)).sum_to_size(ctx.bias_shape)
+        return (grad_q.view(shape), grad_k.view(shape[:-2] + k.shape[-2:]),
+                grad_v.view(shape[:-2] + v.shape[-2:]), grad_bias, None, None, None)
 
 
 def biased_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, bias: Optional[torch.Tensor] = None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Optional
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from ...base import DGLError
@@ -89,19 +90,26 @@ class BiasedMHA(nn.Module):
         if attn_mask is not None and attn_mask.shape != (bsz, n, n):
             raise DGLError(f"attn_mask must have shape {(bsz, n, n)}, got {tuple(attn_mask.shape)}.")
 
-        def heads(x: torch.Tensor) -> torch.Tensor:  # (B, N, D) -> (B, H, N, d)
-            return x.view(bsz, n, self.num_heads, self.head_dim).transpose(1, 2)
-
-        q, k, v = heads(self.q_proj(ndata)), heads(self.k_proj(ndata)), heads(self.v_proj(ndata))
-        bias = None if attn_bias is None else attn_bias.permute(0, 3, 1, 2)
+        h, d = self.num_heads, self.head_dim
         mask = None if attn_mask is None else attn_mask.to(torch.bool).unsqueeze(1)
-        p = self.dropout.p if self.training else 0.0
         if self.attn_bias_type == "add":
-            out = biased_attention(q, k, v, bias, mask, p, self.scaling)
+            # one product for the three projections, then one copy into (3, B, H, N, d)
+            weight = torch.cat([self.q_proj.weight, self.k_proj.weight, self.v_proj.weight])
+            bias = None
+            if self.q_proj.bias is not None:
+                bias = torch.cat([self.q_proj.bias, self.k_proj.bias, self.v_proj.bias])
+            qkv = F.linear(ndata, weight, bias).view(bsz, n, 3, h, d).permute(2, 0, 3, 1, 4).contiguous()
+            pair_bias = None if attn_bias is None else attn_bias.permute(0, 3, 1, 2).contiguous()
+            p = self.dropout.p if self.training else 0.0
+            out = biased_attention(qkv[0], qkv[1], qkv[2], pair_bias, mask, p, self.scaling)
         else:
+            def heads(x: torch.Tensor) -> torch.Tensor:  # (B, N, D) -> (B, H, N, d)
+                return x.view(bsz, n, h, d).transpose(1, 2)
+
+            q, k, v = heads(self.q_proj(ndata)), heads(self.k_proj(ndata)), heads(self.v_proj(ndata))
             scores = torch.matmul(q * self.scaling, k.transpose(-1, -2))
-            if bias is not None:
-                scores = scores * bias
+            if attn_bias is not None:
+                scores = scores * attn_bias.permute(0, 3, 1, 2)
             if mask is not None:
                 scores = scores.masked_fill(mask, float("-inf"))
             out = torch.matmul(self.dropout(torch.softmax(scores, dim=-1)), v)
