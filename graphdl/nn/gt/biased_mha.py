@@ -101,7 +101,8 @@ class BiasedMHA(nn.Module):
             qkv = F.linear(ndata, weight, bias).view(bsz, n, 3, h, d).permute(2, 0, 3, 1, 4).contiguous()
             pair_bias = None if attn_bias is None else attn_bias.permute(0, 3, 1, 2).contiguous()
             p = self.dropout.p if self.training else 0.0
-            out = biased_attention(qkv[0], qkv[1], qkv[2], pair_bias, mask, p, self.scaling)
+            q, k, v = qkv.unbind(0)  # (its backward stacks the three gradients; indexing would zero-fill)
+            out = biased_attention(q, k, v, pair_bias, mask, p, self.scaling)
         else:
             def heads(x: torch.Tensor) -> torch.Tensor:  # (B, N, D) -> (B, H, N, d)
                 return x.view(bsz, n, h, d).transpose(1, 2)
