@@ -5,16 +5,14 @@ constructors and copy feature tensors between graphs.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Mapping, Optional, Sequence, Tuple, Union
 
-import numpy as np
 import torch
 
+from ._graph.ids import CanonicalEType, to_id_tensor
 from .base import DGLError
 
 __all__ = [
-    "CanonicalEtype",
-    "as_id_tensor",
     "nodes_by_type",
     "edges_by_type",
     "build_graph",
@@ -24,57 +22,6 @@ __all__ = [
     "node_map",
 ]
 
-CanonicalEtype = Tuple[str, str, str]
-
-
-def as_id_tensor(
-    ids: Any,
-    idtype: torch.dtype,
-    device: torch.device,
-    bound: Optional[int] = None,
-    what: str = "node",
-) -> torch.Tensor:
-    """Convert ``ids`` (int, sequence, numpy array, int or bool tensor) to a 1-D id tensor.
-
-    A bool tensor is a mask over ``bound`` items. When ``bound`` is given, ids must lie in
-    ``[0, bound)``; otherwise ``DGLError`` names the offending id.
-    """
-    if isinstance(ids, torch.Tensor):
-        t = ids
-    elif isinstance(ids, np.ndarray):
-        t = torch.from_numpy(ids)
-    elif isinstance(ids, (int, np.integer)):
-        t = torch.tensor([int(ids)])
-    elif isinstance(ids, Iterable):
-        items = list(ids)
-        if any(isinstance(x, (bool, np.bool_)) for x in items) and all(
-            isinstance(x, (bool, np.bool_)) for x in items
-        ):
-            t = torch.tensor(items, dtype=torch.bool)
-        else:
-            t = torch.tensor([int(x) for x in items], dtype=torch.int64)
-    else:
-        raise DGLError(f"Cannot interpret {type(ids).__name__} value {ids!r} as {what} ids.")
-    if t.dim() == 0:
-        t = t.reshape(1)
-    if t.dim() != 1:
-        raise DGLError(f"Expected a 1-D tensor of {what} ids, got shape {tuple(t.shape)}.")
-    if t.dtype == torch.bool:
-        if bound is not None and t.shape[0] != bound:
-            raise DGLError(f"A boolean {what} mask must have {bound} entries, got {t.shape[0]}.")
-        t = torch.nonzero(t, as_tuple=False).reshape(-1)
-    elif t.is_floating_point() or t.is_complex():
-        raise DGLError(f"{what.capitalize()} ids must be integers, got dtype {t.dtype}.")
-    t = t.to(device=device, dtype=idtype)
-    if bound is not None and t.numel() > 0:
-        lo, hi = int(t.min()), int(t.max())
-        if lo < 0:
-            raise DGLError(f"Invalid {what} id {lo}: ids must be non-negative.")
-        if hi >= bound:
-            raise DGLError(f"Invalid {what} id {hi}: there are only {bound} {what}s.")
-    return t
-
-
 def nodes_by_type(g: Any, nodes: Any, what: str = "node", allow_missing: bool = True) -> Dict[str, torch.Tensor]:
     """Normalise a node argument to ``{ntype: ids}``; a plain argument needs a single node type."""
     if isinstance(nodes, Mapping):
@@ -82,23 +29,23 @@ def nodes_by_type(g: Any, nodes: Any, what: str = "node", allow_missing: bool = 
         for nt, ids in nodes.items():
             if nt not in g.ntypes:
                 raise DGLError(f"Unknown node type {nt!r}; the graph has node types {list(g.ntypes)}.")
-            out[nt] = as_id_tensor(ids, g.idtype, g.device, g.num_nodes(nt), what)
+            out[nt] = to_id_tensor(ids, g.idtype, g.device, what, bound=g.num_nodes(nt), allow_mask=True, move=True)
         return out
     if len(g.ntypes) != 1:
         raise DGLError(
             f"The graph has several node types {list(g.ntypes)}; pass {what} ids as a dict keyed by node type."
         )
     nt = g.ntypes[0]
-    return {nt: as_id_tensor(nodes, g.idtype, g.device, g.num_nodes(nt), what)}
+    return {nt: to_id_tensor(nodes, g.idtype, g.device, what, bound=g.num_nodes(nt), allow_mask=True, move=True)}
 
 
-def edges_by_type(g: Any, edges: Any, what: str = "edge") -> Dict[CanonicalEtype, torch.Tensor]:
+def edges_by_type(g: Any, edges: Any, what: str = "edge") -> Dict[CanonicalEType, torch.Tensor]:
     """Normalise an edge argument to ``{canonical etype: ids}``."""
     if isinstance(edges, Mapping):
         out = {}
         for et, ids in edges.items():
             cet = canonical(g, et)
-            out[cet] = as_id_tensor(ids, g.idtype, g.device, g.num_edges(cet), what)
+            out[cet] = to_id_tensor(ids, g.idtype, g.device, what, bound=g.num_edges(cet), allow_mask=True, move=True)
         return out
     if len(g.canonical_etypes) != 1:
         raise DGLError(
@@ -106,10 +53,10 @@ def edges_by_type(g: Any, edges: Any, what: str = "edge") -> Dict[CanonicalEtype
             f"pass {what} ids as a dict keyed by edge type."
         )
     cet = g.canonical_etypes[0]
-    return {cet: as_id_tensor(edges, g.idtype, g.device, g.num_edges(cet), what)}
+    return {cet: to_id_tensor(edges, g.idtype, g.device, what, bound=g.num_edges(cet), allow_mask=True, move=True)}
 
 
-def canonical(g: Any, etype: Any) -> CanonicalEtype:
+def canonical(g: Any, etype: Any) -> CanonicalEType:
     """The canonical triple of ``etype`` in ``g``, raising ``DGLError`` for an unknown type."""
     if etype is None:
         if len(g.canonical_etypes) != 1:
@@ -141,7 +88,7 @@ def check_ntype(g: Any, ntype: Optional[str]) -> str:
 
 
 def build_graph(
-    edges: Mapping[CanonicalEtype, Tuple[torch.Tensor, torch.Tensor]],
+    edges: Mapping[CanonicalEType, Tuple[torch.Tensor, torch.Tensor]],
     num_nodes: Mapping[str, int],
     idtype: torch.dtype,
     device: torch.device,
@@ -184,7 +131,7 @@ def _adjs(edges, num_src, num_dst, idtype, device):
 
 
 def build_block(
-    edges: Mapping[CanonicalEtype, Tuple[torch.Tensor, torch.Tensor]],
+    edges: Mapping[CanonicalEType, Tuple[torch.Tensor, torch.Tensor]],
     num_src: Mapping[str, int],
     num_dst: Mapping[str, int],
     idtype: torch.dtype,

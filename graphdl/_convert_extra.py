@@ -11,7 +11,8 @@ import numpy as np
 import scipy.sparse as sp
 import torch
 
-from ._build import CanonicalEtype, build_graph, copy_frame
+from ._graph.ids import CanonicalEType
+from ._build import build_graph, copy_frame
 from .base import EID, ETYPE, NID, NTYPE, DGLError
 
 __all__ = [
@@ -427,7 +428,7 @@ def to_heterogeneous(G: Any, ntypes: Sequence[str], etypes: Sequence[str], ntype
                 if name not in names:
                     raise DGLError(f"The metagraph names type {name!r}, which is not in {names}.")
             keys.add((etypes.index(e) * nn_ + ntypes.index(s)) * nn_ + ntypes.index(d))
-    rels: List[Tuple[CanonicalEtype, int]] = []
+    rels: List[Tuple[CanonicalEType, int]] = []
     for k in sorted(keys):
         rest, d = divmod(k, nn_)
         e, s = divmod(rest, nn_)

@@ -7,8 +7,9 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Union
 import numpy as np
 import torch
 
+from .._graph.ids import CanonicalEType, to_id_tensor
 from ..base import EID, NID, DGLError
-from ..sampling._utils import CEType, as_id_tensor, as_list, resolve_etype, to_np
+from ..sampling._utils import as_list, resolve_etype, to_np
 
 __all__ = [
     "Sampler",
@@ -125,12 +126,12 @@ class BlockSampler(Sampler):
         return input_nodes, output_nodes, blocks
 
 
-def _eids_dict(g: Any, eids: Any) -> Dict[CEType, torch.Tensor]:
+def _eids_dict(g: Any, eids: Any) -> Dict[CanonicalEType, torch.Tensor]:
     if isinstance(eids, Mapping):
-        return {resolve_etype(g, k): as_id_tensor(v, g.idtype, "edge") for k, v in eids.items()}
+        return {resolve_etype(g, k): to_id_tensor(v, g.idtype, "cpu", "edge", allow_float=True, move=True) for k, v in eids.items()}
     if len(g.canonical_etypes) != 1:
         raise DGLError("The graph has several edge types; give the seed edges as a dict.")
-    return {tuple(g.canonical_etypes[0]): as_id_tensor(eids, g.idtype, "edge")}
+    return {tuple(g.canonical_etypes[0]): to_id_tensor(eids, g.idtype, "cpu", "edge", allow_float=True, move=True)}
 
 
 def find_exclude_eids(
@@ -215,7 +216,7 @@ class EdgePredictionSampler(Sampler):
         self.prefetch_labels = prefetch_labels or []
         self.output_device = getattr(sampler, "output_device", None)
 
-    def _pairs(self, g: Any, seeds: Dict[CEType, torch.Tensor]):
+    def _pairs(self, g: Any, seeds: Dict[CanonicalEType, torch.Tensor]):
         pos = {}
         for cet, ids in seeds.items():
             adj = g._adj(cet)
@@ -230,7 +231,7 @@ class EdgePredictionSampler(Sampler):
             res = self.negative_sampler(g, arg)
             if not isinstance(res, Mapping):
                 res = {next(iter(seeds)): res}
-            neg = {resolve_etype(g, k): (as_id_tensor(v[0], g.idtype), as_id_tensor(v[1], g.idtype))
+            neg = {resolve_etype(g, k): (to_id_tensor(v[0], g.idtype, "cpu", allow_float=True, move=True), to_id_tensor(v[1], g.idtype, "cpu", allow_float=True, move=True))
                    for k, v in res.items()}
         return pos, neg
 

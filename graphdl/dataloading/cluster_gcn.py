@@ -9,9 +9,10 @@ import numpy as np
 import scipy.sparse as sp
 import torch
 
+from .._graph.ids import to_id_tensor
 from ..base import DGLError
 from ..sampling._block import induced_subgraph
-from ..sampling._utils import as_id_tensor, to_np
+from ..sampling._utils import to_np
 from .base import Sampler, set_edge_lazy_features, set_node_lazy_features
 
 __all__ = ["ClusterGCNSampler", "partition_nodes"]
@@ -119,7 +120,7 @@ class ClusterGCNSampler(Sampler):
 
     def sample(self, g: Any, partition_ids: Any) -> Any:
         """The subgraph induced by the nodes of the given partitions (``ndata[NID]``, ``edata[EID]``)."""
-        pids = as_id_tensor(partition_ids, torch.int64, "partition")
+        pids = to_id_tensor(partition_ids, torch.int64, "cpu", "partition", allow_float=True, move=True)
         if pids.numel() and (int(pids.min()) < 0 or int(pids.max()) >= self.k):
             raise DGLError(f"Invalid partition id {int(pids.max())}: there are {self.k} partitions.")
         off = self.partition_offset

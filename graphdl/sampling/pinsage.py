@@ -6,8 +6,9 @@ from typing import Any, Optional, Sequence
 import numpy as np
 import torch
 
+from .._graph.ids import to_id_tensor
 from ..base import DGLError
-from ._utils import as_id_tensor, resolve_etype, to_np
+from ._utils import resolve_etype, to_np
 from .randomwalks import random_walk
 
 __all__ = ["RandomWalkNeighborSampler", "PinSAGESampler"]
@@ -68,7 +69,7 @@ class RandomWalkNeighborSampler:
         from ..convert import heterograph
 
         G = self.G
-        seeds = as_id_tensor(seed_nodes, torch.int64)
+        seeds = to_id_tensor(seed_nodes, torch.int64, "cpu", allow_float=True, move=True)
         starts = seeds.repeat_interleave(self.num_random_walks)
         traces, _ = random_walk(G, starts, metapath=self.metapath, restart_prob=self.restart_prob)
         ends = to_np(traces[:, self.metapath_hops :: self.metapath_hops].long())

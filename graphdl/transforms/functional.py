@@ -13,9 +13,8 @@ import numpy as np
 import scipy.sparse as sp
 import torch
 
+from .._graph.ids import CanonicalEType, to_id_tensor
 from .._build import (
-    CanonicalEtype,
-    as_id_tensor,
     build_block,
     build_graph,
     canonical,
@@ -77,7 +76,7 @@ __all__ = [
     "remove_edges",
 ]
 
-Edges = Dict[CanonicalEtype, Tuple[torch.Tensor, torch.Tensor]]
+Edges = Dict[CanonicalEType, Tuple[torch.Tensor, torch.Tensor]]
 
 
 # ----------------------------------------------------------------------------------------
@@ -101,7 +100,7 @@ def _copy_ndata(g: Any, ng: Any) -> None:
         copy_frame(g.nodes[nt].data, ng.nodes[nt].data)
 
 
-def _same_type_etype(g: Any, etype: Any, name: str) -> CanonicalEtype:
+def _same_type_etype(g: Any, etype: Any, name: str) -> CanonicalEType:
     cet = canonical(g, etype)
     if cet[0] != cet[2]:
         raise DGLError(f"{name} needs an edge type whose source and destination types agree, got {cet}.")
@@ -246,7 +245,7 @@ def add_reverse_edges(g: Any, readonly: Any = None, copy_ndata: bool = True, cop
     """
     _no_blocks(g, "add_reverse_edges")
     data: Edges = {}
-    picks: Dict[CanonicalEtype, Optional[torch.Tensor]] = {}
+    picks: Dict[CanonicalEType, Optional[torch.Tensor]] = {}
     for cet in g.canonical_etypes:
         adj = g._adj(cet)
         u, v = adj.src, adj.dst
@@ -293,8 +292,8 @@ def to_simple(g: Any, return_counts: Optional[str] = "count", writeback_mapping:
     if aggregator not in ("arbitrary", "sum", "mean"):
         raise DGLError(f"aggregator must be 'arbitrary', 'sum' or 'mean', got {aggregator!r}.")
     data: Edges = {}
-    inverse: Dict[CanonicalEtype, torch.Tensor] = {}
-    counts: Dict[CanonicalEtype, torch.Tensor] = {}
+    inverse: Dict[CanonicalEType, torch.Tensor] = {}
+    counts: Dict[CanonicalEType, torch.Tensor] = {}
     for cet in g.canonical_etypes:
         adj = g._adj(cet)
         nd = max(adj.num_dst, 1)
@@ -407,7 +406,7 @@ def compact_graphs(graphs: Any, always_preserve: Any = None, copy_ndata: bool = 
 # ----------------------------------------------------------------------------------------
 # derived graphs
 # ----------------------------------------------------------------------------------------
-def _homogeneous_relation(g: Any, name: str) -> CanonicalEtype:
+def _homogeneous_relation(g: Any, name: str) -> CanonicalEType:
     if len(g.canonical_etypes) != 1 or len(g.ntypes) != 1:
         raise DGLError(f"{name} needs a homogeneous graph, got edge types {list(g.canonical_etypes)}.")
     return g.canonical_etypes[0]
@@ -441,7 +440,7 @@ def line_graph(g: Any, backtracking: bool = True, shared: bool = False) -> Any:
     return lg
 
 
-def _scipy_adj(g: Any, cet: CanonicalEtype, weight: Optional[torch.Tensor] = None) -> sp.csr_matrix:
+def _scipy_adj(g: Any, cet: CanonicalEType, weight: Optional[torch.Tensor] = None) -> sp.csr_matrix:
     adj = g._adj(cet)
     val = np.ones(adj.num_edges) if weight is None else weight.detach().cpu().numpy()
     return sp.coo_matrix(
@@ -553,7 +552,7 @@ def adj_product_graph(A: Any, B: Any, weight_name: str, etype: str = "_E") -> An
     return ng
 
 
-def _homogeneous_or_single(g: Any) -> CanonicalEtype:
+def _homogeneous_or_single(g: Any) -> CanonicalEType:
     if len(g.canonical_etypes) != 1:
         raise DGLError(f"Expected a graph with one edge type, got {list(g.canonical_etypes)}.")
     return g.canonical_etypes[0]
@@ -627,7 +626,7 @@ def reorder_graph(g: Any, node_permute_algo: Optional[str] = None, edge_permute_
 
 
 def _check_perm(p: Any, n: int, g: Any, what: str) -> torch.Tensor:
-    t = as_id_tensor(p, g.idtype, g.device, n, what)
+    t = to_id_tensor(p, g.idtype, g.device, what, bound=n, allow_mask=True, move=True)
     if t.shape[0] != n or torch.unique(t).shape[0] != n:
         raise DGLError(f"{what} must be a permutation of 0..{n - 1}.")
     return t
