@@ -23,6 +23,7 @@ from .._build import (
     nodes_by_type,
     unique_first_seen,
 )
+from .._partition_utils import partition_nodes
 from ..base import EID, NID, DGLError
 from .. import subgraph as _subgraph
 from ._blocks import to_block
@@ -790,8 +791,6 @@ def metis_partition_assignment(g: Any, k: int, balance_ntypes: Any = None, balan
     nodes are ordered by reverse Cuthill-McKee and cut into ``k`` equal contiguous parts.
     ``balance_ntypes``, ``balance_edges`` and ``objtype`` are accepted for compatibility.
     """
-    from ..dataloading.cluster_gcn import partition_nodes
-
     _homogeneous_relation(g, "metis_partition_assignment")
     if mode not in ("k-way", "recursive"):
         raise DGLError(f"mode must be 'k-way' or 'recursive', got {mode!r}.")
