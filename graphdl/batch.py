@@ -11,8 +11,8 @@ from typing import Any, Dict, List, Sequence
 
 import torch
 
-from ._graph.ids import CanonicalEType
-from ._build import build_graph, canonical
+from ._graph.ids import CanonicalEType, canonical
+from ._result_graph import build_graph
 from .base import ALL, EID, NID, DGLError, is_all
 
 __all__ = ["batch", "unbatch", "slice_batch"]

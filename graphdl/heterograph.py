@@ -886,6 +886,7 @@ class DGLGraph:
     # subgraphs and transforms offered as methods (logic in their modules)
     # ------------------------------------------------------------------------------------
     def subgraph(self, nodes, *, relabel_nodes=True, store_ids=True, output_device=None):
+        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         from . import subgraph as _sg
         return _sg.node_subgraph(self, nodes, relabel_nodes=relabel_nodes, store_ids=store_ids,
                                  output_device=output_device)
@@ -893,50 +894,61 @@ class DGLGraph:
     node_subgraph = subgraph
 
     def edge_subgraph(self, edges, *, relabel_nodes=True, store_ids=True, output_device=None):
+        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         from . import subgraph as _sg
         return _sg.edge_subgraph(self, edges, relabel_nodes=relabel_nodes, store_ids=store_ids,
                                  output_device=output_device)
 
     def in_subgraph(self, nodes, *, relabel_nodes=False, store_ids=True, output_device=None):
+        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         from . import subgraph as _sg
         return _sg.in_subgraph(self, nodes, relabel_nodes=relabel_nodes, store_ids=store_ids,
                                output_device=output_device)
 
     def out_subgraph(self, nodes, *, relabel_nodes=False, store_ids=True, output_device=None):
+        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         from . import subgraph as _sg
         return _sg.out_subgraph(self, nodes, relabel_nodes=relabel_nodes, store_ids=store_ids,
                                 output_device=output_device)
 
     def node_type_subgraph(self, ntypes, output_device=None):
+        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         from . import subgraph as _sg
         return _sg.node_type_subgraph(self, ntypes, output_device=output_device)
 
     def edge_type_subgraph(self, etypes, output_device=None):
+        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         from . import subgraph as _sg
         return _sg.edge_type_subgraph(self, etypes, output_device=output_device)
 
     def add_self_loop(self, edge_feat_names=None, fill_data=1.0, etype=None):
+        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         from .transforms import functional as _tf
         return _tf.add_self_loop(self, edge_feat_names=edge_feat_names, fill_data=fill_data, etype=etype)
 
     def remove_self_loop(self, etype=None):
+        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         from .transforms import functional as _tf
         return _tf.remove_self_loop(self, etype=etype)
 
     def reverse(self, copy_ndata=True, copy_edata=False, **kwargs):
+        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         from .transforms import functional as _tf
         return _tf.reverse(self, copy_ndata=copy_ndata, copy_edata=copy_edata, **kwargs)
 
     def to_simple(self, return_counts="count", writeback_mapping=False, copy_ndata=True, copy_edata=False):
+        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         from .transforms import functional as _tf
         return _tf.to_simple(self, return_counts=return_counts, writeback_mapping=writeback_mapping,
                              copy_ndata=copy_ndata, copy_edata=copy_edata)
 
     def line_graph(self, backtracking=True, shared=False):
+        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         from .transforms import functional as _tf
         return _tf.line_graph(self, backtracking=backtracking, shared=shared)
 
     def sample_neighbors(self, nodes, fanout, **kwargs):
+        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         from .sampling import sample_neighbors
         return sample_neighbors(self, nodes, fanout, **kwargs)
 

@@ -10,16 +10,10 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import torch
 
-from ._graph.ids import CanonicalEType
-from ._build import (
-    build_graph,
-    canonical,
-    copy_frame,
-    edges_by_type,
-    node_map,
-    nodes_by_type,
-    unique_first_seen,
-)
+from ._graph.ids import CanonicalEType, canonical, edges_by_type, nodes_by_type
+from ._graph.frame import copy_frame
+from ._graph.relabel import node_map, unique_first_seen
+from ._result_graph import build_graph
 from .base import EID, NID, DGLError
 
 __all__ = [

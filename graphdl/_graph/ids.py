@@ -14,19 +14,34 @@ stated by flags:
 * ``move``: ids on another device are copied to ``device``; otherwise they must already be
   there (graph queries, as DGL requires).
 
+Graph arguments given per type (``{ntype: ids}``, ``{etype: ids}``, a type name) are resolved
+by :func:`nodes_by_type`, :func:`edges_by_type`, :func:`canonical` and :func:`check_ntype`.
+
 A value that does not fit the target id type (``>= 2**31`` for ``torch.int32``) is refused
 before the cast, so it is never reported as the negative number the cast would make of it.
 """
 from __future__ import annotations
 
-from typing import Any, Iterable, Optional, Tuple, Union
+from typing import Any, Dict, Iterable, Mapping, Optional, Tuple, Union
 
 import numpy as np
 import torch
 
 from ..base import DGLError
 
-__all__ = ["CanonicalEType", "EType", "check_ids", "to_id_tensor", "is_scalar_id"]
+__all__ = [
+    "CanonicalEType",
+    "EType",
+    "check_ids",
+    "to_id_tensor",
+    "is_scalar_id",
+    "check_idtype",
+    "default_device",
+    "nodes_by_type",
+    "edges_by_type",
+    "canonical",
+    "check_ntype",
+]
 
 CanonicalEType = Tuple[str, str, str]
 """An edge type spelled out as ``(source node type, edge type, destination node type)``."""
@@ -171,3 +186,82 @@ def to_id_tensor(
         if bound is not None:
             _check_range(lo, hi, bound, what)
     return t.to(device=device if device is not None else t.device, dtype=idtype)
+
+
+def check_idtype(idtype: Optional[torch.dtype]) -> torch.dtype:
+    """``idtype``, or ``torch.int64`` for ``None``; anything but int32/int64 raises."""
+    if idtype is None:
+        return torch.int64
+    if idtype not in (torch.int32, torch.int64):
+        raise DGLError(f"idtype must be torch.int32 or torch.int64, got {idtype}.")
+    return idtype
+
+
+def default_device(device: Any) -> torch.device:
+    """``device`` as a ``torch.device``, the CPU for ``None``."""
+    return torch.device("cpu") if device is None else torch.device(device)
+
+
+def nodes_by_type(g: Any, nodes: Any, what: str = "node", allow_missing: bool = True) -> Dict[str, torch.Tensor]:
+    """Normalise a node argument to ``{ntype: ids}``; a plain argument needs a single node type."""
+    if isinstance(nodes, Mapping):
+        out = {}
+        for nt, ids in nodes.items():
+            if nt not in g.ntypes:
+                raise DGLError(f"Unknown node type {nt!r}; the graph has node types {list(g.ntypes)}.")
+            out[nt] = to_id_tensor(ids, g.idtype, g.device, what, bound=g.num_nodes(nt), allow_mask=True, move=True)
+        return out
+    if len(g.ntypes) != 1:
+        raise DGLError(
+            f"The graph has several node types {list(g.ntypes)}; pass {what} ids as a dict keyed by node type."
+        )
+    nt = g.ntypes[0]
+    return {nt: to_id_tensor(nodes, g.idtype, g.device, what, bound=g.num_nodes(nt), allow_mask=True, move=True)}
+
+
+def edges_by_type(g: Any, edges: Any, what: str = "edge") -> Dict[CanonicalEType, torch.Tensor]:
+    """Normalise an edge argument to ``{canonical etype: ids}``."""
+    if isinstance(edges, Mapping):
+        out = {}
+        for et, ids in edges.items():
+            cet = canonical(g, et)
+            out[cet] = to_id_tensor(ids, g.idtype, g.device, what, bound=g.num_edges(cet), allow_mask=True, move=True)
+        return out
+    if len(g.canonical_etypes) != 1:
+        raise DGLError(
+            f"The graph has several edge types {list(g.canonical_etypes)}; "
+            f"pass {what} ids as a dict keyed by edge type."
+        )
+    cet = g.canonical_etypes[0]
+    return {cet: to_id_tensor(edges, g.idtype, g.device, what, bound=g.num_edges(cet), allow_mask=True, move=True)}
+
+
+def canonical(g: Any, etype: Any) -> CanonicalEType:
+    """The canonical triple of ``etype`` in ``g``, raising ``DGLError`` for an unknown type."""
+    if etype is None:
+        if len(g.canonical_etypes) != 1:
+            raise DGLError(
+                f"The graph has several edge types {list(g.canonical_etypes)}; specify etype."
+            )
+        return g.canonical_etypes[0]
+    if isinstance(etype, tuple):
+        if tuple(etype) not in [tuple(c) for c in g.canonical_etypes]:
+            raise DGLError(f"Unknown edge type {etype!r}; the graph has {list(g.canonical_etypes)}.")
+        return tuple(etype)  # type: ignore[return-value]
+    matches = [c for c in g.canonical_etypes if c[1] == etype]
+    if not matches:
+        raise DGLError(f"Unknown edge type {etype!r}; the graph has {list(g.canonical_etypes)}.")
+    if len(matches) > 1:
+        raise DGLError(f"Edge type {etype!r} is ambiguous; use one of {matches}.")
+    return matches[0]
+
+
+def check_ntype(g: Any, ntype: Optional[str]) -> str:
+    """Resolve ``ntype`` (None allowed for a graph with one node type)."""
+    if ntype is None:
+        if len(g.ntypes) != 1:
+            raise DGLError(f"The graph has several node types {list(g.ntypes)}; specify ntype.")
+        return g.ntypes[0]
+    if ntype not in g.ntypes:
+        raise DGLError(f"Unknown node type {ntype!r}; the graph has node types {list(g.ntypes)}.")
+    return ntype

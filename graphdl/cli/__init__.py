@@ -35,6 +35,8 @@ from ._command import Command, CommandError, Parser
 from .config import MODELS, NODE_DATASETS, TRAIN_DEFAULTS
 from .inspect import DATASETS_COMMAND, INFO_COMMAND
 from .train import COMMAND as TRAIN_COMMAND
+from .. import __version__
+from ..base import DGLError
 
 __all__ = ["main", "build_parser", "SUBCOMMANDS", "Command", "CommandError", "TRAIN_DEFAULTS", "MODELS",
            "NODE_DATASETS"]
@@ -45,8 +47,6 @@ SUBCOMMANDS: Tuple[Command, ...] = (TRAIN_COMMAND, DATASETS_COMMAND, INFO_COMMAN
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``graphdl`` command, one sub-parser per :data:`SUBCOMMANDS` entry."""
-    from .. import __version__
-
     parser = Parser(prog="graphdl", description="Graph deep learning on PyTorch (DGL-compatible).")
     parser.add_argument("--version", action="version", version=f"graphdl {__version__}")
     sub = parser.add_subparsers(dest="command", parser_class=Parser)
@@ -57,8 +57,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Entry point of the ``graphdl`` console script; returns the exit status."""
-    from ..base import DGLError
-
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

@@ -5,13 +5,15 @@ import argparse
 import os
 
 from ._command import Command, CommandError
+from ..data._binary import TENSOR_FILE_MAGIC
+from ..data.catalog import catalog
+from ..data.graph_serialize import load_graphs
+from ..data.utils import load_tensors
 
 __all__ = ["DATASETS_COMMAND", "INFO_COMMAND"]
 
 
 def run_datasets(args: argparse.Namespace) -> int:
-    from ..data.catalog import catalog
-
     rows = catalog()
     header = ("name", "graphs", "nodes", "edges", "classes", "offline")
     table = [header] + [
@@ -29,9 +31,6 @@ def _describe_tensor(name: str, value) -> str:
 
 
 def run_info(args: argparse.Namespace) -> int:
-    from ..data._binary import TENSOR_FILE_MAGIC
-    from ..data.graph_serialize import load_graphs
-
     path = args.file
     if not os.path.exists(path):
         raise CommandError(f"file {path} does not exist")
@@ -40,8 +39,6 @@ def run_info(args: argparse.Namespace) -> int:
     with open(path, "rb") as f:
         head = f.read(8)
     if len(head) == 8 and int.from_bytes(head, "little") == TENSOR_FILE_MAGIC:
-        from ..data.utils import load_tensors
-
         tensors = load_tensors(path)
         print(f"{path}: tensor file with {len(tensors)} tensor(s), {os.path.getsize(path)} bytes")
         for name, value in tensors.items():

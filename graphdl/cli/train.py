@@ -28,6 +28,8 @@ from ..training import (
 from ._command import Command, CommandError
 from .config import NODE_DATASETS, device, resolve_train_options
 from .plotting import plot_history
+from .. import dataloading
+from ..data import CiteseerGraphDataset, CoraGraphDataset, PubmedGraphDataset
 
 __all__ = ["COMMAND", "train_full_graph", "train_minibatch", "model_for_options"]
 
@@ -74,8 +76,6 @@ def _seed_everything(seed: int) -> None:
 
 
 def _load_node_dataset(name: str):
-    from ..data import CiteseerGraphDataset, CoraGraphDataset, PubmedGraphDataset
-
     cls = {"cora": CoraGraphDataset, "citeseer": CiteseerGraphDataset, "pubmed": PubmedGraphDataset}[name]
     return cls(verbose=False)
 
@@ -115,7 +115,6 @@ def train_minibatch(opts: Dict[str, Any], quiet: bool = False) -> Dict[str, Any]
     """Neighbour-sampled training with :class:`~graphdl.dataloading.NeighborSampler` and
     :class:`~graphdl.dataloading.DataLoader`; seeds are the training nodes, and every epoch
     also evaluates on sampled neighbourhoods."""
-    from .. import dataloading
 
     if opts["model"] not in MINIBATCH_MODELS:
         raise CommandError(f"the {opts['model']} model does not support --minibatch; "

@@ -29,9 +29,9 @@ __all__ = list(_base_all) + [
 
 
 def __getattr__(name: str):
-    # train_minibatch_node_classification lives in graphdl.training, which imports this package
-    # (DataLoader, NeighborSampler): importing it here at module level would be a cycle.
     if name == "train_minibatch_node_classification":
+        # deferred: graphdl.training sits above this package (it imports DataLoader and
+        # NeighborSampler from it); a module-level import would be a cycle through graphdl.training
         from ..training import train_minibatch_node_classification
 
         return train_minibatch_node_classification

@@ -10,6 +10,9 @@ import torch
 from .._graph.ids import CanonicalEType, to_id_tensor
 from ..base import EID, NID, DGLError
 from ..sampling._utils import as_list, resolve_etype, to_np
+from ..convert import heterograph
+from ..sampling._block import relabel_first_seen
+from .dataloader import to_device
 
 __all__ = [
     "Sampler",
@@ -120,8 +123,6 @@ class BlockSampler(Sampler):
             for b in blocks:
                 set_edge_lazy_features(g, b, self.prefetch_edge_feats)
         if self.output_device is not None:
-            from .dataloader import to_device
-
             input_nodes, output_nodes, blocks = to_device((input_nodes, output_nodes, blocks), self.output_device)
         return input_nodes, output_nodes, blocks
 
@@ -236,9 +237,6 @@ class EdgePredictionSampler(Sampler):
         return pos, neg
 
     def sample(self, g: Any, seed_edges: Any):
-        from ..convert import heterograph
-        from ..sampling._block import relabel_first_seen
-
         seeds = _eids_dict(g, seed_edges)
         pos, neg = self._pairs(g, seeds)
         graphs = [pos] + ([neg] if neg is not None else [])
@@ -291,8 +289,6 @@ class EdgePredictionSampler(Sampler):
         else:
             out = (input_nodes, pair_graph, blocks)
         if self.output_device is not None:
-            from .dataloader import to_device
-
             out = to_device(out, self.output_device)
         return out
 

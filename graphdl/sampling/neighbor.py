@@ -11,10 +11,12 @@ import numpy as np
 import torch
 
 from .._graph.ids import CanonicalEType
-from ..base import EID, DGLError
+from ..base import EID, ETYPE, DGLError
 from . import _kernels as K
 from . import _rng, _threads
 from ._utils import check_fanouts, edge_weights, exclude_per_etype, nodes_per_type, to_np
+from ..convert import heterograph
+from ._block import block_from_picked
 
 __all__ = ["sample_neighbors", "sample_neighbors_fused", "sample_etype_neighbors", "select_topk"]
 
@@ -97,8 +99,6 @@ def frontier_from(
     extra_edata: Optional[Dict[CanonicalEType, Dict[str, torch.Tensor]]] = None,
 ) -> Any:
     """Build the frontier graph (all nodes of ``g``, the picked edges, ``edata[EID]``)."""
-    from ..convert import heterograph
-
     data = {}
     eids = {}
     for cet, (rows, counts, pn, pe) in picked.items():
@@ -186,8 +186,6 @@ def sample_neighbors_fused(
     Only ``edge_dir='in'`` is supported. ``mapping`` is accepted for compatibility (graphdl
     keeps its own id tables).
     """
-    from ._block import block_from_picked
-
     if edge_dir != "in":
         raise DGLError(f"sample_neighbors_fused supports edge_dir='in' only, got {edge_dir!r}.")
     seeds = nodes_per_type(g, nodes, seeds_side(g, edge_dir))
@@ -216,8 +214,6 @@ def sample_etype_neighbors(
     ``etype_offset`` is accepted for signature compatibility (types are read from
     ``edata[ETYPE]``); ``fanout`` is one int for every type or a sequence with one per type.
     """
-    from ..base import ETYPE
-
     _check_dir(edge_dir)
     if len(g.canonical_etypes) != 1:
         raise DGLError("sample_etype_neighbors needs a graph with one relation and edata[ETYPE].")

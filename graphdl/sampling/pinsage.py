@@ -10,6 +10,7 @@ from .._graph.ids import to_id_tensor
 from ..base import DGLError
 from ._utils import resolve_etype, to_np
 from .randomwalks import random_walk
+from ..convert import heterograph
 
 __all__ = ["RandomWalkNeighborSampler", "PinSAGESampler"]
 
@@ -66,8 +67,6 @@ class RandomWalkNeighborSampler:
         self.restart_prob = torch.from_numpy(restart)
 
     def __call__(self, seed_nodes: Any) -> Any:
-        from ..convert import heterograph
-
         G = self.G
         seeds = to_id_tensor(seed_nodes, torch.int64, "cpu", allow_float=True, move=True)
         starts = seeds.repeat_interleave(self.num_random_walks)

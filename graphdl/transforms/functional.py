@@ -13,18 +13,12 @@ import numpy as np
 import scipy.sparse as sp
 import torch
 
-from .._graph.ids import CanonicalEType, to_id_tensor
-from .._build import (
-    build_block,
-    build_graph,
-    canonical,
-    copy_frame,
-    node_map,
-    nodes_by_type,
-    unique_first_seen,
-)
+from .._graph.ids import CanonicalEType, canonical, nodes_by_type, to_id_tensor
+from .._graph.frame import copy_frame
+from .._graph.relabel import node_map, unique_first_seen
+from .._result_graph import build_block, build_graph
 from .._partition_utils import partition_nodes
-from ..base import EID, NID, DGLError
+from ..base import EID, NID, DGLError, dgl_warning
 from .. import subgraph as _subgraph
 from ._blocks import to_block
 from ._knn import knn_graph, radius_graph, segmented_knn_graph
@@ -36,6 +30,7 @@ from ._positional import (
     shortest_dist,
     svd_pe,
 )
+from ..batch import unbatch
 
 __all__ = [
     "add_self_loop",
@@ -641,8 +636,6 @@ def laplacian_lambda_max(g: Any) -> List[float]:
 
     ``A`` is the (transposed) adjacency and ``D`` the in-degrees, clamped below at 1.
     """
-    from ..batch import unbatch
-
     cet = _homogeneous_relation(g, "laplacian_lambda_max")
     members = unbatch(g) if g.batch_size > 1 else [g]
     out = []
@@ -737,8 +730,6 @@ def to_bfloat16(g: Any) -> Any:
 
 def to_simple_graph(g: Any) -> Any:
     """Deprecated name of :func:`to_simple`."""
-    from ..base import dgl_warning
-
     dgl_warning("to_simple_graph is deprecated; use to_simple.")
     return to_simple(g)
 
