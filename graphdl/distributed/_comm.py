@@ -121,25 +121,27 @@ def _start_heartbeat(st: _State) -> None:
 
 
 def _silent_ranks() -> List[int]:
+    """Ranks whose heartbeat does not advance over a few beats (dead or hung)."""
     st = _STATE
     if st.store is None:
         return []
-    now, silent = time.time(), []
-    for r in range(st.world_size):
-        if r == st.rank:
-            continue
-        key = f"graphdl/hb/{r}"
-        try:
-            if not st.store.check([key]):
-                silent.append(r)
+
+    def read() -> dict:
+        seen = {}
+        for r in range(st.world_size):
+            if r == st.rank:
                 continue
-            last = float(st.store.get(key))
-        except Exception:
-            silent.append(r)
-            continue
-        if now - last > 4 * _HEARTBEAT_S:
-            silent.append(r)
-    return silent
+            key = f"graphdl/hb/{r}"
+            try:
+                seen[r] = st.store.get(key) if st.store.check([key]) else None
+            except Exception:  # the store itself is gone (its host, rank 0, died)
+                seen[r] = None
+        return seen
+
+    before = read()
+    time.sleep(3 * _HEARTBEAT_S)
+    after = read()
+    return [r for r in before if after[r] is None or after[r] == before[r]]
 
 
 def _failed(what: str, err: BaseException) -> DistributedError:
