@@ -158,6 +158,7 @@ def main():
                   flush=True)
     restart = int(os.environ.get("TORCHELASTIC_RESTART_COUNT", "0"))
     t0 = time.time()
+    last_loss = float("nan")
     while loader.epoch < args.num_epochs:
         for input_nodes, seeds, blocks in loader:
             x = g.ndata["feat"][input_nodes]
@@ -166,6 +167,7 @@ def main():
             opt.zero_grad()
             loss.backward()
             opt.step()
+            last_loss = loss.item()
             step += 1
             if step == args.die_at_step and restart == 0 and gdist.get_rank() == gdist.get_world_size() - 1:
                 os.kill(os.getpid(), signal.SIGKILL)  # fault injection for the tests
@@ -176,7 +178,7 @@ def main():
         if val > stats["best_val"]:
             stats = {"best_val": val, "test_at_best": test}
         if gdist.get_rank() == 0:
-            print(f"epoch {loader.epoch - 1} loss {loss.item():.4f} val {val:.4f} test {test:.4f} "
+            print(f"epoch {loader.epoch - 1} loss {last_loss:.4f} val {val:.4f} test {test:.4f} "
                   f"({time.time() - t0:.1f}s)", flush=True)
     if gdist.get_rank() == 0:
         print(f"best val {stats['best_val']:.4f} test at best val {stats['test_at_best']:.4f}", flush=True)

@@ -182,3 +182,60 @@ def test_standalone_needs_one_partition(tmp_path):
     env["PYTHONPATH"] = os.pathsep.join([ROOT, os.environ.get("PYTHONPATH", "")])
     p = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, timeout=60)
     assert p.returncode != 0 and b"one rank per partition" in p.stderr
+
+
+EXAMPLE = os.path.join(ROOT, "examples", "distributed", "node_classification.py")
+
+
+def _torchrun(args, timeout):
+    env = dict(os.environ, OMP_NUM_THREADS="1",
+               PYTHONPATH=os.pathsep.join([ROOT, os.environ.get("PYTHONPATH", "")]))
+    for key in ("RANK", "WORLD_SIZE", "LOCAL_RANK", "MASTER_ADDR", "MASTER_PORT"):
+        env.pop(key, None)
+    p = subprocess.Popen([sys.executable, "-m", "torch.distributed.run", "--nproc-per-node", "2",
+                          "--master-addr", "127.0.0.1", "--master-port", str(_free_port())] + args,
+                         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                         start_new_session=True)
+    try:
+        out, _ = p.communicate(timeout=timeout)
+    finally:
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait()
+    return p.returncode, out.decode(errors="replace")
+
+
+@pytest.fixture(scope="module")
+def cora_parts(tmp_path_factory):
+    d = tmp_path_factory.mktemp("cora")
+    g = graphdl.data.CoraGraphDataset(verbose=False)[0]
+    partition_graph(g, "cora", 2, str(d), balance_ntypes=g.ndata["train_mask"].long())
+    return str(d / "cora.json"), d
+
+
+def test_two_rank_training_on_cora_learns(cora_parts):
+    config, d = cora_parts
+    res = os.path.join(d, "plain.json")
+    code, out = _torchrun([EXAMPLE, "--graph-name", "cora", "--part-config", config,
+                           "--num-epochs", "15", "--lr", "0.03", "--results", res], timeout=240)
+    assert code == 0, out[-3000:]
+    import json
+    stats = json.load(open(res))
+    assert stats["world_size"] == 2
+    assert stats["test_at_best"] >= 0.70, stats  # single-process runs of this setting: 0.75-0.80
+
+
+def test_killed_rank_restarts_from_checkpoint(cora_parts):
+    config, d = cora_parts
+    ck = os.path.join(d, "ck")
+    res = os.path.join(d, "resumed.json")
+    code, out = _torchrun(["--max-restarts", "1", EXAMPLE, "--graph-name", "cora",
+                           "--part-config", config, "--num-epochs", "4", "--checkpoint-dir", ck,
+                           "--checkpoint-every", "2", "--die-at-step", "5", "--timeout", "20",
+                           "--results", res], timeout=240)
+    assert code == 0, out[-3000:]
+    assert "resumed from step 4" in out, out[-3000:]
+    import json
+    stats = json.load(open(res))
+    # 70 training nodes per rank, batch 64: 2 batches an epoch, 4 epochs = 8 steps in all.
+    assert stats["steps"] == 8, stats
