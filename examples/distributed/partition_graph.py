@@ -4,7 +4,6 @@
 """
 import argparse
 
-import torch
 
 import graphdl as dgl
 from graphdl.distributed import partition_graph

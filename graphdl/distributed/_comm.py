@@ -52,6 +52,16 @@ class _State:
 
 _STATE = _State()
 
+#: Bytes this rank sent to other ranks through :func:`route` and :func:`push` (ids, rows,
+#: answers), for measuring how much a partitioning makes ranks talk. Reset it freely.
+TRAFFIC = {"bytes_sent": 0, "exchanges": 0}
+
+
+def _count(tensor: torch.Tensor, counts: List[int]) -> None:
+    width = tensor[0].numel() if tensor.shape[0] else 0
+    remote = sum(c for r, c in enumerate(counts) if r != _STATE.rank)
+    TRAFFIC["bytes_sent"] += remote * width * tensor.element_size()
+
 
 def _dist():
     import torch.distributed as dist  # only when a process group is used
@@ -226,6 +236,7 @@ def _a2a(tensor: torch.Tensor, send_counts: List[int], recv_counts: List[int]) -
     width = 1
     for s in row:
         width *= int(s)
+    _count(tensor, send_counts)
     cast = tensor.dtype == torch.bool
     flat = (tensor.to(torch.uint8) if cast else tensor).reshape(-1).contiguous()
     out = torch.empty(sum(recv_counts) * width, dtype=flat.dtype)
@@ -262,6 +273,7 @@ def route(ids: torch.Tensor, owners: torch.Tensor, serve: ServeFn,
         recv_counts = torch.empty_like(send_counts)
         _dist().all_to_all_single(recv_counts, send_counts)
         sc, rc = send_counts.tolist(), recv_counts.tolist()
+        TRAFFIC["exchanges"] += 1
         requests = _a2a(ids[order], sc, rc)
         lengths, payloads = serve(requests)
         lengths = lengths.to(torch.int64)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterator, List, Optional
 
-import numpy as np
 import torch
 
 from ..base import DGLError

@@ -5,8 +5,6 @@ from typing import Callable, List, Optional, Tuple
 
 import torch
 
-from ..base import DGLError
-from . import _comm
 from .dist_tensor import DistTensor
 from .partition_book import PartitionPolicy
 

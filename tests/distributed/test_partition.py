@@ -2,7 +2,6 @@
 files as DGL 2.1 read them (recorded by tests/distributed/record_dgl_fixtures.py)."""
 import json
 import os
-import shutil
 
 import pytest
 import torch
@@ -19,20 +18,10 @@ from graphdl.distributed import (
 )
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "fixtures")
-sys_path_helper = os.path.dirname(__file__)
 
 
 def _source():
     return graphdl.load_graphs(os.path.join(FIXTURES, "source.dgl"))[0]
-
-
-def _flat_edges(g):
-    """Original graph in homogeneous ids (types in g.ntypes order), per canonical type."""
-    off, acc = {}, 0
-    for t in g.ntypes:
-        off[t] = acc
-        acc += g.num_nodes(t)
-    return off
 
 
 def check_partitions(g, config, orig_nids, orig_eids, num_hops):
