@@ -231,7 +231,7 @@ def test_killed_rank_restarts_from_checkpoint(cora_parts):
     res = os.path.join(d, "resumed.json")
     code, out = _torchrun(["--max-restarts", "1", EXAMPLE, "--graph-name", "cora",
                            "--part-config", config, "--num-epochs", "4", "--checkpoint-dir", ck,
-                           "--checkpoint-every", "2", "--die-at-step", "5", "--timeout", "20",
+                           "--checkpoint-every", "2", "--die-at-step", "5", "--timeout", "90",
                            "--results", res], timeout=240)
     assert code == 0, out[-3000:]
     assert "resumed from step 4" in out, out[-3000:]
