@@ -6,6 +6,7 @@
 """
 from __future__ import annotations
 
+import warnings
 from typing import Any, Mapping, Optional, Sequence, Tuple, Union
 
 import torch
@@ -275,8 +276,6 @@ class WeightBasis(nn.Module):
 
     def __init__(self, shape: Sequence[int], num_bases: int, num_outputs: int) -> None:
         super().__init__()
-        import warnings
-
         self.shape = tuple(shape)
         self.num_bases = num_bases
         self.num_outputs = num_outputs
