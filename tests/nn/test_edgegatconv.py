@@ -59,3 +59,10 @@ def test_bipartite_and_errors(idtype):
         EdgeGATConv(5, 3, 2, 1)(lonely, torch.randn(3, 5), torch.randn(1, 3))
     with pytest.raises(DGLError, match="edge_feat"):
         EdgeGATConv(5, 3, 2, 1, allow_zero_in_degree=True)(lonely, torch.randn(3, 5), torch.randn(2, 3))
+
+
+def test_destination_type_without_nodes(idtype):
+    empty = torch.tensor([], dtype=idtype)
+    g = graphdl.heterograph({("a", "r", "b"): (empty, empty)}, {"a": 3, "b": 0}, idtype=idtype)
+    conv = EdgeGATConv((4, 4), 2, 3, num_heads=2, allow_zero_in_degree=True)
+    assert conv(g, (torch.randn(3, 4), torch.randn(0, 4)), torch.randn(0, 2)).shape == (0, 2, 3)

@@ -145,7 +145,7 @@ class EdgeGATConv(nn.Module):
             graph.update_all(fn.copy_e("m", "m"), fn.sum("m", "ft"))
             rst = graph.dstdata["ft"]
             if self.res_fc is not None:
-                rst = rst + self.res_fc(h_dst).view(h_dst.shape[0], -1, out)
+                rst = rst + self.res_fc(h_dst).view(h_dst.shape[0], heads, out)
             if self.bias is not None:
                 rst = rst + self.bias.view(1, heads, out)
             if self.activation is not None:
