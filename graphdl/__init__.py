@@ -20,3 +20,5 @@ from .propagate import *  # noqa: F401,F403
 from .homophily import *  # noqa: F401,F403
 from .label_informativeness import *  # noqa: F401,F403
 from .transforms.tag_sort import sort_csc_by_tag, sort_csr_by_tag  # noqa: F401
+from .merge import merge  # noqa: F401
+from . import geometry  # noqa: F401
