@@ -5,6 +5,7 @@ from . import negative_sampler
 from .base import *  # noqa: F401,F403
 from .base import __all__ as _base_all
 from .cluster_gcn import ClusterGCNSampler
+from .collators import EdgeCollator, GraphCollator, NodeCollator
 from ..data.graph_dataloader import GraphDataLoader
 from .dataloader import DataLoader
 from .graphsaint import SAINTSampler
@@ -25,4 +26,7 @@ __all__ = list(_base_all) + [
     "DataLoader",
     "GraphDataLoader",
     "train_minibatch_node_classification",
+    "NodeCollator",
+    "EdgeCollator",
+    "GraphCollator",
 ]

@@ -20,6 +20,7 @@ __all__ = [
     "set_edge_lazy_features",
     "set_src_lazy_features",
     "set_dst_lazy_features",
+    "resolve_lazy_features",
 ]
 
 FeatSpec = Union[None, Sequence[str], Mapping[Any, Sequence[str]]]
@@ -57,22 +58,22 @@ def _fill_nodes(g: Any, frames_and_ids, spec: FeatSpec) -> None:
             view[name] = val[ids.to(val.device).long()].to(ids.device)
 
 
-def set_src_lazy_features(g: Any, block: Any, spec: FeatSpec) -> None:
+def _copy_src_features(g: Any, block: Any, spec: FeatSpec) -> None:
     """Make sure ``block.srcdata`` holds the node features of ``g`` named in ``spec``."""
     _fill_nodes(g, [(nt, block.srcnodes[nt].data, block.srcnodes[nt].data[NID]) for nt in block.srctypes], spec)
 
 
-def set_dst_lazy_features(g: Any, block: Any, spec: FeatSpec) -> None:
+def _copy_dst_features(g: Any, block: Any, spec: FeatSpec) -> None:
     """Make sure ``block.dstdata`` holds the node features of ``g`` named in ``spec``."""
     _fill_nodes(g, [(nt, block.dstnodes[nt].data, block.dstnodes[nt].data[NID]) for nt in block.dsttypes], spec)
 
 
-def set_node_lazy_features(g: Any, subg: Any, spec: FeatSpec) -> None:
+def _copy_node_features(g: Any, subg: Any, spec: FeatSpec) -> None:
     """Make sure a (non-block) subgraph ``subg`` holds ``g``'s node features named in ``spec``."""
     _fill_nodes(g, [(nt, subg.nodes[nt].data, subg.nodes[nt].data[NID]) for nt in subg.ntypes], spec)
 
 
-def set_edge_lazy_features(g: Any, subg: Any, spec: FeatSpec) -> None:
+def _copy_edge_features(g: Any, subg: Any, spec: FeatSpec) -> None:
     """Make sure ``subg`` holds the edge features of ``g`` named in ``spec``."""
     for cet in subg.canonical_etypes:
         cet = tuple(cet)
@@ -85,6 +86,148 @@ def set_edge_lazy_features(g: Any, subg: Any, spec: FeatSpec) -> None:
                 raise DGLError(f"Edge feature {name!r} of type {cet} asked for prefetching does not exist.")
             ids = view[EID]
             view[name] = data[name][ids.to(data[name].device).long()].to(ids.device)
+
+
+# ----------------------------------------------------------------------------------------
+# lazy features: a sampler marks the features a sampled graph needs, the data loader copies
+# them from the parent graph once the sample is made (DGL's set_*_lazy_features)
+# ----------------------------------------------------------------------------------------
+_LAZY_ATTR = "_lazy_feature_marks"  # {(side, type): [feature names]} on a sampled graph
+
+
+def _mark_lazy(g: Any, side: str, types: Sequence[Any], feature_names: FeatSpec) -> None:
+    if feature_names is None:
+        return
+    if isinstance(feature_names, Mapping):
+        items = list(feature_names.items())
+    else:
+        if len(types) != 1:
+            raise DGLError(f"The graph has several {side} types {list(types)}; give feature_names as a dict.")
+        items = [(types[0], feature_names)]
+    marks = dict(getattr(g, _LAZY_ATTR, None) or {})
+    for key, names in items:
+        key = resolve_etype(g, key) if side == "edge" else key
+        marks.setdefault((side, key), [])
+        marks[(side, key)] = marks[(side, key)] + [n for n in as_list(names) if n not in marks[(side, key)]]
+    setattr(g, _LAZY_ATTR, marks)
+
+
+def set_src_lazy_features(g: Any, feature_names: FeatSpec) -> None:
+    """Ask the data loader to fill ``g.srcdata`` with the parent graph's features.
+
+    The features are copied, rows ``g.srcdata[NID]``, once the sampler's ``sample`` returns.
+
+    Parameters
+    ----------
+    g : DGLGraph
+        A sampled graph or block.
+    feature_names : list[str] or dict[str, list[str]]
+        The features to fetch (per node type for a heterogeneous graph).
+
+    Examples
+    --------
+    >>> def sample(self, g, seeds):
+    ...     block = graphdl.to_block(graphdl.sampling.sample_neighbors(g, seeds, 5), seeds)
+    ...     graphdl.set_src_lazy_features(block, ["feat"])
+    ...     return block
+    """
+    _mark_lazy(g, "src", g.srctypes, feature_names)
+
+
+def set_dst_lazy_features(g: Any, feature_names: FeatSpec) -> None:
+    """Ask the data loader to fill ``g.dstdata`` with the parent graph's features.
+
+    Parameters
+    ----------
+    g : DGLGraph
+        A sampled graph or block.
+    feature_names : list[str] or dict[str, list[str]]
+        The features to fetch, rows ``g.dstdata[NID]``.
+
+    Examples
+    --------
+    >>> graphdl.set_dst_lazy_features(block, ["label"])
+    """
+    _mark_lazy(g, "dst", g.dsttypes, feature_names)
+
+
+def set_node_lazy_features(g: Any, feature_names: FeatSpec) -> None:
+    """Ask the data loader to fill ``g.ndata`` with the parent graph's features.
+
+    Parameters
+    ----------
+    g : DGLGraph
+        A sampled (non-block) graph.
+    feature_names : list[str] or dict[str, list[str]]
+        The features to fetch, rows ``g.ndata[NID]``.
+
+    Examples
+    --------
+    >>> graphdl.set_node_lazy_features(subg, ["feat"])
+    """
+    _mark_lazy(g, "node", g.ntypes, feature_names)
+
+
+def set_edge_lazy_features(g: Any, feature_names: FeatSpec) -> None:
+    """Ask the data loader to fill ``g.edata`` with the parent graph's features.
+
+    Parameters
+    ----------
+    g : DGLGraph
+        A sampled graph or block.
+    feature_names : list[str] or dict[etype, list[str]]
+        The features to fetch, rows ``g.edata[EID]``.
+
+    Examples
+    --------
+    >>> graphdl.set_edge_lazy_features(block, ["weight"])
+    """
+    _mark_lazy(g, "edge", [tuple(c) for c in g.canonical_etypes], feature_names)
+
+
+def _take(val: torch.Tensor, ids: Optional[torch.Tensor], n: int, what: str) -> torch.Tensor:
+    if ids is None:
+        if val.shape[0] != n:
+            raise DGLError(f"Cannot fetch {what}: the sampled graph has no original ids and "
+                           f"{n} rows where the parent has {val.shape[0]}.")
+        return val
+    return val[ids.to(val.device).long()]
+
+
+def resolve_lazy_features(parent: Any, sample: Any) -> Any:
+    """Copy the features marked by ``set_*_lazy_features`` from ``parent`` into every graph of
+    ``sample`` (a graph, or tuples/lists/dicts of them), then clear the marks."""
+    from ..heterograph import DGLGraph
+
+    if isinstance(sample, DGLGraph):
+        marks = getattr(sample, _LAZY_ATTR, None)
+        if not marks:
+            return sample
+        for (side, key), names in marks.items():
+            for name in names:
+                if side == "edge":
+                    view, src = sample.edges[key].data, parent.edges[key].data
+                    n, idkey = sample.num_edges(key), EID
+                else:
+                    view = {"src": sample.srcnodes, "dst": sample.dstnodes, "node": sample.nodes}[side][key].data
+                    src = parent.nodes[key].data
+                    n = (sample.num_src_nodes(key) if side == "src" else
+                         sample.num_dst_nodes(key) if side == "dst" else sample.num_nodes(key))
+                    idkey = NID
+                if name not in src:
+                    raise DGLError(f"Lazy feature {name!r} of {key!r} is not in the parent graph.")
+                ids = view[idkey] if idkey in view else None
+                val = _take(src[name], ids, n, f"{name!r} of {key!r}")
+                view[name] = val.to(ids.device) if ids is not None else val
+        setattr(sample, _LAZY_ATTR, None)
+        return sample
+    if isinstance(sample, (list, tuple)):
+        for item in sample:
+            resolve_lazy_features(parent, item)
+    elif isinstance(sample, Mapping):
+        for item in sample.values():
+            resolve_lazy_features(parent, item)
+    return sample
 
 
 class BlockSampler(Sampler):
@@ -114,10 +257,10 @@ class BlockSampler(Sampler):
     def sample(self, g: Any, seed_nodes: Any, exclude_eids: Any = None):
         input_nodes, output_nodes, blocks = self.sample_blocks(g, seed_nodes, exclude_eids=exclude_eids)
         if blocks:
-            set_src_lazy_features(g, blocks[0], self.prefetch_node_feats)
-            set_dst_lazy_features(g, blocks[-1], self.prefetch_labels)
+            _copy_src_features(g, blocks[0], self.prefetch_node_feats)
+            _copy_dst_features(g, blocks[-1], self.prefetch_labels)
             for b in blocks:
-                set_edge_lazy_features(g, b, self.prefetch_edge_feats)
+                _copy_edge_features(g, b, self.prefetch_edge_feats)
         if self.output_device is not None:
             from .dataloader import to_device
 
