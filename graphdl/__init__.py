@@ -29,3 +29,4 @@ from .dataloading.base import (  # noqa: F401
     set_node_lazy_features,
     set_src_lazy_features,
 )
+from . import multiprocessing  # noqa: F401
