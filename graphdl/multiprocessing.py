@@ -17,10 +17,11 @@ from typing import Callable, Sequence, Union
 import torch
 import torch.multiprocessing as _torch_mp
 from torch.multiprocessing import *  # noqa: F401,F403
+from torch.multiprocessing import spawn  # noqa: F401  (not in torch's __all__)
 
 from .base import DGLError
 
-__all__ = list(_torch_mp.__all__) + ["shared_tensor", "call_once_and_share"]
+__all__ = list(_torch_mp.__all__) + ["spawn", "shared_tensor", "call_once_and_share"]
 
 
 def _dist_ready() -> bool:
