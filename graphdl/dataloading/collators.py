@@ -16,8 +16,9 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Union
 import torch
 
 from ..base import DGLError
-from ..data.graph_dataloader import GraphCollator
-from .base import as_edge_prediction_sampler, resolve_lazy_features
+from .graph_dataloader import GraphCollator
+from .base import as_edge_prediction_sampler
+from .lazy_features import resolve_lazy_features
 
 __all__ = ["NodeCollator", "EdgeCollator", "GraphCollator"]
 
