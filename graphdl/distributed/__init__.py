@@ -7,7 +7,7 @@ remote rows move with collectives (see ``graphdl/distributed/_comm.py``).
 """
 from . import optim
 from ._comm import DistributedError, barrier, exit_client, get_rank, get_world_size, initialize, is_initialized
-from .dist_dataloader import DistNodeDataLoader, sample_neighbors
+from .dist_dataloader import DistEdgeDataLoader, DistNodeDataLoader, sample_neighbors
 from .dist_embedding import DistEmbedding
 from .dist_graph import DistGraph, edge_split, node_split
 from .dist_tensor import DistTensor
@@ -28,5 +28,5 @@ __all__ = [
     "EdgePartitionPolicy", "DEFAULT_NTYPE", "DEFAULT_ETYPE",
     "initialize", "is_initialized", "exit_client", "get_rank", "get_world_size", "barrier",
     "DistributedError", "DistGraph", "DistTensor", "DistEmbedding", "node_split", "edge_split",
-    "sample_neighbors", "DistNodeDataLoader", "optim",
+    "sample_neighbors", "DistNodeDataLoader", "DistEdgeDataLoader", "optim",
 ]

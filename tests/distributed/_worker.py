@@ -51,6 +51,21 @@ def sample(g, out):
                 "k": (k_counts, k_nbrs, k_eids), "batches": batches, "len": len(loader)}, out)
 
 
+def edges(g, out):
+    from graphdl.dataloading import NeighborSampler, as_edge_prediction_sampler
+    from graphdl.dataloading.negative_sampler import Uniform
+
+    rank, world = gdist.get_rank(), gdist.get_world_size()
+    eids = torch.arange(rank, g.num_edges(), world)[:30]
+    sampler = as_edge_prediction_sampler(NeighborSampler([3, 3]), negative_sampler=Uniform(2))
+    loader = gdist.DistEdgeDataLoader(g, eids, sampler, batch_size=8, shuffle=True)
+    got = []
+    for input_nodes, pair, neg, blocks in loader:
+        got.append((pair.ndata[NID], pair.edges(), pair.edata[graphdl.EID], neg.edges(),
+                    blocks[-1].dstdata[NID], blocks[0].srcdata[NID], input_nodes))
+    torch.save({"batches": got, "eids": eids}, out)
+
+
 def embedding(g, out):
     rank = gdist.get_rank()
     n, d = g.num_nodes(), 3

@@ -142,6 +142,21 @@ def test_sampling_matches_the_graph(parts):
     assert len(lens) == 1, "every rank runs the same number of batches"
 
 
+def test_edge_loader_pairs_and_negatives(parts):
+    world, g, config, nmap, emap, d = parts
+    _ok(run_ranks(world, "edges", config, d))
+    u, v = g.edges()
+    for res in _load(d, "edges", world):
+        seen = []
+        for nodes, (pu, pv), peid, (nu, nv), dst_nid, src_nid, input_nodes in res["batches"]:
+            old = emap[peid]
+            assert torch.equal(nmap[nodes[pu]], u[old]) and torch.equal(nmap[nodes[pv]], v[old])
+            assert torch.equal(nodes[nu], nodes[pu].repeat_interleave(2))
+            assert torch.equal(dst_nid, nodes) and torch.equal(src_nid, input_nodes)
+            seen += peid.tolist()
+        assert set(seen) == set(res["eids"].tolist())
+
+
 def test_dist_embedding_sparse_adam_equals_single_process(parts):
     world, g, config, nmap, emap, d = parts
     _ok(run_ranks(world, "embedding", config, d))
