@@ -887,7 +887,7 @@ class DGLGraph:
     # ------------------------------------------------------------------------------------
     def subgraph(self, nodes, *, relabel_nodes=True, store_ids=True, output_device=None):
         # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
-        from . import subgraph as _sg
+        from . import subgraph as _sg  # deferred: that module imports heterograph (cycle)
         return _sg.node_subgraph(self, nodes, relabel_nodes=relabel_nodes, store_ids=store_ids,
                                  output_device=output_device)
 
@@ -895,61 +895,61 @@ class DGLGraph:
 
     def edge_subgraph(self, edges, *, relabel_nodes=True, store_ids=True, output_device=None):
         # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
-        from . import subgraph as _sg
+        from . import subgraph as _sg  # deferred: that module imports heterograph (cycle)
         return _sg.edge_subgraph(self, edges, relabel_nodes=relabel_nodes, store_ids=store_ids,
                                  output_device=output_device)
 
     def in_subgraph(self, nodes, *, relabel_nodes=False, store_ids=True, output_device=None):
         # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
-        from . import subgraph as _sg
+        from . import subgraph as _sg  # deferred: that module imports heterograph (cycle)
         return _sg.in_subgraph(self, nodes, relabel_nodes=relabel_nodes, store_ids=store_ids,
                                output_device=output_device)
 
     def out_subgraph(self, nodes, *, relabel_nodes=False, store_ids=True, output_device=None):
         # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
-        from . import subgraph as _sg
+        from . import subgraph as _sg  # deferred: that module imports heterograph (cycle)
         return _sg.out_subgraph(self, nodes, relabel_nodes=relabel_nodes, store_ids=store_ids,
                                 output_device=output_device)
 
     def node_type_subgraph(self, ntypes, output_device=None):
         # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
-        from . import subgraph as _sg
+        from . import subgraph as _sg  # deferred: that module imports heterograph (cycle)
         return _sg.node_type_subgraph(self, ntypes, output_device=output_device)
 
     def edge_type_subgraph(self, etypes, output_device=None):
         # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
-        from . import subgraph as _sg
+        from . import subgraph as _sg  # deferred: that module imports heterograph (cycle)
         return _sg.edge_type_subgraph(self, etypes, output_device=output_device)
 
     def add_self_loop(self, edge_feat_names=None, fill_data=1.0, etype=None):
         # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
-        from .transforms import functional as _tf
+        from .transforms import functional as _tf  # deferred: that module imports heterograph (cycle)
         return _tf.add_self_loop(self, edge_feat_names=edge_feat_names, fill_data=fill_data, etype=etype)
 
     def remove_self_loop(self, etype=None):
         # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
-        from .transforms import functional as _tf
+        from .transforms import functional as _tf  # deferred: that module imports heterograph (cycle)
         return _tf.remove_self_loop(self, etype=etype)
 
     def reverse(self, copy_ndata=True, copy_edata=False, **kwargs):
         # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
-        from .transforms import functional as _tf
+        from .transforms import functional as _tf  # deferred: that module imports heterograph (cycle)
         return _tf.reverse(self, copy_ndata=copy_ndata, copy_edata=copy_edata, **kwargs)
 
     def to_simple(self, return_counts="count", writeback_mapping=False, copy_ndata=True, copy_edata=False):
         # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
-        from .transforms import functional as _tf
+        from .transforms import functional as _tf  # deferred: that module imports heterograph (cycle)
         return _tf.to_simple(self, return_counts=return_counts, writeback_mapping=writeback_mapping,
                              copy_ndata=copy_ndata, copy_edata=copy_edata)
 
     def line_graph(self, backtracking=True, shared=False):
         # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
-        from .transforms import functional as _tf
+        from .transforms import functional as _tf  # deferred: that module imports heterograph (cycle)
         return _tf.line_graph(self, backtracking=backtracking, shared=shared)
 
     def sample_neighbors(self, nodes, fanout, **kwargs):
         # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
-        from .sampling import sample_neighbors
+        from .sampling import sample_neighbors  # deferred: that module imports heterograph (cycle)
         return sample_neighbors(self, nodes, fanout, **kwargs)
 
     # ------------------------------------------------------------------------------------
@@ -999,7 +999,7 @@ class DGLGraph:
 
         See :func:`graphdl.khop_in_subgraph`.
         """
-        from . import subgraph as _sg
+        from . import subgraph as _sg  # deferred: that module imports heterograph (cycle)
         return _sg.khop_in_subgraph(self, nodes, k, relabel_nodes=relabel_nodes, store_ids=store_ids,
                                     output_device=output_device)
 
@@ -1008,19 +1008,19 @@ class DGLGraph:
 
         See :func:`graphdl.khop_out_subgraph`.
         """
-        from . import subgraph as _sg
+        from . import subgraph as _sg  # deferred: that module imports heterograph (cycle)
         return _sg.khop_out_subgraph(self, nodes, k, relabel_nodes=relabel_nodes, store_ids=store_ids,
                                      output_device=output_device)
 
     def reorder_graph(self, node_permute_algo=None, edge_permute_algo="src", store_ids=True, permute_config=None):
         """A copy with nodes and edges renumbered. See :func:`graphdl.reorder_graph`."""
-        from .transforms import functional as _tf
+        from .transforms import functional as _tf  # deferred: that module imports heterograph (cycle)
         return _tf.reorder_graph(self, node_permute_algo=node_permute_algo, edge_permute_algo=edge_permute_algo,
                                  store_ids=store_ids, permute_config=permute_config)
 
     def to_networkx(self, node_attrs=None, edge_attrs=None, ntype_attr="ntype", etype_attr="etype", eid_attr="id"):
         """This graph as a ``networkx.MultiDiGraph``. See :func:`graphdl.to_networkx`."""
-        from .convert import to_networkx
+        from .convert import to_networkx  # deferred: that module imports heterograph (cycle)
         return to_networkx(self, node_attrs=node_attrs, edge_attrs=edge_attrs, ntype_attr=ntype_attr,
                            etype_attr=etype_attr, eid_attr=eid_attr)
 
@@ -1031,7 +1031,7 @@ class DGLGraph:
 
         See :func:`graphdl.sampling.sample_etype_neighbors`.
         """
-        from .sampling import sample_etype_neighbors
+        from .sampling import sample_etype_neighbors  # deferred: that module imports heterograph (cycle)
         return sample_etype_neighbors(self, nodes, etype_offset, fanout, edge_dir=edge_dir, prob=prob,
                                       replace=replace, copy_ndata=copy_ndata, copy_edata=copy_edata,
                                       etype_sorted=etype_sorted, _dist_training=_dist_training,
@@ -1043,7 +1043,7 @@ class DGLGraph:
 
         See :func:`graphdl.sampling.sample_neighbors_fused`.
         """
-        from .sampling import sample_neighbors_fused
+        from .sampling import sample_neighbors_fused  # deferred: that module imports heterograph (cycle)
         return sample_neighbors_fused(self, nodes, fanout, edge_dir=edge_dir, prob=prob, replace=replace,
                                       copy_ndata=copy_ndata, copy_edata=copy_edata, exclude_edges=exclude_edges,
                                       mapping=mapping)
@@ -1054,7 +1054,7 @@ class DGLGraph:
 
         See :func:`graphdl.sampling.sample_neighbors_biased`.
         """
-        from .sampling import sample_neighbors_biased
+        from .sampling import sample_neighbors_biased  # deferred: that module imports heterograph (cycle)
         return sample_neighbors_biased(self, nodes, fanout, bias, edge_dir=edge_dir,
                                        tag_offset_name=tag_offset_name, replace=replace, copy_ndata=copy_ndata,
                                        copy_edata=copy_edata, output_device=output_device)
@@ -1063,7 +1063,7 @@ class DGLGraph:
                       seed2_contribution=0, copy_ndata=True, copy_edata=True, exclude_edges=None,
                       output_device=None):
         """Layer-neighbour (LABOR) sampling. See :func:`graphdl.sampling.sample_labors`."""
-        from .sampling import sample_labors
+        from .sampling import sample_labors  # deferred: that module imports heterograph (cycle)
         return sample_labors(self, nodes, fanout, edge_dir=edge_dir, prob=prob,
                              importance_sampling=importance_sampling, random_seed=random_seed,
                              seed2_contribution=seed2_contribution, copy_ndata=copy_ndata, copy_edata=copy_edata,
@@ -1075,7 +1075,7 @@ class DGLGraph:
 
         See :func:`graphdl.sampling.select_topk`.
         """
-        from .sampling import select_topk
+        from .sampling import select_topk  # deferred: that module imports heterograph (cycle)
         return select_topk(self, k, weight, nodes=nodes, edge_dir=edge_dir, ascending=ascending,
                            copy_ndata=copy_ndata, copy_edata=copy_edata, output_device=output_device)
 
@@ -1085,18 +1085,18 @@ class DGLGraph:
 
         See :func:`graphdl.sampling.global_uniform_negative_sampling`.
         """
-        from .sampling import global_uniform_negative_sampling
+        from .sampling import global_uniform_negative_sampling  # deferred: that module imports heterograph (cycle)
         return global_uniform_negative_sampling(self, num_samples, exclude_self_loops=exclude_self_loops,
                                                 replace=replace, etype=etype, redundancy=redundancy)
 
     def prop_nodes(self, nodes_generator, message_func, reduce_func, apply_node_func=None, etype=None):
         """Pull messages into node frontiers in turn. See :func:`graphdl.prop_nodes`."""
-        from .propagate import prop_nodes
+        from .propagate import prop_nodes  # deferred: that module imports heterograph (cycle)
         prop_nodes(self, nodes_generator, message_func, reduce_func, apply_node_func, etype=etype)
 
     def prop_edges(self, edges_generator, message_func, reduce_func, apply_node_func=None, etype=None):
         """Send messages along edge frontiers in turn. See :func:`graphdl.prop_edges`."""
-        from .propagate import prop_edges
+        from .propagate import prop_edges  # deferred: that module imports heterograph (cycle)
         prop_edges(self, edges_generator, message_func, reduce_func, apply_node_func, etype=etype)
 
     def is_pinned(self) -> bool:

@@ -8,6 +8,7 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple, Union
 import torch
 
 from ..base import ALL, DGLError
+from ..sampling.neighbor import pick_edges
 from . import _comm
 from .dist_tensor import DistTensor, _set_default_graph
 from .partition import load_partition
@@ -308,8 +309,6 @@ class DistGraph:
     # ------------------------------------------------------------------ sampling
     def _pick_local(self, req: torch.Tensor, fanout: int, replace: bool):
         """Sample up to ``fanout`` in-edges of inner nodes ``req`` (global homogeneous ids)."""
-        from ..sampling.neighbor import pick_edges
-
         local = self._local
         cet = local.canonical_etypes[0]
         seeds = self._local_nid(req).to(local.idtype)
@@ -387,7 +386,7 @@ def node_split(nodes: Any, partition_book: Optional[RangePartitionBook] = None,
         raise DGLError("node_trainer_ids (several trainers per partition) is not supported; run "
                        "one rank per partition.")
     if partition_book is None:
-        from .dist_tensor import _DEFAULT_GRAPH
+        from .dist_tensor import _DEFAULT_GRAPH  # read at call time: set by DistGraph()
         if _DEFAULT_GRAPH is None and not isinstance(nodes, DistTensor):
             raise DGLError("node_split needs the partition book (or a DistGraph created first).")
         partition_book = nodes.part_policy.partition_book if isinstance(nodes, DistTensor) else \
@@ -404,7 +403,7 @@ def edge_split(edges: Any, partition_book: Optional[RangePartitionBook] = None,
     if edge_trainer_ids is not None:
         raise DGLError("edge_trainer_ids (several trainers per partition) is not supported.")
     if partition_book is None:
-        from .dist_tensor import _DEFAULT_GRAPH
+        from .dist_tensor import _DEFAULT_GRAPH  # read at call time: set by DistGraph()
         if _DEFAULT_GRAPH is None and not isinstance(edges, DistTensor):
             raise DGLError("edge_split needs the partition book (or a DistGraph created first).")
         partition_book = edges.part_policy.partition_book if isinstance(edges, DistTensor) else \

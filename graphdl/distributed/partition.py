@@ -34,6 +34,9 @@ import numpy as np
 import torch
 
 from ..base import DGLError
+from ..convert import graph as make_graph
+from ..data.graph_serialize import load_graphs, save_graphs
+from ..data.utils import load_tensors, save_tensors
 from .partition_book import (
     DEFAULT_ETYPE,
     DEFAULT_NTYPE,
@@ -109,7 +112,7 @@ def _balance_categories(flat: _Flat, g: Any, balance_ntypes: Any) -> Optional[to
 
 def _metis_parts(flat: _Flat, k: int, balance_edges: bool, objtype: str) -> torch.Tensor:
     import pymetis  # a declared dependency; imported here to keep `import graphdl` light
-    import scipy.sparse as sp
+    import scipy.sparse as sp  # only METIS needs scipy; keeps the module light
 
     n = flat.num_nodes
     keep = flat.U != flat.V
@@ -284,9 +287,6 @@ def partition_graph(g: Any, graph_name: str, num_parts: int, out_path: str, num_
     per_type_old_e = eorder - torch.as_tensor(flat.eoff)[etype_e]
 
     os.makedirs(out_path, exist_ok=True)
-    from ..convert import graph as make_graph  # graphdl.distributed is imported by graphdl
-    from ..data.graph_serialize import save_graphs
-    from ..data.utils import save_tensors
 
     hetero = not flat.homogeneous
     part_meta: Dict[str, Any] = {}
@@ -455,7 +455,6 @@ def _part_files(part_config: str, config: Dict[str, Any], part_id: int) -> Dict[
 def load_partition_feats(part_config: str, part_id: int, load_nodes: bool = True,
                          load_edges: bool = True):
     """Node and edge features owned by ``part_id`` (``None`` for the ones not asked for)."""
-    from ..data.utils import load_tensors
 
     config = _read_config(part_config)
     files = _part_files(part_config, config, part_id)
@@ -477,7 +476,6 @@ def load_partition(part_config: str, part_id: int, load_feats: bool = True,
     """
     if use_graphbolt:
         raise DGLError("GraphBolt partitions are not supported yet; use use_graphbolt=False.")
-    from ..data.graph_serialize import load_graphs
 
     config = _read_config(part_config)
     files = _part_files(part_config, config, part_id)
