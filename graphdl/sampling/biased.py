@@ -12,6 +12,7 @@ from typing import Any
 
 import torch
 
+from ..transforms.tag_sort import tag_sorted_rows
 from ..base import DGLError
 from .neighbor import sample_neighbors
 
@@ -60,7 +61,6 @@ def sample_neighbors_biased(g: Any, nodes: Any, fanout: int, bias: Any, edge_dir
     >>> sorted(sg.edges()[0].tolist())
     [1, 2]
     """
-    from ..transforms.tag_sort import tag_sorted_rows  # deferred: transforms imports sampling (cycle)
 
     if edge_dir not in ("in", "out"):
         raise DGLError(f"edge_dir must be 'in' or 'out', got {edge_dir!r}.")
