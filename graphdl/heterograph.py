@@ -1712,7 +1712,6 @@ class DGLGraph:
     # subgraphs and transforms offered as methods (logic in their modules)
     # ------------------------------------------------------------------------------------
     def subgraph(self, nodes, *, relabel_nodes=True, store_ids=True, output_device=None):
-        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         """The subgraph induced by ``nodes`` (see :func:`graphdl.node_subgraph`).
 
         Parameters
@@ -1735,6 +1734,7 @@ class DGLGraph:
         >>> sg.num_edges(), sg.ndata[dgl.NID].tolist()
         (1, [0, 2])
         """
+        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         from . import subgraph as _sg
         return _sg.node_subgraph(self, nodes, relabel_nodes=relabel_nodes, store_ids=store_ids,
                                  output_device=output_device)
@@ -1742,7 +1742,6 @@ class DGLGraph:
     node_subgraph = subgraph
 
     def edge_subgraph(self, edges, *, relabel_nodes=True, store_ids=True, output_device=None):
-        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         """The subgraph made of ``edges`` (see :func:`graphdl.edge_subgraph`).
 
         Parameters
@@ -1756,12 +1755,12 @@ class DGLGraph:
         -------
         DGLGraph
         """
+        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         from . import subgraph as _sg
         return _sg.edge_subgraph(self, edges, relabel_nodes=relabel_nodes, store_ids=store_ids,
                                  output_device=output_device)
 
     def in_subgraph(self, nodes, *, relabel_nodes=False, store_ids=True, output_device=None):
-        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         """All nodes and the in-edges of ``nodes`` (see :func:`graphdl.in_subgraph`).
 
         Parameters
@@ -1775,12 +1774,12 @@ class DGLGraph:
         -------
         DGLGraph
         """
+        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         from . import subgraph as _sg
         return _sg.in_subgraph(self, nodes, relabel_nodes=relabel_nodes, store_ids=store_ids,
                                output_device=output_device)
 
     def out_subgraph(self, nodes, *, relabel_nodes=False, store_ids=True, output_device=None):
-        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         """All nodes and the out-edges of ``nodes`` (see :func:`graphdl.out_subgraph`).
 
         Parameters
@@ -1794,12 +1793,12 @@ class DGLGraph:
         -------
         DGLGraph
         """
+        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         from . import subgraph as _sg
         return _sg.out_subgraph(self, nodes, relabel_nodes=relabel_nodes, store_ids=store_ids,
                                 output_device=output_device)
 
     def node_type_subgraph(self, ntypes, output_device=None):
-        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         """The graph restricted to some node types and the edge types between them.
 
         Parameters
@@ -1811,11 +1810,11 @@ class DGLGraph:
         -------
         DGLGraph
         """
+        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         from . import subgraph as _sg
         return _sg.node_type_subgraph(self, ntypes, output_device=output_device)
 
     def edge_type_subgraph(self, etypes, output_device=None):
-        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         """The graph restricted to some edge types and their node types.
 
         Parameters
@@ -1827,11 +1826,11 @@ class DGLGraph:
         -------
         DGLGraph
         """
+        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         from . import subgraph as _sg
         return _sg.edge_type_subgraph(self, etypes, output_device=output_device)
 
     def add_self_loop(self, edge_feat_names=None, fill_data=1.0, etype=None):
-        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         """A copy with a self-loop added on every node (see :func:`graphdl.add_self_loop`).
 
         Parameters
@@ -1851,11 +1850,11 @@ class DGLGraph:
         >>> g.add_self_loop().num_edges()
         6
         """
+        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         from .transforms import functional as _tf
         return _tf.add_self_loop(self, edge_feat_names=edge_feat_names, fill_data=fill_data, etype=etype)
 
     def remove_self_loop(self, etype=None):
-        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         """A copy without self-loops (see :func:`graphdl.remove_self_loop`).
 
         Parameters
@@ -1866,11 +1865,11 @@ class DGLGraph:
         -------
         DGLGraph
         """
+        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         from .transforms import functional as _tf
         return _tf.remove_self_loop(self, etype=etype)
 
     def reverse(self, copy_ndata=True, copy_edata=False, **kwargs):
-        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         """The graph with every edge reversed (see :func:`graphdl.reverse`).
 
         Parameters
@@ -1881,11 +1880,11 @@ class DGLGraph:
         -------
         DGLGraph
         """
+        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         from .transforms import functional as _tf
         return _tf.reverse(self, copy_ndata=copy_ndata, copy_edata=copy_edata, **kwargs)
 
     def to_simple(self, return_counts="count", writeback_mapping=False, copy_ndata=True, copy_edata=False):
-        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         """The graph with parallel edges merged (see :func:`graphdl.to_simple`).
 
         Parameters
@@ -1898,12 +1897,12 @@ class DGLGraph:
         -------
         DGLGraph
         """
+        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         from .transforms import functional as _tf
         return _tf.to_simple(self, return_counts=return_counts, writeback_mapping=writeback_mapping,
                              copy_ndata=copy_ndata, copy_edata=copy_edata)
 
     def line_graph(self, backtracking=True, shared=False):
-        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         """The line graph (see :func:`graphdl.line_graph`).
 
         Parameters
@@ -1915,11 +1914,11 @@ class DGLGraph:
         -------
         DGLGraph
         """
+        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         from .transforms import functional as _tf
         return _tf.line_graph(self, backtracking=backtracking, shared=shared)
 
     def sample_neighbors(self, nodes, fanout, **kwargs):
-        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         """Sample neighbours of ``nodes`` (see :func:`graphdl.sampling.sample_neighbors`).
 
         Parameters
@@ -1933,6 +1932,7 @@ class DGLGraph:
         -------
         DGLGraph
         """
+        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         from .sampling import sample_neighbors
         return sample_neighbors(self, nodes, fanout, **kwargs)
 
