@@ -1969,6 +1969,128 @@ class DGLGraph:
     def __setstate__(self, state):
         self.__dict__.update(state)
 
+    # ------------------------------------------------------------------------------------
+    # free functions DGL also offers as methods (thin delegations; logic in their modules)
+    # ------------------------------------------------------------------------------------
+    def __copy__(self) -> "DGLGraph":
+        """Shallow copy: a new graph object sharing this one's structure and feature frames."""
+        obj = type(self).__new__(type(self))
+        obj.__dict__.update(self.__dict__)
+        return obj
+
+    def khop_in_subgraph(self, nodes, k, *, relabel_nodes=True, store_ids=True, output_device=None):
+        """The subgraph induced by the nodes reaching ``nodes`` in at most ``k`` hops.
+
+        See :func:`graphdl.khop_in_subgraph`.
+        """
+        from . import subgraph as _sg
+        return _sg.khop_in_subgraph(self, nodes, k, relabel_nodes=relabel_nodes, store_ids=store_ids,
+                                    output_device=output_device)
+
+    def khop_out_subgraph(self, nodes, k, *, relabel_nodes=True, store_ids=True, output_device=None):
+        """The subgraph induced by the nodes reachable from ``nodes`` in at most ``k`` hops.
+
+        See :func:`graphdl.khop_out_subgraph`.
+        """
+        from . import subgraph as _sg
+        return _sg.khop_out_subgraph(self, nodes, k, relabel_nodes=relabel_nodes, store_ids=store_ids,
+                                     output_device=output_device)
+
+    def reorder_graph(self, node_permute_algo=None, edge_permute_algo="src", store_ids=True, permute_config=None):
+        """A copy with nodes and edges renumbered. See :func:`graphdl.reorder_graph`."""
+        from .transforms import functional as _tf
+        return _tf.reorder_graph(self, node_permute_algo=node_permute_algo, edge_permute_algo=edge_permute_algo,
+                                 store_ids=store_ids, permute_config=permute_config)
+
+    def to_networkx(self, node_attrs=None, edge_attrs=None, ntype_attr="ntype", etype_attr="etype", eid_attr="id"):
+        """This graph as a ``networkx.MultiDiGraph``. See :func:`graphdl.to_networkx`."""
+        from .convert import to_networkx
+        return to_networkx(self, node_attrs=node_attrs, edge_attrs=edge_attrs, ntype_attr=ntype_attr,
+                           etype_attr=etype_attr, eid_attr=eid_attr)
+
+    def sample_etype_neighbors(self, nodes, etype_offset, fanout, edge_dir="in", prob=None, replace=False,
+                               copy_ndata=True, copy_edata=True, etype_sorted=False, _dist_training=False,
+                               output_device=None):
+        """Neighbour sampling with one fanout per edge type.
+
+        See :func:`graphdl.sampling.sample_etype_neighbors`.
+        """
+        from .sampling import sample_etype_neighbors
+        return sample_etype_neighbors(self, nodes, etype_offset, fanout, edge_dir=edge_dir, prob=prob,
+                                      replace=replace, copy_ndata=copy_ndata, copy_edata=copy_edata,
+                                      etype_sorted=etype_sorted, _dist_training=_dist_training,
+                                      output_device=output_device)
+
+    def sample_neighbors_fused(self, nodes, fanout, edge_dir="in", prob=None, replace=False, copy_ndata=True,
+                               copy_edata=True, exclude_edges=None, mapping=None):
+        """Neighbour sampling straight into a block.
+
+        See :func:`graphdl.sampling.sample_neighbors_fused`.
+        """
+        from .sampling import sample_neighbors_fused
+        return sample_neighbors_fused(self, nodes, fanout, edge_dir=edge_dir, prob=prob, replace=replace,
+                                      copy_ndata=copy_ndata, copy_edata=copy_edata, exclude_edges=exclude_edges,
+                                      mapping=mapping)
+
+    def sample_neighbors_biased(self, nodes, fanout, bias, edge_dir="in", tag_offset_name="_TAG_OFFSET",
+                                replace=False, copy_ndata=True, copy_edata=True, output_device=None):
+        """Neighbour sampling weighted by tag.
+
+        See :func:`graphdl.sampling.sample_neighbors_biased`.
+        """
+        from .sampling import sample_neighbors_biased
+        return sample_neighbors_biased(self, nodes, fanout, bias, edge_dir=edge_dir,
+                                       tag_offset_name=tag_offset_name, replace=replace, copy_ndata=copy_ndata,
+                                       copy_edata=copy_edata, output_device=output_device)
+
+    def sample_labors(self, nodes, fanout, edge_dir="in", prob=None, importance_sampling=0, random_seed=None,
+                      seed2_contribution=0, copy_ndata=True, copy_edata=True, exclude_edges=None,
+                      output_device=None):
+        """Layer-neighbour (LABOR) sampling. See :func:`graphdl.sampling.sample_labors`."""
+        from .sampling import sample_labors
+        return sample_labors(self, nodes, fanout, edge_dir=edge_dir, prob=prob,
+                             importance_sampling=importance_sampling, random_seed=random_seed,
+                             seed2_contribution=seed2_contribution, copy_ndata=copy_ndata, copy_edata=copy_edata,
+                             exclude_edges=exclude_edges, output_device=output_device)
+
+    def select_topk(self, k, weight, nodes=None, edge_dir="in", ascending=False, copy_ndata=True,
+                    copy_edata=True, output_device=None):
+        """The ``k`` edges of largest (or smallest) ``weight`` per node.
+
+        See :func:`graphdl.sampling.select_topk`.
+        """
+        from .sampling import select_topk
+        return select_topk(self, k, weight, nodes=nodes, edge_dir=edge_dir, ascending=ascending,
+                           copy_ndata=copy_ndata, copy_edata=copy_edata, output_device=output_device)
+
+    def global_uniform_negative_sampling(self, num_samples, exclude_self_loops=True, replace=False, etype=None,
+                                         redundancy=None):
+        """Node pairs drawn uniformly among the non-edges.
+
+        See :func:`graphdl.sampling.global_uniform_negative_sampling`.
+        """
+        from .sampling import global_uniform_negative_sampling
+        return global_uniform_negative_sampling(self, num_samples, exclude_self_loops=exclude_self_loops,
+                                                replace=replace, etype=etype, redundancy=redundancy)
+
+    def prop_nodes(self, nodes_generator, message_func, reduce_func, apply_node_func=None, etype=None):
+        """Pull messages into node frontiers in turn. See :func:`graphdl.prop_nodes`."""
+        from .propagate import prop_nodes
+        prop_nodes(self, nodes_generator, message_func, reduce_func, apply_node_func, etype=etype)
+
+    def prop_edges(self, edges_generator, message_func, reduce_func, apply_node_func=None, etype=None):
+        """Send messages along edge frontiers in turn. See :func:`graphdl.prop_edges`."""
+        from .propagate import prop_edges
+        prop_edges(self, edges_generator, message_func, reduce_func, apply_node_func, etype=etype)
+
+    def is_pinned(self) -> bool:
+        """Whether the graph is in page-locked memory: never, :meth:`pin_memory_` keeps it as it is."""
+        return False
+
+    def unpin_memory_(self) -> "DGLGraph":
+        """Undo :meth:`pin_memory_` (nothing to undo; returns the graph)."""
+        return self
+
 
 DGLHeteroGraph = DGLGraph
 DGLBlock = DGLGraph
