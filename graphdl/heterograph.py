@@ -20,6 +20,8 @@ from ._graph.ids import CanonicalEType, EType, is_scalar_id, to_id_tensor
 from ._graph.storage import SparseAdj
 from ._graph.views import DataView, EdgeView, HeteroDataView, NodeView
 from ._graph import message_passing as _mp
+from .propagate import prop_edges
+from .propagate import prop_nodes
 
 __all__ = ["DGLGraph", "DGLHeteroGraph", "to_id_tensor"]
 
@@ -1983,6 +1985,7 @@ class DGLGraph:
 
         See :func:`graphdl.khop_in_subgraph`.
         """
+        # deferred: import cycle graphdl.subgraph -> graphdl._result_graph -> graphdl.heterograph -> graphdl.heterograph
         from . import subgraph as _sg
         return _sg.khop_in_subgraph(self, nodes, k, relabel_nodes=relabel_nodes, store_ids=store_ids,
                                     output_device=output_device)
@@ -1992,18 +1995,21 @@ class DGLGraph:
 
         See :func:`graphdl.khop_out_subgraph`.
         """
+        # deferred: import cycle graphdl.subgraph -> graphdl._result_graph -> graphdl.heterograph -> graphdl.heterograph
         from . import subgraph as _sg
         return _sg.khop_out_subgraph(self, nodes, k, relabel_nodes=relabel_nodes, store_ids=store_ids,
                                      output_device=output_device)
 
     def reorder_graph(self, node_permute_algo=None, edge_permute_algo="src", store_ids=True, permute_config=None):
         """A copy with nodes and edges renumbered. See :func:`graphdl.reorder_graph`."""
+        # deferred: import cycle graphdl.transforms.functional -> graphdl._result_graph -> graphdl.heterograph -> graphdl.heterograph
         from .transforms import functional as _tf
         return _tf.reorder_graph(self, node_permute_algo=node_permute_algo, edge_permute_algo=edge_permute_algo,
                                  store_ids=store_ids, permute_config=permute_config)
 
     def to_networkx(self, node_attrs=None, edge_attrs=None, ntype_attr="ntype", etype_attr="etype", eid_attr="id"):
         """This graph as a ``networkx.MultiDiGraph``. See :func:`graphdl.to_networkx`."""
+        # deferred: import cycle graphdl.convert -> graphdl.heterograph -> graphdl.heterograph
         from .convert import to_networkx
         return to_networkx(self, node_attrs=node_attrs, edge_attrs=edge_attrs, ntype_attr=ntype_attr,
                            etype_attr=etype_attr, eid_attr=eid_attr)
@@ -2015,6 +2021,7 @@ class DGLGraph:
 
         See :func:`graphdl.sampling.sample_etype_neighbors`.
         """
+        # deferred: import cycle graphdl.sampling -> graphdl.sampling.neighbor -> graphdl.sampling._block -> graphdl.heterograph -> graphdl.heterograph
         from .sampling import sample_etype_neighbors
         return sample_etype_neighbors(self, nodes, etype_offset, fanout, edge_dir=edge_dir, prob=prob,
                                       replace=replace, copy_ndata=copy_ndata, copy_edata=copy_edata,
@@ -2027,6 +2034,7 @@ class DGLGraph:
 
         See :func:`graphdl.sampling.sample_neighbors_fused`.
         """
+        # deferred: import cycle graphdl.sampling -> graphdl.sampling.neighbor -> graphdl.sampling._block -> graphdl.heterograph -> graphdl.heterograph
         from .sampling import sample_neighbors_fused
         return sample_neighbors_fused(self, nodes, fanout, edge_dir=edge_dir, prob=prob, replace=replace,
                                       copy_ndata=copy_ndata, copy_edata=copy_edata, exclude_edges=exclude_edges,
@@ -2038,6 +2046,7 @@ class DGLGraph:
 
         See :func:`graphdl.sampling.sample_neighbors_biased`.
         """
+        # deferred: import cycle graphdl.sampling -> graphdl.sampling.neighbor -> graphdl.sampling._block -> graphdl.heterograph -> graphdl.heterograph
         from .sampling import sample_neighbors_biased
         return sample_neighbors_biased(self, nodes, fanout, bias, edge_dir=edge_dir,
                                        tag_offset_name=tag_offset_name, replace=replace, copy_ndata=copy_ndata,
@@ -2047,6 +2056,7 @@ class DGLGraph:
                       seed2_contribution=0, copy_ndata=True, copy_edata=True, exclude_edges=None,
                       output_device=None):
         """Layer-neighbour (LABOR) sampling. See :func:`graphdl.sampling.sample_labors`."""
+        # deferred: import cycle graphdl.sampling -> graphdl.sampling.neighbor -> graphdl.sampling._block -> graphdl.heterograph -> graphdl.heterograph
         from .sampling import sample_labors
         return sample_labors(self, nodes, fanout, edge_dir=edge_dir, prob=prob,
                              importance_sampling=importance_sampling, random_seed=random_seed,
@@ -2059,6 +2069,7 @@ class DGLGraph:
 
         See :func:`graphdl.sampling.select_topk`.
         """
+        # deferred: import cycle graphdl.sampling -> graphdl.sampling.neighbor -> graphdl.sampling._block -> graphdl.heterograph -> graphdl.heterograph
         from .sampling import select_topk
         return select_topk(self, k, weight, nodes=nodes, edge_dir=edge_dir, ascending=ascending,
                            copy_ndata=copy_ndata, copy_edata=copy_edata, output_device=output_device)
@@ -2069,18 +2080,17 @@ class DGLGraph:
 
         See :func:`graphdl.sampling.global_uniform_negative_sampling`.
         """
+        # deferred: import cycle graphdl.sampling -> graphdl.sampling.neighbor -> graphdl.sampling._block -> graphdl.heterograph -> graphdl.heterograph
         from .sampling import global_uniform_negative_sampling
         return global_uniform_negative_sampling(self, num_samples, exclude_self_loops=exclude_self_loops,
                                                 replace=replace, etype=etype, redundancy=redundancy)
 
     def prop_nodes(self, nodes_generator, message_func, reduce_func, apply_node_func=None, etype=None):
         """Pull messages into node frontiers in turn. See :func:`graphdl.prop_nodes`."""
-        from .propagate import prop_nodes
         prop_nodes(self, nodes_generator, message_func, reduce_func, apply_node_func, etype=etype)
 
     def prop_edges(self, edges_generator, message_func, reduce_func, apply_node_func=None, etype=None):
         """Send messages along edge frontiers in turn. See :func:`graphdl.prop_edges`."""
-        from .propagate import prop_edges
         prop_edges(self, edges_generator, message_func, reduce_func, apply_node_func, etype=etype)
 
     def is_pinned(self) -> bool:
