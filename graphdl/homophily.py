@@ -146,7 +146,6 @@ def adjusted_homophily(graph: Any, y: Any) -> float:
     >>> round(graphdl.adjusted_homophily(g, torch.tensor([0, 0, 0, 0, 1])), 4)
     -0.1429
     """
-
     _edges_and_labels(graph, y)
     bg = to_bidirected(graph)
     src, dst, y = _edges_and_labels(bg, y)

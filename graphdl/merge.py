@@ -40,7 +40,6 @@ def merge(graphs: Sequence[Any]) -> Any:
     >>> m.num_nodes(), m.edges()
     (5, (tensor([0, 1, 0]), tensor([1, 2, 4])))
     """
-
     graphs = list(graphs)
     if not graphs:
         raise DGLError("merge needs at least one graph.")

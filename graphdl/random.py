@@ -5,7 +5,6 @@ import random as _pyrandom
 
 import numpy as np
 import torch
-
 from .base import DGLError
 
 __all__ = ["seed", "get_seed", "choice"]
@@ -63,7 +62,6 @@ def choice(a, size: int, replace: bool = True, prob=None) -> torch.Tensor:
     >>> graphdl.random.choice(10, 3, replace=False).shape
     torch.Size([3])
     """
-
     if isinstance(a, (int, np.integer)):
         population, n = None, int(a)
     else:

@@ -16,6 +16,7 @@ import torch
 from ..base import EID, NID, DGLError
 from ..heterograph import DGLGraph
 from ..sampling._utils import as_list, resolve_etype
+from ..heterograph import DGLGraph
 
 __all__ = [
     "set_src_lazy_features",

@@ -8,7 +8,6 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple, Union
 import torch
 
 from ..base import ALL, DGLError
-from ..sampling.neighbor import pick_edges
 from . import _comm
 from .dist_tensor import DistTensor, _set_default_graph
 from .partition import load_partition
@@ -20,6 +19,7 @@ from .partition_book import (
     RangePartitionBook,
     etype_tuple_to_str,
 )
+from ..sampling.neighbor import pick_edges
 
 __all__ = ["DistGraph", "node_split", "edge_split"]
 
@@ -386,7 +386,8 @@ def node_split(nodes: Any, partition_book: Optional[RangePartitionBook] = None,
         raise DGLError("node_trainer_ids (several trainers per partition) is not supported; run "
                        "one rank per partition.")
     if partition_book is None:
-        from .dist_tensor import _DEFAULT_GRAPH  # read at call time: set by DistGraph()
+        # deferred: reads the graph registered at run time, not the value at import
+        from .dist_tensor import _DEFAULT_GRAPH
         if _DEFAULT_GRAPH is None and not isinstance(nodes, DistTensor):
             raise DGLError("node_split needs the partition book (or a DistGraph created first).")
         partition_book = nodes.part_policy.partition_book if isinstance(nodes, DistTensor) else \
@@ -403,7 +404,8 @@ def edge_split(edges: Any, partition_book: Optional[RangePartitionBook] = None,
     if edge_trainer_ids is not None:
         raise DGLError("edge_trainer_ids (several trainers per partition) is not supported.")
     if partition_book is None:
-        from .dist_tensor import _DEFAULT_GRAPH  # read at call time: set by DistGraph()
+        # deferred: reads the graph registered at run time, not the value at import
+        from .dist_tensor import _DEFAULT_GRAPH
         if _DEFAULT_GRAPH is None and not isinstance(edges, DistTensor):
             raise DGLError("edge_split needs the partition book (or a DistGraph created first).")
         partition_book = edges.part_policy.partition_book if isinstance(edges, DistTensor) else \

@@ -34,9 +34,6 @@ import numpy as np
 import torch
 
 from ..base import DGLError
-from ..convert import graph as make_graph
-from ..data.graph_serialize import load_graphs, save_graphs
-from ..data.utils import load_tensors, save_tensors
 from .partition_book import (
     DEFAULT_ETYPE,
     DEFAULT_NTYPE,
@@ -44,6 +41,10 @@ from .partition_book import (
     etype_str_to_tuple,
     etype_tuple_to_str,
 )
+from ..data.graph_serialize import load_graphs
+from ..data.graph_serialize import save_graphs
+from ..data.utils import load_tensors
+from ..data.utils import save_tensors
 
 __all__ = ["partition_graph", "load_partition", "load_partition_feats", "load_partition_book"]
 
@@ -112,7 +113,7 @@ def _balance_categories(flat: _Flat, g: Any, balance_ntypes: Any) -> Optional[to
 
 def _metis_parts(flat: _Flat, k: int, balance_edges: bool, objtype: str) -> torch.Tensor:
     import pymetis  # a declared dependency; imported here to keep `import graphdl` light
-    import scipy.sparse as sp  # only METIS needs scipy; keeps the module light
+    import scipy.sparse as sp
 
     n = flat.num_nodes
     keep = flat.U != flat.V
@@ -287,6 +288,7 @@ def partition_graph(g: Any, graph_name: str, num_parts: int, out_path: str, num_
     per_type_old_e = eorder - torch.as_tensor(flat.eoff)[etype_e]
 
     os.makedirs(out_path, exist_ok=True)
+    from ..convert import graph as make_graph  # graphdl.distributed is imported by graphdl
 
     hetero = not flat.homogeneous
     part_meta: Dict[str, Any] = {}
@@ -455,7 +457,6 @@ def _part_files(part_config: str, config: Dict[str, Any], part_id: int) -> Dict[
 def load_partition_feats(part_config: str, part_id: int, load_nodes: bool = True,
                          load_edges: bool = True):
     """Node and edge features owned by ``part_id`` (``None`` for the ones not asked for)."""
-
     config = _read_config(part_config)
     files = _part_files(part_config, config, part_id)
     nf = load_tensors(files["node_feats"]) if load_nodes else None
