@@ -12,6 +12,7 @@ from .graph_dataloader import GraphCollator, GraphDataLoader
 from .graph_serialize import load_graphs, load_labels, save_graphs
 from .karate import KarateClub, KarateClubDataset
 from .movielens import MovieLensDataset
+from .synthetic import BA2MotifDataset, BACommunityDataset, BAShapeDataset, TreeCycleDataset, TreeGridDataset
 from .tu import TUDataset
 from .utils import Subset, load_tensors, save_tensors, split_dataset
 
@@ -45,4 +46,9 @@ __all__ = [
     "split_dataset",
     "Subset",
     "utils",
+    "BAShapeDataset",
+    "BACommunityDataset",
+    "TreeCycleDataset",
+    "TreeGridDataset",
+    "BA2MotifDataset",
 ]
