@@ -147,7 +147,7 @@ def main() -> None:
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2, 3, 4])
     parser.add_argument("--max-nodes", type=int, default=0, help="explain at most this many motif nodes (0: all)")
     parser.add_argument("--gnn-epochs", type=int, default=300, help="GNNExplainer steps per node")
-    parser.add_argument("--gnn-lr", type=float, default=0.1, help="GNNExplainer learning rate")
+    parser.add_argument("--gnn-lr", type=float, default=0.01, help="GNNExplainer learning rate")
     parser.add_argument("--pg-epochs", type=int, default=30, help="PGExplainer training epochs")
     parser.add_argument("--pg-train-nodes", type=int, default=100, help="motif nodes PGExplainer trains on")
     parser.add_argument("--explainers", nargs="+", default=["gnnexplainer", "pgexplainer"])

@@ -11,7 +11,9 @@ from .gin import GINDataset
 from .graph_dataloader import GraphCollator, GraphDataLoader
 from .graph_serialize import load_graphs, load_labels, save_graphs
 from .karate import KarateClub, KarateClubDataset
+from .minigc import MiniGCDataset
 from .movielens import MovieLensDataset
+from .sbm import SBMMixture, SBMMixtureDataset
 from .synthetic import BA2MotifDataset, BACommunityDataset, BAShapeDataset, TreeCycleDataset, TreeGridDataset
 from .tu import TUDataset
 from .utils import Subset, load_tensors, save_tensors, split_dataset
@@ -51,4 +53,7 @@ __all__ = [
     "TreeCycleDataset",
     "TreeGridDataset",
     "BA2MotifDataset",
+    "MiniGCDataset",
+    "SBMMixtureDataset",
+    "SBMMixture",
 ]
