@@ -8,7 +8,7 @@ from .csv_dataset import CSVDataset, DefaultDataParser
 from .dgl_dataset import DGLBuiltinDataset, DGLDataset
 from .fraud import FraudAmazonDataset, FraudDataset, FraudYelpDataset
 from .gin import GINDataset
-from .graph_dataloader import GraphCollator, GraphDataLoader
+from ..dataloading.graph_dataloader import GraphCollator, GraphDataLoader  # DGL re-exports it here
 from .graph_serialize import load_graphs, load_labels, save_graphs
 from .karate import KarateClub, KarateClubDataset
 from .minigc import MiniGCDataset
@@ -16,7 +16,8 @@ from .movielens import MovieLensDataset
 from .sbm import SBMMixture, SBMMixtureDataset
 from .synthetic import BA2MotifDataset, BACommunityDataset, BAShapeDataset, TreeCycleDataset, TreeGridDataset
 from .tu import TUDataset
-from .utils import Subset, load_tensors, save_tensors, split_dataset
+from .legacy import load_citeseer, load_cora, load_data, load_pubmed, register_data_args
+from .utils import Subset, check_sha1, download, extract_archive, get_download_dir, load_tensors, save_tensors, split_dataset
 
 __all__ = [
     "DGLDataset",
@@ -56,4 +57,13 @@ __all__ = [
     "MiniGCDataset",
     "SBMMixtureDataset",
     "SBMMixture",
+    "download",
+    "get_download_dir",
+    "extract_archive",
+    "check_sha1",
+    "load_data",
+    "register_data_args",
+    "load_cora",
+    "load_citeseer",
+    "load_pubmed",
 ]

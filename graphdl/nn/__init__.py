@@ -3,6 +3,7 @@ from . import functional
 from .conv import *  # noqa: F401,F403
 from .conv import __all__ as _conv_all
 from .explain import GNNExplainer, HeteroGNNExplainer, HeteroPGExplainer, HeteroSubgraphX, PGExplainer, SubgraphX
+from .functional import edge_softmax
 from .glob import AvgPooling, GlobalAttentionPooling, MaxPooling, Set2Set, SortPooling, SumPooling, WeightAndSum
 from .hetero import HeteroGraphConv
 from .linear import HeteroEmbedding, HeteroLinear, TypedLinear
@@ -18,4 +19,5 @@ __all__ = list(_conv_all) + [
     "EdgePredictor", "TransE", "NodeEmbedding",
     "Identity", "Sequential", "JumpingKnowledge", "LabelPropagation",
     "GNNExplainer", "HeteroGNNExplainer", "PGExplainer", "HeteroPGExplainer", "SubgraphX", "HeteroSubgraphX",
+    "edge_softmax",
 ]
