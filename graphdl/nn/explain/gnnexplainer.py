@@ -111,7 +111,7 @@ class GNNExplainer(nn.Module):
     >>> class Model(torch.nn.Module):
     ...     def __init__(self):
     ...         super().__init__()
-    ...         self.conv = dgl.nn.GraphConv(3, 2)
+    ...         self.conv = dgl.nn.GraphConv(3, 2, allow_zero_in_degree=True)
     ...     def forward(self, graph, feat, eweight=None):
     ...         return self.conv(graph, feat, edge_weight=eweight)
     >>> g = dgl.graph(([0, 1, 2], [1, 2, 0]))

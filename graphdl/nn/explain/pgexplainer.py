@@ -71,7 +71,7 @@ class PGExplainer(nn.Module):
     >>> class Model(torch.nn.Module):
     ...     def __init__(self):
     ...         super().__init__()
-    ...         self.conv = dgl.nn.GraphConv(3, 4)
+    ...         self.conv = dgl.nn.GraphConv(3, 4, allow_zero_in_degree=True)
     ...         self.out = torch.nn.Linear(4, 2)
     ...     def forward(self, graph, feat, embed=False, edge_weight=None):
     ...         h = self.conv(graph, feat, edge_weight=edge_weight)
