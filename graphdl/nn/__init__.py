@@ -2,6 +2,7 @@
 from . import functional
 from .conv import *  # noqa: F401,F403
 from .conv import __all__ as _conv_all
+from .explain import GNNExplainer, HeteroGNNExplainer, HeteroPGExplainer, HeteroSubgraphX, PGExplainer, SubgraphX
 from .functional import edge_softmax
 from .gt import (BiasedMHA, DegreeEncoder, EGTLayer, GraphormerLayer, LapPosEncoder, PathEncoder, SpatialEncoder,
                  SpatialEncoder3d)
@@ -22,6 +23,7 @@ __all__ = list(_conv_all) + [
     "HeteroGraphConv", "HeteroLinear", "HeteroEmbedding", "TypedLinear",
     "EdgePredictor", "TransE", "NodeEmbedding",
     "Identity", "Sequential", "JumpingKnowledge", "LabelPropagation",
+    "GNNExplainer", "HeteroGNNExplainer", "PGExplainer", "HeteroPGExplainer", "SubgraphX", "HeteroSubgraphX",
     "edge_softmax",
     "KNNGraph", "SegmentedKNNGraph", "RadiusGraph", "pairwise_squared_distance", "TransR", "DeepWalk",
     "MetaPath2Vec", "SetTransformerEncoder", "SetTransformerDecoder", "WeightBasis",
