@@ -22,6 +22,7 @@ exclude_patterns = ["_build"]
 napoleon_google_docstring = True  # older modules still use "Args:" sections; new ones use numpydoc
 napoleon_numpy_docstring = True
 napoleon_use_rtype = False
+napoleon_custom_sections = ["Shapes"]  # the layers' input and output shapes, as a section of its own
 autodoc_default_options = {"members": True, "show-inheritance": False}
 autodoc_member_order = "bysource"
 autodoc_typehints = "description"
