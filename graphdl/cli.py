@@ -79,6 +79,10 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--batch-size", dest="batch_size", type=int, help="seed nodes per mini-batch (default 1024)")
     train.add_argument("--fanouts", help="neighbours sampled per layer, e.g. 10,10")
     train.add_argument("--quiet", action="store_true", help="no progress bar")
+    from .workflows import cli as _workflows_cli  # construct / train --task / predict / embed
+
+    _workflows_cli.add_train_options(train)
+    _workflows_cli.add_subcommands(sub)
     sub.add_parser("datasets", help="list the data sets and whether they are available offline")
     info = sub.add_parser("info", help="describe a file written by save_graphs or save_tensors")
     info.add_argument("file", help="path of the graph file")
@@ -448,6 +452,10 @@ def _plot(history: Dict[str, List[float]], path: str, title: str) -> None:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
+    if getattr(args, "task", None):
+        from .workflows.cli import cmd_train_task
+
+        return cmd_train_task(args)
     opts = resolve_train_options(args)
     os.makedirs(opts["out"], exist_ok=True)  # fail before training, not after
     runner = train_minibatch if opts["minibatch"] else train_full_graph
@@ -532,7 +540,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if args.command is None:
             parser.print_help()
             return 2
-        handler = {"train": cmd_train, "datasets": cmd_datasets, "info": cmd_info}[args.command]
+        from .workflows.cli import HANDLERS as _workflow_handlers
+
+        handler = {"train": cmd_train, "datasets": cmd_datasets, "info": cmd_info,
+                   **_workflow_handlers}[args.command]
         return handler(args)
     except (CommandError, DGLError) as err:
         message = str(err).splitlines()[0] if str(err) else type(err).__name__
