@@ -313,7 +313,8 @@ class _Timestamp(FeatureTransform):
             if bad.any():
                 i = int(np.flatnonzero(bad)[0])
                 raise DGLError(f"{where(i)}: {col[i]!r} is not a date or time")
-            x = (parsed.astype("int64") // 10**9).to_numpy(dtype=np.float64)
+            # seconds since the epoch, whatever resolution pandas stores
+            x = ((parsed - pd.Timestamp(0, tz="UTC")) / pd.Timedelta(seconds=1)).to_numpy(dtype=np.float64).copy()
             x[parsed.isna().to_numpy()] = np.nan
         return self._numeric([x], where)[:, 0]
 

@@ -30,7 +30,7 @@ def popularity_scores(dst: np.ndarray, num_items: int):
 
 
 def als(src: np.ndarray, dst: np.ndarray, num_users: int, num_items: int, factors: int, reg: float,
-        alpha: float, iters: int = 15, seed: int = 0) -> Tuple[np.ndarray, np.ndarray]:
+        alpha: float, iters: int = 8, seed: int = 0) -> Tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
     X = rng.normal(0, 0.01, (num_users, factors))
     Y = rng.normal(0, 0.01, (num_items, factors))
@@ -73,7 +73,7 @@ def main(argv=None) -> int:
     val_t, test_t = _by_source(*va), _by_source(*te)
     results = {"most_popular": {"test": evaluate(popularity_scores(trval[1], ni), test_t, seen_trval, ni)}}
     best = None
-    grid = [(64, 0.1, 10.0), (64, 1.0, 10.0), (128, 1.0, 10.0), (64, 1.0, 40.0), (32, 0.1, 5.0), (128, 10.0, 20.0)]
+    grid = [(64, 1.0, 10.0), (128, 1.0, 10.0), (64, 10.0, 40.0)]
     settings = []
     for factors, reg, alpha in grid:
         X, Y = als(tr[0], tr[1], nu, ni, factors, reg, alpha)
