@@ -279,7 +279,7 @@ def construct_graph(config: Any, output: str, *, add_reverse_edges: Optional[boo
         dup = index.duplicated()
         if dup.any():
             i = int(np.flatnonzero(dup)[0])
-            first = int(index.get_indexer([ids[i]])[0])
+            first = int(np.flatnonzero(ids == ids[i])[0])
             raise DGLError(f"{table.where(entry['node_id_col'])(i)}: duplicate node id {ids[i]!r} "
                            f"(first at {table.where(entry['node_id_col'])(first)})")
         node_entries[ntype] = entry
