@@ -19,21 +19,31 @@ import json
 from typing import Any, Callable, Dict
 
 __all__ = ["add_subcommands", "add_train_options", "cmd_construct", "cmd_train_task", "cmd_predict",
-           "cmd_embed", "HANDLERS"]
+           "cmd_embed", "HANDLERS", "commands"]
+
+
+_HELP = {"construct": "build a graph from CSV/Parquet tables (GraphStorm gconstruct JSON)",
+         "predict": "write predictions (or top-k recommendations) of a trained model",
+         "embed": "write node embeddings of a trained model"}
 
 
 def add_subcommands(sub: Any) -> None:
     """Register ``construct``, ``predict`` and ``embed`` on an argparse subparsers object."""
-    c = sub.add_parser("construct", help="build a graph from CSV/Parquet tables (GraphStorm gconstruct JSON)")
+    for name in ("construct", "predict", "embed"):
+        _ADD[name](sub.add_parser(name, help=_HELP[name]))
+
+
+def _construct_arguments(c: argparse.ArgumentParser) -> None:
     c.add_argument("config", help="gconstruct JSON file")
     c.add_argument("--output", required=True, help="output folder (replaced when construction succeeds)")
     c.add_argument("--add-reverse-edges", dest="add_reverse_edges", action="store_true", default=None,
                    help="add <relation>-rev edges")
     c.add_argument("--seed", type=int, default=0, help="seed of random label splits")
     c.add_argument("--quiet", action="store_true", help="no progress bars")
-    for name, what in (("predict", "write predictions (or top-k recommendations) of a trained model"),
-                       ("embed", "write node embeddings of a trained model")):
-        p = sub.add_parser(name, help=what)
+
+
+def _model_arguments(p: argparse.ArgumentParser, name: str) -> None:
+    if True:
         p.add_argument("--graph", required=True, help="folder written by graphdl construct")
         p.add_argument("--model", required=True, help="model.pt or the training output folder")
         p.add_argument("--output", required=True, help=".parquet or .csv file")
@@ -104,5 +114,17 @@ def cmd_embed(args: argparse.Namespace) -> int:
     return 0
 
 
+_ADD: Dict[str, Callable[[argparse.ArgumentParser], None]] = {
+    "construct": _construct_arguments,
+    "predict": lambda p: _model_arguments(p, "predict"),
+    "embed": lambda p: _model_arguments(p, "embed"),
+}
 HANDLERS: Dict[str, Callable[[argparse.Namespace], int]] = {
     "construct": cmd_construct, "predict": cmd_predict, "embed": cmd_embed}
+
+
+def commands():
+    """The subcommands as :class:`graphdl.cli.Command` entries for ``graphdl.cli.SUBCOMMANDS``."""
+    from ..cli._command import Command
+
+    return tuple(Command(name, _HELP[name], _ADD[name], HANDLERS[name]) for name in ("construct", "predict", "embed"))
