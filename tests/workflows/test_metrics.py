@@ -6,8 +6,8 @@ import torch
 from graphdl.workflows.metrics import binary_report, full_ranking, pr_auc, roc_auc, best_f1
 
 
-def brute_rank(scores, seen, target):
-    cands = [j for j in range(len(scores)) if j not in seen or j == target]
+def brute_rank(scores, excluded, target):
+    cands = [j for j in range(len(scores)) if j not in excluded]
     order = sorted(cands, key=lambda j: (-scores[j], j))
     return order.index(target) + 1
 
@@ -21,7 +21,7 @@ def test_full_ranking_against_brute_force():
     got = full_ranking(lambda ub: torch.from_numpy(S[ub.numpy()]), np.arange(U), targets, seen, N, (5, 10), batch=7)
     mrr, hits, rec, ndcg = [], [], [], []
     for u in range(U):
-        sset = set(seen[u].tolist()) | set(targets[u].tolist())
+        sset = set(seen[u].tolist()) - set(targets[u].tolist())  # every target is a candidate
         ranks = np.array([brute_rank(S[u], sset, t) for t in targets[u]])
         mrr.append(1 / ranks.min())
         hits.append(ranks.min() <= 10)
