@@ -41,7 +41,9 @@ from ..base import DGLError
 __all__ = ["main", "build_parser", "SUBCOMMANDS", "Command", "CommandError", "TRAIN_DEFAULTS", "MODELS",
            "NODE_DATASETS"]
 
-SUBCOMMANDS: Tuple[Command, ...] = (TRAIN_COMMAND, DATASETS_COMMAND, INFO_COMMAND)
+from ..workflows.cli import commands as _workflow_commands  # construct, predict, embed
+
+SUBCOMMANDS: Tuple[Command, ...] = (TRAIN_COMMAND, DATASETS_COMMAND, INFO_COMMAND, *_workflow_commands())
 """Every ``graphdl`` subcommand, in the order ``graphdl --help`` lists them."""
 
 

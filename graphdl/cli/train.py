@@ -51,6 +51,9 @@ def add_arguments(train: argparse.ArgumentParser) -> None:
     train.add_argument("--batch-size", dest="batch_size", type=int, help="seed nodes per mini-batch (default 1024)")
     train.add_argument("--fanouts", help="neighbours sampled per layer, e.g. 10,10")
     train.add_argument("--quiet", action="store_true", help="no progress bar")
+    from ..workflows.cli import add_train_options  # --task / --graph / --resume
+
+    add_train_options(train)
 
 
 def model_for_options(opts: Dict[str, Any], in_feats: int, n_classes: int) -> torch.nn.Module:
@@ -176,6 +179,10 @@ def _finish(opts: Dict[str, Any], model: torch.nn.Module, result: FitResult, ela
 
 
 def run(args: argparse.Namespace) -> int:
+    if getattr(args, "task", None):  # a workflow task on a constructed graph
+        from ..workflows.cli import cmd_train_task
+
+        return cmd_train_task(args)
     opts = resolve_train_options(args)
     os.makedirs(opts["out"], exist_ok=True)  # fail before training, not after
     runner = train_minibatch if opts["minibatch"] else train_full_graph

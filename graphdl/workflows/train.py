@@ -1,0 +1,633 @@
+"""Train a model on a constructed graph, one task at a time.
+
+Tasks: ``node-classification``, ``node-regression``, ``edge-classification`` and
+``link-prediction``. The configuration (YAML or a dict) takes the keys of
+:data:`TRAIN_DEFAULTS`. Every run writes to its output folder:
+
+- ``model.pt``: the best model by validation (what ``graphdl predict`` and ``embed`` load),
+  with the graph's schema id, the configuration and the decision threshold of binary tasks;
+- ``checkpoint.pt`` every ``checkpoint_every`` epochs (``resume=True`` continues from it);
+- ``metrics.json``: validation and test metrics plus the per-epoch history;
+- plots: ``curves.png`` (loss and validation metric), ``roc_pr.png`` for binary tasks and
+  ``ranking.png`` (Hits@k against k) for link prediction.
+
+Link prediction trains full-graph: the validation and test edges of the target relation (and
+of its reverse) are removed from the message-passing graph; evaluation ranks every destination
+node for each source, excluding those it already links to in training.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import os
+import time
+from typing import Any, Dict, List, Optional, Tuple
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from ..base import DGLError
+from .construct import ConstructedGraph, load_constructed
+from .losses import LINK_LOSSES, NEGATIVES, class_weights, focal_loss, link_loss, sample_negatives
+from .metrics import binary_report, full_ranking
+from .models import PairDecoder, Encoder, node_inputs
+
+__all__ = ["train", "TASKS", "TRAIN_DEFAULTS", "load_train_config", "build_model", "WorkflowModel"]
+
+TASKS = ("node-classification", "node-regression", "edge-classification", "link-prediction")
+
+TRAIN_DEFAULTS: Dict[str, Any] = {
+    "target_ntype": None,        # node tasks: the labelled node type (default: the only one)
+    "target_etype": None,        # edge tasks: "src:rel:dst" or a list (default: the only one)
+    "label": None,               # label name (default: the only label of the target)
+    "encoder": "sage",           # sage | rgcn | gat | hgt
+    "hidden": 64,
+    "layers": 2,
+    "heads": 4,
+    "dropout": 0.0,
+    "id_embeddings": False,      # learnable embeddings on every node type
+    "epochs": 100,
+    "lr": 0.01,
+    "weight_decay": 0.0,
+    "patience": 10,              # evaluations without improvement before stopping
+    "eval_every": 1,
+    "checkpoint_every": 5,
+    "seed": 0,
+    "device": "cpu",
+    "minibatch": False,          # node tasks: sampled neighbourhoods
+    "batch_size": 1024,
+    "fanouts": [10, 10],
+    "loss": None,                # node classification: cross_entropy | focal; link: bpr | cross_entropy | contrastive
+    "class_weights": None,       # null | balanced
+    "focal_gamma": 2.0,
+    "precision_target": 0.9,     # recall at this precision is reported for binary tasks
+    "decoder": "dot",            # dot | distmult | mlp
+    "negative": "uniform",       # uniform | popularity | in_batch
+    "num_negatives": 16,
+    "temperature": 0.1,
+    "lp_batch_size": 8192,
+    "ks": [10, 20],
+    "val_metric": None,          # default: accuracy (multi-class), pr_auc (binary), ndcg@10 (link), rmse
+    "test_with_val_edges": True,  # link prediction: message passing at test time also uses validation edges
+}
+
+
+def load_train_config(config: Any) -> Dict[str, Any]:
+    """Merge a YAML file (or dict) over :data:`TRAIN_DEFAULTS`; unknown keys are an error."""
+    import yaml
+
+    if config is None:
+        raw: Dict[str, Any] = {}
+    elif isinstance(config, str):
+        if not os.path.isfile(config):
+            raise DGLError(f"config file {config} does not exist")
+        with open(config) as fh:
+            raw = yaml.safe_load(fh) or {}
+        if not isinstance(raw, dict):
+            raise DGLError(f"{config}: expected a mapping of options")
+    else:
+        raw = dict(config)
+    unknown = sorted(set(raw) - set(TRAIN_DEFAULTS) - {"task", "graph", "out"})
+    if unknown:
+        raise DGLError(f"unknown training option(s) {', '.join(unknown)}; known: {', '.join(sorted(TRAIN_DEFAULTS))}")
+    out = dict(TRAIN_DEFAULTS)
+    out.update(raw)
+    return out
+
+
+def _etype(g, name) -> Tuple[str, str, str]:
+    if isinstance(name, str):
+        name = tuple(name.split(":")) if ":" in name else g.to_canonical_etype(name)
+    name = tuple(name)
+    if name not in g.canonical_etypes:
+        raise DGLError(f"no relation {list(name)} in the graph; it has {[list(c) for c in g.canonical_etypes]}")
+    return name
+
+
+def _pick_target(cg: ConstructedGraph, task: str, opts: Dict[str, Any]) -> Dict[str, Any]:
+    g = cg.graph
+    labels = cg.schema.get("labels", {})
+    want = "link_prediction" if task == "link-prediction" else task.split("-")[1]
+    if task.startswith("node"):
+        cands = [(nt, name) for nt, labs in labels.items() if ":" not in nt
+                 for name, st in labs.items() if st["task_type"] == want]
+        if opts["target_ntype"]:
+            cands = [c for c in cands if c[0] == opts["target_ntype"]]
+    else:
+        cands = [(k, name) for k, labs in labels.items() if ":" in k
+                 for name, st in labs.items() if st["task_type"] == want]
+        if opts["target_etype"]:
+            et = ":".join(_etype(g, opts["target_etype"]))
+            cands = [c for c in cands if c[0] == et]
+    if opts["label"]:
+        cands = [c for c in cands if c[1] == opts["label"]]
+    if not cands:
+        raise DGLError(f"the graph has no {want} label for task {task} (labels: {labels or 'none'})")
+    if len(cands) > 1:
+        raise DGLError(f"several targets fit task {task}: {cands}; set target_ntype/target_etype and label")
+    key, name = cands[0]
+    info = {"key": key, "label": name, "classes": labels[key][name].get("classes")}
+    if ":" in key:
+        info["etype"] = tuple(key.split(":"))
+    else:
+        info["ntype"] = key
+    return info
+
+
+class WorkflowModel(nn.Module):
+    """Encoder plus task head (a linear layer on nodes, or a :class:`PairDecoder` on pairs)."""
+
+    def __init__(self, encoder: Encoder, head: nn.Module) -> None:
+        super().__init__()
+        self.encoder = encoder
+        self.head = head
+
+
+def build_model(spec: Dict[str, Any]) -> WorkflowModel:
+    """Rebuild a model from the ``spec`` stored in ``model.pt``."""
+    e = spec["encoder"]
+    enc = Encoder(e["ntypes"], [tuple(c) for c in e["etypes"]], e["in_dims"], e["num_nodes"],
+                  e["hidden"], e["layers"], e["kind"], e["dropout"], e["id_embeddings"], e["heads"])
+    h = spec["head"]
+    head = nn.Linear(e["hidden"], h["out"]) if h["kind"] == "linear" else PairDecoder(h["kind"], e["hidden"], h["out"])
+    return WorkflowModel(enc, head)
+
+
+def _features(g, names: Dict[str, List[str]], device) -> Dict[str, torch.Tensor]:
+    out = {}
+    for nt, keys in names.items():
+        if keys:
+            out[nt] = torch.cat([g.nodes[nt].data[k].float() for k in keys], 1).to(device)
+    return out
+
+
+def _drop_edges(g, etypes_keep: Dict[Tuple[str, str, str], torch.Tensor]):
+    """The graph with only the edges marked in ``etypes_keep`` for those relations (node data kept)."""
+    from ..convert import heterograph
+
+    data = {}
+    for c in g.canonical_etypes:
+        s, d = g.edges(etype=c)
+        if c in etypes_keep:
+            m = etypes_keep[c]
+            s, d = s[m], d[m]
+        data[c] = (s, d)
+    return heterograph(data, num_nodes_dict={nt: g.num_nodes(nt) for nt in g.ntypes}, idtype=g.idtype)
+
+
+def _seed(seed: int) -> None:
+    import random
+
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+class _Run:
+    """State shared by the task loops: model, optimiser, history, early stopping, checkpoints."""
+
+    def __init__(self, opts: Dict[str, Any], out: str, quiet: bool) -> None:
+        self.opts, self.out, self.quiet = opts, out, quiet
+        self.history: Dict[str, List[float]] = {"epoch": [], "loss": [], "val": []}
+        self.best_val, self.best_epoch, self.bad = -float("inf"), -1, 0
+        self.best_state: Optional[Dict[str, torch.Tensor]] = None
+        self.start_epoch = 0
+
+    def setup(self, model: nn.Module, resume: bool) -> None:
+        self.model = model
+        self.optim = torch.optim.Adam(model.parameters(), lr=self.opts["lr"], weight_decay=self.opts["weight_decay"])
+        path = os.path.join(self.out, "checkpoint.pt")
+        if resume:
+            if not os.path.isfile(path):
+                raise DGLError(f"--resume: no checkpoint at {path}")
+            ck = torch.load(path, weights_only=False)
+            if ck.get("schema_id") != self.schema_id or ck.get("task") != self.task:
+                raise DGLError(f"{path} was written for another graph or task; cannot resume")
+            model.load_state_dict(ck["model"])
+            self.optim.load_state_dict(ck["optim"])
+            self.history, self.best_val, self.best_epoch = ck["history"], ck["best_val"], ck["best_epoch"]
+            self.bad, self.best_state, self.start_epoch = ck["bad"], ck["best_state"], ck["epoch"] + 1
+            torch.set_rng_state(ck["rng"])
+
+    def checkpoint(self, epoch: int) -> None:
+        tmp = os.path.join(self.out, "checkpoint.pt.tmp")
+        torch.save({"epoch": epoch, "model": self.model.state_dict(), "optim": self.optim.state_dict(),
+                    "history": self.history, "best_val": self.best_val, "best_epoch": self.best_epoch,
+                    "bad": self.bad, "best_state": self.best_state, "rng": torch.get_rng_state(),
+                    "schema_id": self.schema_id, "task": self.task}, tmp)
+        os.replace(tmp, os.path.join(self.out, "checkpoint.pt"))
+
+    def epochs(self, train_step, evaluate):
+        """Run training epochs with evaluation, early stopping and checkpoints."""
+        from tqdm import tqdm
+
+        o = self.opts
+        bar = tqdm(range(self.start_epoch, o["epochs"]), desc="train", disable=self.quiet or None, leave=False)
+        for epoch in bar:
+            self.model.train()
+            loss = train_step()
+            if (epoch + 1) % o["eval_every"] == 0 or epoch == o["epochs"] - 1:
+                self.model.eval()
+                with torch.no_grad():
+                    val = evaluate()
+                self.history["epoch"].append(epoch + 1)
+                self.history["loss"].append(float(loss))
+                self.history["val"].append(float(val))
+                bar.set_postfix(loss=f"{loss:.4f}", val=f"{val:.4f}")
+                if val > self.best_val:
+                    self.best_val, self.best_epoch, self.bad = val, epoch + 1, 0
+                    self.best_state = copy.deepcopy(self.model.state_dict())
+                else:
+                    self.bad += 1
+            if o["checkpoint_every"] and (epoch + 1) % o["checkpoint_every"] == 0:
+                self.checkpoint(epoch)
+            if self.bad >= o["patience"]:
+                break
+        if self.best_state is not None:
+            self.model.load_state_dict(self.best_state)
+        self.model.eval()
+
+
+def train(graph: Any, task: str, config: Any = None, out: Optional[str] = None, *, resume: bool = False,
+          quiet: bool = False) -> Dict[str, Any]:
+    """Train one task on a graph written by :func:`~graphdl.workflows.construct_graph`.
+
+    Parameters
+    ----------
+    graph : str or ConstructedGraph
+        The construction output folder.
+    task : str
+        One of :data:`TASKS`.
+    config : str or dict, optional
+        Training options (see :data:`TRAIN_DEFAULTS`).
+    out : str, optional
+        Output folder (default ``runs/<task>``).
+    resume : bool
+        Continue from ``out/checkpoint.pt``.
+    quiet : bool
+        No progress bars.
+
+    Returns
+    -------
+    dict
+        The content of ``metrics.json``.
+
+    Examples
+    --------
+    >>> m = train("ml-graph", "link-prediction", {"epochs": 20})  # doctest: +SKIP
+    >>> m["test"]["hits@10"]  # doctest: +SKIP
+    """
+    if task not in TASKS:
+        raise DGLError(f"unknown task {task!r}; use {', '.join(TASKS)}")
+    cg = graph if isinstance(graph, ConstructedGraph) else load_constructed(graph)
+    opts = load_train_config(config)
+    out = out or opts.get("out") or os.path.join("runs", task)
+    os.makedirs(out, exist_ok=True)
+    _seed(opts["seed"])
+    device = torch.device(opts["device"])
+    g = cg.graph
+    target = _pick_target(cg, task, opts)
+    run = _Run(opts, out, quiet)
+    run.schema_id, run.task = cg.schema["schema_id"], task
+    start = time.time()
+    label_names = [target["label"], "lp"]
+    names = node_inputs(g, exclude=label_names)
+    in_dims = {nt: sum(g.nodes[nt].data[k].shape[1] for k in ks) for nt, ks in names.items()}
+    enc_spec = {"ntypes": list(g.ntypes), "etypes": [list(c) for c in g.canonical_etypes], "in_dims": in_dims,
+                "num_nodes": {nt: g.num_nodes(nt) for nt in g.ntypes}, "hidden": opts["hidden"],
+                "layers": opts["layers"], "kind": opts["encoder"], "dropout": opts["dropout"],
+                "id_embeddings": bool(opts["id_embeddings"]), "heads": opts["heads"]}
+    if task == "link-prediction":
+        result = _train_link(cg, g, target, opts, run, enc_spec, names, device, resume)
+    elif task.startswith("node"):
+        result = _train_node(cg, g, target, opts, run, enc_spec, names, device, resume, task)
+    else:
+        result = _train_edge(cg, g, target, opts, run, enc_spec, names, device, resume)
+    spec = result.pop("spec")
+    result.update(task=task, target={k: (list(v) if isinstance(v, tuple) else v) for k, v in target.items()},
+                  best_epoch=run.best_epoch, best_val=run.best_val, history=run.history,
+                  train_seconds=round(time.time() - start, 2), config=opts, schema_id=cg.schema["schema_id"])
+    torch.save({"format": "graphdl-workflow-v1", "task": task, "spec": spec, "feature_names": names,
+                "state_dict": run.model.state_dict(), "schema_id": cg.schema["schema_id"],
+                "target": result["target"], "threshold": result.get("threshold"), "config": opts},
+               os.path.join(out, "model.pt"))
+    _plots(result, out)
+    with open(os.path.join(out, "metrics.json"), "w") as fh:
+        json.dump(result, fh, indent=1, default=float)
+    return result
+
+
+# ----------------------------------------------------------------------------- node tasks
+
+
+def _train_node(cg, g, target, opts, run, enc_spec, names, device, resume, task):
+    nt, label = target["ntype"], target["label"]
+    data = g.nodes[nt].data
+    y = data[label]
+    masks = {k: torch.nonzero(data[k].bool(), as_tuple=True)[0] for k in ("train_mask", "val_mask", "test_mask")}
+    regression = task == "node-regression"
+    classes = target["classes"] or []
+    C = 1 if regression else len(classes)
+    binary = C == 2
+    spec = {"encoder": enc_spec, "head": {"kind": "linear", "out": C}}
+    model = build_model(spec).to(device)
+    run.setup(model, resume)
+    feats = _features(g, names, device)
+    g = g.to(device)
+    y = y.to(device)
+    ytr = y[masks["train_mask"]]
+    weight = None
+    if not regression and opts["class_weights"] == "balanced":
+        weight = class_weights(ytr.cpu(), C).to(device)
+    loss_kind = opts["loss"] or ("mse" if regression else "cross_entropy")
+    if loss_kind not in (("mse",) if regression else ("cross_entropy", "focal")):
+        raise DGLError(f"loss {loss_kind!r} does not fit {task}")
+
+    def criterion(logits, target_y):
+        if regression:
+            return F.mse_loss(logits.squeeze(-1), target_y.float())
+        if loss_kind == "focal":
+            return focal_loss(logits, target_y, opts["focal_gamma"], weight)
+        return F.cross_entropy(logits, target_y, weight=weight)
+
+    loader = None
+    if opts["minibatch"]:
+        from ..dataloading import DataLoader, NeighborSampler
+
+        fan = opts["fanouts"] if isinstance(opts["fanouts"], list) else [int(f) for f in str(opts["fanouts"]).split(",")]
+        if len(fan) != opts["layers"]:
+            raise DGLError(f"fanouts {fan} must have one entry per layer ({opts['layers']})")
+        sampler = NeighborSampler(fan)
+        loader = DataLoader(g, {nt: masks["train_mask"]}, sampler, batch_size=opts["batch_size"], shuffle=True)
+
+    def logits_of(idx=None):
+        h = model.encoder(g, feats)[nt]
+        return model.head(h if idx is None else h[idx])
+
+    def train_step():
+        if loader is None:
+            run.optim.zero_grad()
+            loss = criterion(logits_of(masks["train_mask"]), ytr)
+            loss.backward()
+            run.optim.step()
+            return loss.item()
+        total, n = 0.0, 0
+        for _, output_nodes, blocks in loader:
+            run.optim.zero_grad()
+            h = model.encoder.forward_blocks(blocks, feats)[nt]
+            seeds = output_nodes[nt] if isinstance(output_nodes, dict) else output_nodes
+            loss = criterion(model.head(h), y[seeds])
+            loss.backward()
+            run.optim.step()
+            total += loss.item() * len(seeds)
+            n += len(seeds)
+        return total / max(n, 1)
+
+    def scores(split):
+        out = logits_of()[masks[split]]
+        return out.squeeze(-1) if regression else F.softmax(out, -1)
+
+    metric = opts["val_metric"] or ("rmse" if regression else ("pr_auc" if binary else "accuracy"))
+
+    def evaluate():
+        s, t = scores("val_mask"), y[masks["val_mask"]]
+        return _metric(metric, s, t)
+
+    run.epochs(train_step, evaluate)
+    with torch.no_grad():
+        report = {split: _report(scores(split), y[masks[split]], regression, binary, opts)
+                  for split in ("val_mask", "test_mask")}
+    result = {"spec": spec, "val": report["val_mask"], "test": report["test_mask"], "val_metric": metric}
+    if binary:
+        thr = report["val_mask"]["best_threshold"]
+        with torch.no_grad():
+            result["test"] = _report(scores("test_mask"), y[masks["test_mask"]], regression, binary, opts, thr)
+            s = scores("test_mask")[:, 1].cpu().numpy()
+        result["threshold"] = thr
+        result["_curve"] = (y[masks["test_mask"]].cpu().numpy(), s)
+    return result
+
+
+def _metric(name: str, s: torch.Tensor, t: torch.Tensor) -> float:
+    """Validation metric, larger is better (rmse is negated)."""
+    if name == "rmse":
+        return -float(torch.sqrt(F.mse_loss(s.float(), t.float())))
+    if name == "accuracy":
+        return float((s.argmax(-1) == t).float().mean()) if len(t) else 0.0
+    if name in ("pr_auc", "roc_auc"):
+        rep = binary_report(t.cpu().numpy(), s[:, 1].cpu().numpy())
+        return float(np.nan_to_num(rep[name]))
+    raise DGLError(f"unknown val_metric {name!r}; use accuracy, pr_auc, roc_auc or rmse")
+
+
+def _report(s, t, regression, binary, opts, threshold=None) -> Dict[str, float]:
+    if regression:
+        err = s.float() - t.float()
+        return {"rmse": float(torch.sqrt((err ** 2).mean())), "mae": float(err.abs().mean()), "count": len(t)}
+    out = {"accuracy": float((s.argmax(-1) == t).float().mean()) if len(t) else 0.0, "count": len(t)}
+    if binary:
+        out.update(binary_report(t.cpu().numpy(), s[:, 1].cpu().numpy(), threshold, opts["precision_target"]))
+    return out
+
+
+# ----------------------------------------------------------------------------- edge classification
+
+
+def _train_edge(cg, g, target, opts, run, enc_spec, names, device, resume):
+    et, label = target["etype"], target["label"]
+    data = g.edges[et].data
+    y = data[label].to(device)
+    masks = {k: torch.nonzero(data[k].bool(), as_tuple=True)[0] for k in ("train_mask", "val_mask", "test_mask")}
+    src, dst = g.edges(etype=et)
+    classes = target["classes"] or []
+    C = len(classes)
+    binary = C == 2
+    spec = {"encoder": enc_spec, "head": {"kind": "mlp", "out": C}}
+    model = build_model(spec).to(device)
+    run.setup(model, resume)
+    feats = _features(g, names, device)
+    g = g.to(device)
+    weight = class_weights(y[masks["train_mask"]].cpu(), C).to(device) if opts["class_weights"] == "balanced" else None
+
+    def logits(split):
+        h = model.encoder(g, feats)
+        idx = masks[split]
+        return model.head(h[et[0]][src[idx]], h[et[2]][dst[idx]])
+
+    def train_step():
+        run.optim.zero_grad()
+        lg = logits("train_mask")
+        yt = y[masks["train_mask"]]
+        loss = focal_loss(lg, yt, opts["focal_gamma"], weight) if opts["loss"] == "focal" \
+            else F.cross_entropy(lg, yt, weight=weight)
+        loss.backward()
+        run.optim.step()
+        return loss.item()
+
+    metric = opts["val_metric"] or ("pr_auc" if binary else "accuracy")
+    run.epochs(train_step, lambda: _metric(metric, F.softmax(logits("val_mask"), -1), y[masks["val_mask"]]))
+    with torch.no_grad():
+        val = _report(F.softmax(logits("val_mask"), -1), y[masks["val_mask"]], False, binary, opts)
+        thr = val.get("best_threshold")
+        st = F.softmax(logits("test_mask"), -1)
+        test = _report(st, y[masks["test_mask"]], False, binary, opts, thr)
+    result = {"spec": spec, "val": val, "test": test, "val_metric": metric}
+    if binary:
+        result["threshold"] = thr
+        result["_curve"] = (y[masks["test_mask"]].cpu().numpy(), st[:, 1].cpu().numpy())
+    return result
+
+
+# ----------------------------------------------------------------------------- link prediction
+
+
+def _by_source(src: np.ndarray, dst: np.ndarray) -> Dict[int, np.ndarray]:
+    order = np.argsort(src, kind="stable")
+    s, d = src[order], dst[order]
+    cuts = np.flatnonzero(np.diff(s)) + 1
+    return {int(a[0]): b for a, b in zip(np.split(s, cuts), np.split(d, cuts)) if len(a)}
+
+
+def link_split(cg: ConstructedGraph, et: Tuple[str, str, str]) -> Dict[str, Any]:
+    """Source/destination arrays of the train, val and test edges of a relation, and its reverse."""
+    g = cg.graph
+    src, dst = (x.numpy() for x in g.edges(etype=et))
+    data = g.edges[et].data
+    masks = {k: data[k].bool() for k in ("train_mask", "val_mask", "test_mask")}
+    out = {k: (src[m.numpy()], dst[m.numpy()]) for k, m in masks.items()}
+    rev = cg.schema.get("reverse_etypes", {}).get(":".join(et))
+    out["reverse"] = tuple(rev.split(":")) if rev else None
+    out["masks"] = masks
+    return out
+
+
+def _train_link(cg, g, target, opts, run, enc_spec, names, device, resume):
+    et = target["etype"]
+    if opts["loss"] is None:
+        opts["loss"] = "bpr"
+    if opts["loss"] not in LINK_LOSSES:
+        raise DGLError(f"unknown link-prediction loss {opts['loss']!r}; use {', '.join(LINK_LOSSES)}")
+    if opts["negative"] not in NEGATIVES:
+        raise DGLError(f"unknown negative sampler {opts['negative']!r}; use {', '.join(NEGATIVES)}")
+    split = link_split(cg, et)
+    masks = split["masks"]
+    keep_train = {et: masks["train_mask"]}
+    keep_trval = {et: masks["train_mask"] | masks["val_mask"]}
+    if split["reverse"]:
+        keep_train[split["reverse"]] = masks["train_mask"]
+        keep_trval[split["reverse"]] = masks["train_mask"] | masks["val_mask"]
+    g_train = _drop_edges(g, keep_train).to(device)
+    g_test = _drop_edges(g, keep_trval).to(device) if opts["test_with_val_edges"] else g_train
+    spec = {"encoder": enc_spec, "head": {"kind": opts["decoder"], "out": 1}}
+    model = build_model(spec).to(device)
+    run.setup(model, resume)
+    feats = _features(g, names, device)
+    tr_s, tr_d = (torch.from_numpy(x).to(device) for x in split["train_mask"])
+    num_dst = g.num_nodes(et[2])
+    pop = torch.bincount(tr_d.cpu(), minlength=num_dst).float() ** 0.75 + 1e-6
+    seen_train = _by_source(*split["train_mask"])
+    trval = (np.r_[split["train_mask"][0], split["val_mask"][0]], np.r_[split["train_mask"][1], split["val_mask"][1]])
+    seen_trval = _by_source(*trval)
+    val_t, test_t = _by_source(*split["val_mask"]), _by_source(*split["test_mask"])
+    B, K = opts["lp_batch_size"], opts["num_negatives"]
+
+    def train_step():
+        perm = torch.randperm(len(tr_s), device=device)
+        total = 0.0
+        for i in range(0, len(perm), B):
+            idx = perm[i:i + B]
+            run.optim.zero_grad()
+            h = model.encoder(g_train, feats)
+            hu, hv = h[et[0]][tr_s[idx]], h[et[2]][tr_d[idx]]
+            pos = model.head(hu, hv)
+            if opts["negative"] == "in_batch":
+                neg = model.head.all_pairs(hu, hv)
+                mask = tr_d[idx].unsqueeze(0) != tr_d[idx].unsqueeze(1)  # drop the pair itself (and duplicates)
+            else:
+                nid = sample_negatives(opts["negative"], len(idx), K, num_dst, pop.cpu()).to(device)
+                hn = h[et[2]][nid]
+                neg = model.head(hu.unsqueeze(1).expand_as(hn), hn)
+                mask = nid != tr_d[idx].unsqueeze(1)
+            loss = link_loss(opts["loss"], pos, neg, mask, opts["temperature"])
+            loss.backward()
+            run.optim.step()
+            total += loss.item() * len(idx)
+        return total / len(perm)
+
+    def rank(graph, targets, seen, curve_k=0):
+        h = model.encoder(graph, feats)
+        hu_all, hv_all = h[et[0]], h[et[2]]
+        return full_ranking(lambda ub: model.head.all_pairs(hu_all[ub.to(device)], hv_all),
+                            np.array(sorted(targets)), targets, seen, num_dst, opts["ks"], curve_k=curve_k)
+
+    metric = opts["val_metric"] or "ndcg@10"
+
+    def evaluate():
+        m = rank(g_train, val_t, seen_train)
+        if metric not in m:
+            raise DGLError(f"unknown val_metric {metric!r}; use one of {', '.join(k for k in m if k != 'queries')}")
+        return m[metric]
+
+    run.epochs(train_step, evaluate)
+    with torch.no_grad():
+        val = rank(g_train, val_t, seen_train)
+        test = rank(g_test, test_t, seen_trval, curve_k=50)
+    curve = test.pop("hits_curve")
+    return {"spec": spec, "val": val, "test": test, "val_metric": metric, "_hits_curve": curve}
+
+
+# ----------------------------------------------------------------------------- plots
+
+
+def _plots(result: Dict[str, Any], out: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt  # optional at import time of graphdl
+
+    paths = {}
+    hist = result["history"]
+    if hist["epoch"]:
+        fig, ax = plt.subplots(figsize=(6, 4))
+        ax.plot(hist["epoch"], hist["loss"], label="training loss", color="tab:blue")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel("loss")
+        ax2 = ax.twinx()
+        ax2.plot(hist["epoch"], hist["val"], label=f"validation {result['val_metric']}", color="tab:orange")
+        ax2.set_ylabel(result["val_metric"])
+        fig.legend(loc="upper right")
+        fig.tight_layout()
+        paths["curves"] = os.path.join(out, "curves.png")
+        fig.savefig(paths["curves"], dpi=90)
+        plt.close(fig)
+    curve = result.pop("_curve", None)
+    if curve is not None:
+        from .metrics import pr_curve, roc_curve
+
+        y, s = curve
+        fpr, tpr, _ = roc_curve(y, s)
+        prec, rec, _ = pr_curve(y, s)
+        fig, (a, b) = plt.subplots(1, 2, figsize=(9, 4))
+        a.plot(fpr, tpr)
+        a.plot([0, 1], [0, 1], ls=":", color="grey")
+        a.set(xlabel="false positive rate", ylabel="true positive rate",
+              title=f"ROC (AUC {result['test'].get('roc_auc', float('nan')):.3f})")
+        b.plot(rec, prec)
+        b.set(xlabel="recall", ylabel="precision", title=f"PR (AP {result['test'].get('pr_auc', float('nan')):.3f})")
+        fig.tight_layout()
+        paths["roc_pr"] = os.path.join(out, "roc_pr.png")
+        fig.savefig(paths["roc_pr"], dpi=90)
+        plt.close(fig)
+    hits = result.pop("_hits_curve", None)
+    if hits is not None:
+        result["test"]["hits_curve"] = hits
+        fig, ax = plt.subplots(figsize=(5, 4))
+        ax.plot(range(1, len(hits) + 1), hits)
+        ax.set(xlabel="k", ylabel="Hits@k (test, full ranking)", title="ranking")
+        fig.tight_layout()
+        paths["ranking"] = os.path.join(out, "ranking.png")
+        fig.savefig(paths["ranking"], dpi=90)
+        plt.close(fig)
+    result["paths"] = dict(paths, model=os.path.join(out, "model.pt"), metrics=os.path.join(out, "metrics.json"))
