@@ -7,7 +7,7 @@ tensor values would break the graph).
 """
 from __future__ import annotations
 
-from typing import Optional, Tuple
+from typing import Any, Optional, Tuple
 
 import torch
 
@@ -258,7 +258,7 @@ def _ordered(val: torch.Tensor, perm: Optional[torch.Tensor]) -> torch.Tensor:
 
 def to_torch_sparse_coo(spmat: SparseMatrix) -> torch.Tensor:
     """The matrix as a torch sparse COO tensor (vector values become a dense trailing dim)."""
-    return torch.sparse_coo_tensor(spmat.indices(), spmat.val, _full_shape(spmat))
+    return torch.sparse_coo_tensor(spmat.indices(), spmat.val, _full_shape(spmat), check_invariants=False)
 
 
 def to_torch_sparse_csr(spmat: SparseMatrix) -> torch.Tensor:
@@ -271,3 +271,13 @@ def to_torch_sparse_csc(spmat: SparseMatrix) -> torch.Tensor:
     """The matrix as a torch sparse CSC tensor."""
     indptr, indices, perm = spmat.csc()
     return torch.sparse_csc_tensor(indptr, indices, _ordered(spmat.val, perm), _full_shape(spmat))
+
+
+def graph_adjacency(adj: Any, val: Optional[torch.Tensor] = None) -> SparseMatrix:
+    """The ``(num_src, num_dst)`` adjacency matrix of one graph relation (a ``SparseAdj``).
+
+    Entry ``(src[e], dst[e])`` holds ``val[e]`` (ones by default), in edge-id order; the
+    relation's cached CSR/CSC are shared.
+    """
+    s = Structure((adj.num_src, adj.num_dst), coo=(adj.src, adj.dst), csr=adj._csr, csc=adj._csc)
+    return SparseMatrix(s, _values(val, adj.num_edges, adj.device))
