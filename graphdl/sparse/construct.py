@@ -264,13 +264,15 @@ def to_torch_sparse_coo(spmat: SparseMatrix) -> torch.Tensor:
 def to_torch_sparse_csr(spmat: SparseMatrix) -> torch.Tensor:
     """The matrix as a torch sparse CSR tensor."""
     indptr, indices, perm = spmat.csr()
-    return torch.sparse_csr_tensor(indptr, indices, _ordered(spmat.val, perm), _full_shape(spmat))
+    return torch.sparse_csr_tensor(indptr, indices, _ordered(spmat.val, perm), _full_shape(spmat),
+                                   check_invariants=False)
 
 
 def to_torch_sparse_csc(spmat: SparseMatrix) -> torch.Tensor:
     """The matrix as a torch sparse CSC tensor."""
     indptr, indices, perm = spmat.csc()
-    return torch.sparse_csc_tensor(indptr, indices, _ordered(spmat.val, perm), _full_shape(spmat))
+    return torch.sparse_csc_tensor(indptr, indices, _ordered(spmat.val, perm), _full_shape(spmat),
+                                   check_invariants=False)
 
 
 def graph_adjacency(adj: Any, val: Optional[torch.Tensor] = None) -> SparseMatrix:

@@ -8,7 +8,7 @@ r"""Products with a sparse matrix: sparse × dense (``spmm``, ``bspmm``) and spa
 destinations, the columns the sources), so no ``(nnz, N)`` message tensor and never a dense
 ``L × M`` matrix is built; the gradient to ``X`` is the same kernel on ``A``'s transpose and
 the gradient to ``A.val`` a per-entry dot product (an SDDMM). ``bspmm`` multiplies each of
-the ``K`` value channels with its own slice of ``X``. ``spspmm`` (in :mod:`.spspmm`) returns a
+the ``K`` value channels with its own slice of ``X``. ``spspmm`` (in :mod:`.spgemm`) returns a
 sparse matrix with differentiable values.
 """
 from __future__ import annotations
@@ -117,7 +117,7 @@ def spspmm(A: SparseMatrix, B: SparseMatrix) -> SparseMatrix:
     >>> spspmm(I, I).nnz
     3
     """
-    from .spspmm import spspmm as _spspmm
+    from .spgemm import spspmm as _spspmm
 
     return _spspmm(A, B)
 
