@@ -2,6 +2,7 @@
 from . import functional
 from .conv import *  # noqa: F401,F403
 from .conv import __all__ as _conv_all
+from .functional import edge_softmax
 from .glob import AvgPooling, GlobalAttentionPooling, MaxPooling, Set2Set, SortPooling, SumPooling, WeightAndSum
 from .hetero import HeteroGraphConv
 from .linear import HeteroEmbedding, HeteroLinear, TypedLinear
@@ -16,4 +17,5 @@ __all__ = list(_conv_all) + [
     "HeteroGraphConv", "HeteroLinear", "HeteroEmbedding", "TypedLinear",
     "EdgePredictor", "TransE", "NodeEmbedding",
     "Identity", "Sequential", "JumpingKnowledge", "LabelPropagation",
+    "edge_softmax",
 ]
