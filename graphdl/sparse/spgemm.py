@@ -9,7 +9,8 @@ r"""Sparse × sparse product with differentiable values.
 On the CPU the product runs a row-parallel Gustavson kernel (:mod:`graphdl.ops.spgemm`);
 both gradients are sampled sparse-sparse products over the patterns of ``A`` and ``B``. Elsewhere the
 products ``a_ik b_kj`` are expanded and summed per position with torch operators. The
-result is coalesced: rows in order, columns sorted within each row.
+result has one entry per position, grouped by row (on the CPU the columns of a row are not
+sorted, as in DGL; ``coalesce()`` sorts them).
 """
 from __future__ import annotations
 
@@ -72,7 +73,7 @@ def spspmm(A: SparseMatrix, B: SparseMatrix) -> SparseMatrix:
     Returns
     -------
     SparseMatrix
-        Coalesced; its values are differentiable with respect to ``A.val`` and ``B.val``.
+        One entry per position; its values are differentiable with respect to ``A.val`` and ``B.val``.
     """
     _check(A, B)
     if A.device.type == "cpu" and A.dtype in (torch.float32, torch.float64):
