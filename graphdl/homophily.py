@@ -21,6 +21,7 @@ from typing import Any, Tuple
 import torch
 
 from .base import DGLError
+from .transforms.functional import to_bidirected
 
 __all__ = ["node_homophily", "edge_homophily", "linkx_homophily", "adjusted_homophily"]
 
@@ -145,8 +146,6 @@ def adjusted_homophily(graph: Any, y: Any) -> float:
     >>> round(graphdl.adjusted_homophily(g, torch.tensor([0, 0, 0, 0, 1])), 4)
     -0.1429
     """
-    from .transforms.functional import to_bidirected
-
     _edges_and_labels(graph, y)
     bg = to_bidirected(graph)
     src, dst, y = _edges_and_labels(bg, y)

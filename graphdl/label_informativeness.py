@@ -22,13 +22,12 @@ import torch
 
 from .base import DGLError
 from .homophily import _edges_and_labels
+from .transforms.functional import to_bidirected
 
 __all__ = ["edge_label_informativeness", "node_label_informativeness"]
 
 
 def _informativeness(graph: Any, y: Any, eps: float, node_weighted: bool) -> float:
-    from .transforms.functional import to_bidirected
-
     _edges_and_labels(graph, y)
     bg = to_bidirected(graph)
     src, dst, y = _edges_and_labels(bg, y)

@@ -14,6 +14,7 @@ from typing import Any, Dict, Sequence
 import torch
 
 from .base import DGLError
+from .convert import heterograph
 
 __all__ = ["merge"]
 
@@ -39,8 +40,6 @@ def merge(graphs: Sequence[Any]) -> Any:
     >>> m.num_nodes(), m.edges()
     (5, (tensor([0, 1, 0]), tensor([1, 2, 4])))
     """
-    from .convert import heterograph
-
     graphs = list(graphs)
     if not graphs:
         raise DGLError("merge needs at least one graph.")

@@ -5,6 +5,7 @@ import random as _pyrandom
 
 import numpy as np
 import torch
+from .base import DGLError
 
 __all__ = ["seed", "get_seed", "choice"]
 
@@ -61,8 +62,6 @@ def choice(a, size: int, replace: bool = True, prob=None) -> torch.Tensor:
     >>> graphdl.random.choice(10, 3, replace=False).shape
     torch.Size([3])
     """
-    from .base import DGLError
-
     if isinstance(a, (int, np.integer)):
         population, n = None, int(a)
     else:

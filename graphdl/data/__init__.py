@@ -11,7 +11,10 @@ from .gin import GINDataset
 from ..dataloading.graph_dataloader import GraphCollator, GraphDataLoader  # DGL re-exports it here
 from .graph_serialize import load_graphs, load_labels, save_graphs
 from .karate import KarateClub, KarateClubDataset
+from .minigc import MiniGCDataset
 from .movielens import MovieLensDataset
+from .sbm import SBMMixture, SBMMixtureDataset
+from .synthetic import BA2MotifDataset, BACommunityDataset, BAShapeDataset, TreeCycleDataset, TreeGridDataset
 from .tu import TUDataset
 from .legacy import load_citeseer, load_cora, load_data, load_pubmed, register_data_args
 from .utils import Subset, check_sha1, download, extract_archive, get_download_dir, load_tensors, save_tensors, split_dataset
@@ -46,6 +49,14 @@ __all__ = [
     "split_dataset",
     "Subset",
     "utils",
+    "BAShapeDataset",
+    "BACommunityDataset",
+    "TreeCycleDataset",
+    "TreeGridDataset",
+    "BA2MotifDataset",
+    "MiniGCDataset",
+    "SBMMixtureDataset",
+    "SBMMixture",
     "download",
     "get_download_dir",
     "extract_archive",

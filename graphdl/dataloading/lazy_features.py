@@ -14,7 +14,9 @@ from typing import Any, Optional, Sequence, Union
 import torch
 
 from ..base import EID, NID, DGLError
+from ..heterograph import DGLGraph
 from ..sampling._utils import as_list, resolve_etype
+from ..heterograph import DGLGraph
 
 __all__ = [
     "set_src_lazy_features",
@@ -131,7 +133,6 @@ def _take(val: torch.Tensor, ids: Optional[torch.Tensor], n: int, what: str) -> 
 def resolve_lazy_features(parent: Any, sample: Any) -> Any:
     """Copy the features marked by ``set_*_lazy_features`` from ``parent`` into every graph of
     ``sample`` (a graph, or tuples/lists/dicts of them), then clear the marks."""
-    from ..heterograph import DGLGraph
 
     if isinstance(sample, DGLGraph):
         marks = getattr(sample, _LAZY_ATTR, None)

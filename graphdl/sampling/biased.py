@@ -14,6 +14,7 @@ import torch
 
 from ..base import DGLError
 from .neighbor import sample_neighbors
+from ..transforms.tag_sort import tag_sorted_rows
 
 __all__ = ["sample_neighbors_biased"]
 
@@ -60,8 +61,6 @@ def sample_neighbors_biased(g: Any, nodes: Any, fanout: int, bias: Any, edge_dir
     >>> sorted(sg.edges()[0].tolist())
     [1, 2]
     """
-    from ..transforms.tag_sort import tag_sorted_rows
-
     if edge_dir not in ("in", "out"):
         raise DGLError(f"edge_dir must be 'in' or 'out', got {edge_dir!r}.")
     direction = "csc" if edge_dir == "in" else "csr"
