@@ -1264,6 +1264,18 @@ class DGLGraph:
 
     adjacency_matrix = adj_external
 
+    def adj(self, etype: EType = None, eweight_name: Optional[str] = None):
+        """The adjacency matrix of ``etype`` as a :class:`graphdl.sparse.SparseMatrix`.
+
+        Shape ``(num_src_nodes, num_dst_nodes)``; entry ``(u, v)`` for each edge ``u -> v``
+        holds the edge feature ``eweight_name`` (ones by default), in edge-id order.
+        """
+        from .sparse.construct import graph_adjacency
+
+        ce = self.to_canonical_etype(etype)
+        val = None if eweight_name is None else self.edges[ce].data[eweight_name]
+        return graph_adjacency(self._adj(ce), val)
+
     def adj_tensors(self, fmt: str, etype: EType = None):
         """The structure of one edge type in a sparse format.
 
