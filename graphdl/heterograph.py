@@ -9,7 +9,7 @@ reached through thin methods.
 from __future__ import annotations
 
 import contextlib
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 import torch
@@ -494,6 +494,20 @@ class DGLGraph:
     def edge_attr_schemes(self, etype: EType = None) -> Dict[str, Tuple[Tuple[int, ...], torch.dtype]]:
         frame = self._edge_frames[self.get_etype_id(etype)]
         return {k: (tuple(v.shape[1:]), v.dtype) for k, v in frame._columns.items()}
+
+    def set_n_initializer(self, initializer: Callable, field: Optional[str] = None,
+                          ntype: Optional[str] = None) -> None:
+        """Fill the unset rows of node feature ``field`` (every field when None) with ``initializer``.
+
+        See :mod:`graphdl.init` for the signature. Rows are unset after a write to some nodes
+        only, for nodes added later, and for nodes without messages in a user-defined reduce.
+        """
+        self._node_frames[self._node_slot(ntype)].initializers[field] = initializer
+
+    def set_e_initializer(self, initializer: Callable, field: Optional[str] = None,
+                          etype: EType = None) -> None:
+        """Fill the unset rows of edge feature ``field`` with ``initializer`` (see :mod:`graphdl.init`)."""
+        self._edge_frames[self.get_etype_id(etype)].initializers[field] = initializer
 
     def local_var(self) -> "DGLGraph":
         """A graph sharing structure and feature tensors whose feature writes stay local."""
