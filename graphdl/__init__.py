@@ -19,3 +19,4 @@ from .transforms.module import *  # noqa: F401,F403  (dgl.AddSelfLoop ... dgl.La
 from . import partition  # noqa: F401
 from .partition import metis_partition, metis_partition_assignment, partition_graph_with_halo  # noqa: F401
 from . import init  # noqa: F401
+from . import utils  # noqa: F401

@@ -344,7 +344,18 @@ class DGLGraph:
         return g
 
     def pin_memory_(self) -> "DGLGraph":
+        """Mark the structure as pinned (page-locked memory matters only with CUDA devices)."""
+        self._pinned = True
         return self
+
+    def unpin_memory_(self) -> "DGLGraph":
+        """Undo :meth:`pin_memory_`."""
+        self._pinned = False
+        return self
+
+    def is_pinned(self) -> bool:
+        """Whether :meth:`pin_memory_` was called (and not undone) on this graph."""
+        return bool(getattr(self, "_pinned", False))
 
     def _copy_batch_info(self, other: "DGLGraph") -> None:
         self._batch_num_nodes = None if other._batch_num_nodes is None else dict(other._batch_num_nodes)
