@@ -95,6 +95,7 @@ def run_file(suite: pathlib.Path, rel: str, test_timeout: float, file_timeout: f
                "no:cacheprovider", "-p", "_pytest_plugin", "--rootdir", str(tests_dir),
                "-o", "addopts=", "-W", "ignore", *pytest_args]
         start = time.monotonic()
+        cpu_start = os.times()
         timed_out = False
         try:
             proc = subprocess.run(cmd, cwd=tests_dir, env=env, capture_output=True, text=True,
@@ -106,6 +107,10 @@ def run_file(suite: pathlib.Path, rel: str, test_timeout: float, file_timeout: f
             out = err.stdout or b""
             tail = (out.decode() if isinstance(out, bytes) else out)[-2000:]
         seconds = round(time.monotonic() - start, 1)
+        cpu_end = os.times()
+        # CPU time of finished children (exact with --jobs 1; shared between files otherwise)
+        cpu = round((cpu_end.children_user - cpu_start.children_user)
+                    + (cpu_end.children_system - cpu_start.children_system), 1)
         records = []
         if results.exists():
             records = [json.loads(ln) for ln in results.read_text().splitlines() if ln.strip()]
@@ -117,7 +122,7 @@ def run_file(suite: pathlib.Path, rel: str, test_timeout: float, file_timeout: f
         note = f"file stopped at its {file_timeout:g} s wall limit"
     elif not records and rc not in (0, 5):
         note = "no result: " + (tail.strip().splitlines() or ["?"])[-1][:300]
-    return {"file": rel, **counts, "seconds": seconds, "returncode": rc, "note": note,
+    return {"file": rel, **counts, "seconds": seconds, "cpu_seconds": cpu, "returncode": rc, "note": note,
             "tests": records}
 
 
