@@ -197,6 +197,8 @@ def main(argv: Optional[list[str]] = None) -> int:
         for fut in futures:
             r = fut.result()
             results.append(r)
+            if args.json:  # written as files finish, so a run stopped early keeps its results
+                args.json.write_text(json.dumps({"suite": str(suite), "results": results}, indent=1))
             print(f"[{time.monotonic() - start:7.1f}s] {r['file']}: {r['passed']} passed, "
                   f"{r['failed'] + r['collection-error']} failed, {r['skipped']} skipped"
                   + (f" ({r['note']})" if r["note"] else ""), flush=True)
