@@ -51,6 +51,11 @@ uint8, int8, int16, int32, int64 = th.uint8, th.int8, th.int16, th.int32, th.int
 bool = th.bool  # noqa: A001  (DGL's name)
 
 
+def _shape(shape: Any) -> tuple:
+    """A shape given as an int or a sequence, as a tuple."""
+    return (int(shape),) if isinstance(shape, numbers.Integral) else tuple(shape)
+
+
 def cpu() -> th.device:
     """The CPU device."""
     return th.device("cpu")
@@ -327,7 +332,7 @@ def unsqueeze(input: th.Tensor, dim: int) -> th.Tensor:
 
 def reshape(input: th.Tensor, shape: Sequence[int]) -> th.Tensor:
     """``input`` with a new shape."""
-    return th.reshape(input, tuple(shape))
+    return th.reshape(input, _shape(shape))
 
 
 def swapaxes(input: th.Tensor, axis1: int, axis2: int) -> th.Tensor:
@@ -337,12 +342,12 @@ def swapaxes(input: th.Tensor, axis1: int, axis2: int) -> th.Tensor:
 
 def empty(shape: Sequence[int], dtype: th.dtype, ctx: Any) -> th.Tensor:
     """An uninitialised tensor."""
-    return th.empty(tuple(shape), dtype=dtype, device=ctx)
+    return th.empty(_shape(shape), dtype=dtype, device=ctx)
 
 
 def zeros(shape: Sequence[int], dtype: th.dtype, ctx: Any) -> th.Tensor:
     """A tensor of zeros."""
-    return th.zeros(tuple(shape), dtype=dtype, device=ctx)
+    return th.zeros(_shape(shape), dtype=dtype, device=ctx)
 
 
 def zeros_like(input: th.Tensor) -> th.Tensor:
@@ -352,17 +357,17 @@ def zeros_like(input: th.Tensor) -> th.Tensor:
 
 def ones(shape: Sequence[int], dtype: th.dtype, ctx: Any) -> th.Tensor:
     """A tensor of ones."""
-    return th.ones(tuple(shape), dtype=dtype, device=ctx)
+    return th.ones(_shape(shape), dtype=dtype, device=ctx)
 
 
 def uniform(shape: Sequence[int], dtype: th.dtype, ctx: Any, low: float, high: float) -> th.Tensor:
     """Uniform samples in ``[low, high)``."""
-    return th.empty(tuple(shape), dtype=dtype, device=ctx).uniform_(low, high)
+    return th.empty(_shape(shape), dtype=dtype, device=ctx).uniform_(low, high)
 
 
 def randint(shape: Sequence[int], dtype: th.dtype, ctx: Any, low: int, high: int) -> th.Tensor:
     """Integers drawn uniformly from ``[low, high)``."""
-    return th.randint(low, high, tuple(shape), dtype=dtype, device=ctx)
+    return th.randint(low, high, _shape(shape), dtype=dtype, device=ctx)
 
 
 def pad_packed_tensor(input: th.Tensor, lengths: Any, value: float, l_min: Optional[int] = None) -> th.Tensor:

@@ -70,3 +70,9 @@ def test_sparse_matrix_formats():
     assert torch.equal(m.to_dense(), torch.tensor([[0.0, 1.0], [2.0, 0.0]]))
     with pytest.raises(TypeError):
         F.sparse_matrix(torch.ones(1), ("csc",), (1, 1))
+
+
+def test_shapes_may_be_ints():
+    assert F.ones(3, F.float32, F.cpu()).shape == (3,)
+    assert F.zeros((2, 1), F.int64, F.cpu()).dtype == torch.int64
+    assert F.empty(4, F.float64, F.cpu()).shape == (4,)
