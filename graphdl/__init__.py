@@ -13,6 +13,7 @@ from .readout import *  # noqa: F401,F403
 from .transforms.functional import *  # noqa: F401,F403
 from .random import seed
 from . import function, ops, udf, transforms, sampling, dataloading, data, nn, optim, random  # noqa: F401
+from . import distributed  # noqa: F401
 from .data.graph_serialize import load_graphs, load_labels, save_graphs  # noqa: F401
 from .sampling import *  # noqa: F401,F403
 from .transforms.module import *  # noqa: F401,F403  (dgl.AddSelfLoop ... dgl.LapPE, as DGL exports them)

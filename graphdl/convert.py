@@ -9,8 +9,26 @@ import torch
 from .base import DGLError
 from ._graph.storage import SparseAdj
 from .heterograph import DGLGraph
+from ._scipy_networkx import bipartite_from_networkx, bipartite_from_scipy, from_networkx, from_scipy, to_networkx
+from ._type_conversion import block_to_graph, to_heterogeneous, to_homogeneous
+from .generators import rand_bipartite, rand_graph
 
-__all__ = ["graph", "heterograph", "create_block"]
+__all__ = [
+    "graph",
+    "heterograph",
+    "create_block",
+    # re-exported, as DGL's dgl.convert offers them
+    "from_scipy",
+    "bipartite_from_scipy",
+    "from_networkx",
+    "bipartite_from_networkx",
+    "to_networkx",
+    "rand_graph",
+    "rand_bipartite",
+    "block_to_graph",
+    "to_homogeneous",
+    "to_heterogeneous",
+]
 
 _DEFAULT_NTYPE = "_N"
 _DEFAULT_ETYPE = "_E"
@@ -285,9 +303,3 @@ def create_block(
     counts = [src_counts[t] for t in srctypes] + [dst_counts[t] for t in dsttypes]
     return DGLGraph._create(srctypes, dsttypes, counts, cetypes, adjs, idt, dev, is_block=True)
 
-
-# ---- conversions (transforms owner) ----
-from ._convert_extra import *  # noqa: E402,F401,F403
-from ._convert_extra import __all__ as _extra_all  # noqa: E402
-
-__all__ = __all__ + list(_extra_all)

@@ -16,44 +16,12 @@ import torch
 
 from .base import ALL, DGLError, is_all
 from ._graph.frame import Frame
-from ._graph.storage import SparseAdj, check_ids
+from ._graph.ids import CanonicalEType, EType, is_scalar_id, to_id_tensor
+from ._graph.storage import SparseAdj
 from ._graph.views import DataView, EdgeView, HeteroDataView, NodeView
 from ._graph import message_passing as _mp
 
 __all__ = ["DGLGraph", "DGLHeteroGraph", "to_id_tensor"]
-
-CanonicalEType = Tuple[str, str, str]
-EType = Union[str, CanonicalEType, None]
-
-
-def to_id_tensor(ids: Any, idtype: torch.dtype, device: torch.device, what: str = "node") -> torch.Tensor:
-    """Turn an int, list, numpy array or tensor of ids into a 1-D id tensor of ``idtype``."""
-    if isinstance(ids, torch.Tensor):
-        t = ids
-        if t.dtype == torch.bool:
-            raise DGLError(f"Boolean masks are not {what} ids; use mask.nonzero().squeeze(1).")
-        if t.is_floating_point() or t.is_complex():
-            raise DGLError(f"{what.capitalize()} ids must be integers, got a {t.dtype} tensor.")
-        if t.dim() == 0:
-            t = t.reshape(1)
-        if t.dim() != 1:
-            raise DGLError(f"{what.capitalize()} ids must be a 1-D tensor, got shape {tuple(t.shape)}.")
-        if t.device != device:
-            raise DGLError(f"{what.capitalize()} ids are on {t.device} but the graph is on {device}.")
-        return t.to(idtype)
-    if isinstance(ids, (int, np.integer)):
-        return torch.tensor([int(ids)], dtype=idtype, device=device)
-    arr = np.asarray(ids)
-    if arr.size == 0:
-        return torch.zeros(0, dtype=idtype, device=device)
-    if arr.dtype.kind not in "iu":
-        raise DGLError(f"{what.capitalize()} ids must be integers, got {arr.dtype}.")
-    return torch.as_tensor(arr.reshape(-1).astype(np.int64), device=device).to(idtype)
-
-
-def _is_scalar(x: Any) -> bool:
-    return isinstance(x, (int, np.integer)) or (isinstance(x, torch.Tensor) and x.dim() == 0)
-
 
 class DGLGraph:
     """A directed (hetero)graph with node and edge features, DGL's graph class.
@@ -542,16 +510,12 @@ class DGLGraph:
     # id checking
     # ------------------------------------------------------------------------------------
     def _check_node_ids(self, ids: Any, slot: int, what: str = "node") -> torch.Tensor:
-        t = to_id_tensor(ids, self._idtype, self._device, what)
-        check_ids(t, self._num_nodes[slot], what)
-        return t
+        return to_id_tensor(ids, self._idtype, self._device, what, bound=self._num_nodes[slot])
 
     def _check_edge_ids(self, ids: Any, etid: int) -> torch.Tensor:
         if is_all(ids):
             return torch.arange(self._adjs[etid].num_edges, dtype=self._idtype, device=self._device)
-        t = to_id_tensor(ids, self._idtype, self._device, "edge")
-        check_ids(t, self._adjs[etid].num_edges, "edge")
-        return t
+        return to_id_tensor(ids, self._idtype, self._device, "edge", bound=self._adjs[etid].num_edges)
 
     # ------------------------------------------------------------------------------------
     # structure queries
@@ -591,12 +555,11 @@ class DGLGraph:
         etid = self.get_etype_id(etype)
         adj = self._adjs[etid]
         s, d = self._rel_slots[etid]
-        deg = adj.in_degrees() if incoming else adj.out_degrees()
         if is_all(ids):
-            return deg
+            return adj.in_degrees() if incoming else adj.out_degrees()
         t = self._check_node_ids(ids, d if incoming else s)
-        out = deg[t.long()]
-        return int(out[0]) if _is_scalar(ids) else out
+        out = adj.degrees_of(t, incoming)
+        return int(out[0]) if is_scalar_id(ids) else out
 
     def in_degrees(self, v: Any = ALL, etype: EType = None):
         return self._degrees(v, etype, True)
@@ -605,12 +568,12 @@ class DGLGraph:
         return self._degrees(u, etype, False)
 
     def predecessors(self, v: Any, etype: EType = None) -> torch.Tensor:
-        if not _is_scalar(v):
+        if not is_scalar_id(v):
             raise DGLError("predecessors takes a single node id.")
         return self.in_edges(v, etype=etype)[0]
 
     def successors(self, v: Any, etype: EType = None) -> torch.Tensor:
-        if not _is_scalar(v):
+        if not is_scalar_id(v):
             raise DGLError("successors takes a single node id.")
         return self.out_edges(v, etype=etype)[1]
 
@@ -618,7 +581,7 @@ class DGLGraph:
         slot = self._node_slot(ntype)
         t = to_id_tensor(vid, self._idtype, self._device)
         out = (t >= 0) & (t < self._num_nodes[slot])
-        return bool(out[0]) if _is_scalar(vid) else out
+        return bool(out[0]) if is_scalar_id(vid) else out
 
     has_node = has_nodes
 
@@ -635,13 +598,12 @@ class DGLGraph:
     def has_edges_between(self, u: Any, v: Any, etype: EType = None):
         etid = self.get_etype_id(etype)
         s, d = self._rel_slots[etid]
-        ut = to_id_tensor(u, self._idtype, self._device)
-        vt = to_id_tensor(v, self._idtype, self._device)
+        # out-of-range ids raise, as in edge_ids and in DGL
+        ut = self._check_node_ids(u, s, "source node")
+        vt = self._check_node_ids(v, d, "destination node")
         ut, vt = _broadcast_pair(ut, vt)
-        valid = (ut >= 0) & (ut < self._num_nodes[s]) & (vt >= 0) & (vt < self._num_nodes[d])
-        _, _, _, _, found = self._pair_lookup(etid, ut.clamp(min=0), vt.clamp(min=0))
-        out = found & valid
-        return bool(out[0]) if _is_scalar(u) and _is_scalar(v) else out
+        _, _, _, _, out = self._pair_lookup(etid, ut, vt)
+        return bool(out[0]) if is_scalar_id(u) and is_scalar_id(v) else out
 
     has_edge_between = has_edges_between
 
@@ -663,7 +625,7 @@ class DGLGraph:
             bad = int((~found).nonzero()[0, 0])
             raise DGLError(f"There is no edge from node {int(ut[bad])} to node {int(vt[bad])}.")
         eid = perm[pos].to(self._idtype)
-        return int(eid[0]) if _is_scalar(u) and _is_scalar(v) else eid
+        return int(eid[0]) if is_scalar_id(u) and is_scalar_id(v) else eid
 
     def edge_id(self, u: Any, v: Any, return_uv: bool = False, etype: EType = None):
         return self.edge_ids(u, v, return_uv=return_uv, etype=etype)
@@ -949,6 +911,7 @@ class DGLGraph:
     # subgraphs and transforms offered as methods (logic in their modules)
     # ------------------------------------------------------------------------------------
     def subgraph(self, nodes, *, relabel_nodes=True, store_ids=True, output_device=None):
+        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         from . import subgraph as _sg
         return _sg.node_subgraph(self, nodes, relabel_nodes=relabel_nodes, store_ids=store_ids,
                                  output_device=output_device)
@@ -956,50 +919,61 @@ class DGLGraph:
     node_subgraph = subgraph
 
     def edge_subgraph(self, edges, *, relabel_nodes=True, store_ids=True, output_device=None):
+        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         from . import subgraph as _sg
         return _sg.edge_subgraph(self, edges, relabel_nodes=relabel_nodes, store_ids=store_ids,
                                  output_device=output_device)
 
     def in_subgraph(self, nodes, *, relabel_nodes=False, store_ids=True, output_device=None):
+        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         from . import subgraph as _sg
         return _sg.in_subgraph(self, nodes, relabel_nodes=relabel_nodes, store_ids=store_ids,
                                output_device=output_device)
 
     def out_subgraph(self, nodes, *, relabel_nodes=False, store_ids=True, output_device=None):
+        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         from . import subgraph as _sg
         return _sg.out_subgraph(self, nodes, relabel_nodes=relabel_nodes, store_ids=store_ids,
                                 output_device=output_device)
 
     def node_type_subgraph(self, ntypes, output_device=None):
+        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         from . import subgraph as _sg
         return _sg.node_type_subgraph(self, ntypes, output_device=output_device)
 
     def edge_type_subgraph(self, etypes, output_device=None):
+        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         from . import subgraph as _sg
         return _sg.edge_type_subgraph(self, etypes, output_device=output_device)
 
     def add_self_loop(self, edge_feat_names=None, fill_data=1.0, etype=None):
+        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         from .transforms import functional as _tf
         return _tf.add_self_loop(self, edge_feat_names=edge_feat_names, fill_data=fill_data, etype=etype)
 
     def remove_self_loop(self, etype=None):
+        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         from .transforms import functional as _tf
         return _tf.remove_self_loop(self, etype=etype)
 
     def reverse(self, copy_ndata=True, copy_edata=False, **kwargs):
+        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         from .transforms import functional as _tf
         return _tf.reverse(self, copy_ndata=copy_ndata, copy_edata=copy_edata, **kwargs)
 
     def to_simple(self, return_counts="count", writeback_mapping=False, copy_ndata=True, copy_edata=False):
+        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         from .transforms import functional as _tf
         return _tf.to_simple(self, return_counts=return_counts, writeback_mapping=writeback_mapping,
                              copy_ndata=copy_ndata, copy_edata=copy_edata)
 
     def line_graph(self, backtracking=True, shared=False):
+        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         from .transforms import functional as _tf
         return _tf.line_graph(self, backtracking=backtracking, shared=shared)
 
     def sample_neighbors(self, nodes, fanout, **kwargs):
+        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         from .sampling import sample_neighbors
         return sample_neighbors(self, nodes, fanout, **kwargs)
 

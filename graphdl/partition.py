@@ -291,7 +291,7 @@ def metis_partition_assignment(g: Any, k: int, balance_ntypes: Any = None,
     >>> graphdl.metis_partition_assignment(g, 4).unique().tolist()
     [0, 1, 2, 3]
     """
-    from .dataloading.cluster_gcn import partition_nodes
+    from ._partition_utils import partition_nodes
 
     _homogeneous(g, "metis_partition_assignment")
     if mode not in ("k-way", "recursive"):

@@ -8,7 +8,7 @@ from .csv_dataset import CSVDataset, DefaultDataParser
 from .dgl_dataset import DGLBuiltinDataset, DGLDataset
 from .fraud import FraudAmazonDataset, FraudDataset, FraudYelpDataset
 from .gin import GINDataset
-from .graph_dataloader import GraphCollator, GraphDataLoader
+from ..dataloading.graph_dataloader import GraphCollator, GraphDataLoader  # DGL re-exports it here
 from .graph_serialize import load_graphs, load_labels, save_graphs
 from .karate import KarateClub, KarateClubDataset
 from .movielens import MovieLensDataset

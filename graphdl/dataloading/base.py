@@ -7,8 +7,12 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Union
 import numpy as np
 import torch
 
+from .._graph.ids import CanonicalEType, to_id_tensor
 from ..base import EID, NID, DGLError
-from ..sampling._utils import CEType, as_id_tensor, as_list, resolve_etype, to_np
+from ..sampling._utils import as_list, resolve_etype, to_np
+from ..convert import heterograph
+from ..sampling._block import relabel_first_seen
+from .dataloader import to_device
 
 __all__ = [
     "Sampler",
@@ -119,18 +123,16 @@ class BlockSampler(Sampler):
             for b in blocks:
                 set_edge_lazy_features(g, b, self.prefetch_edge_feats)
         if self.output_device is not None:
-            from .dataloader import to_device
-
             input_nodes, output_nodes, blocks = to_device((input_nodes, output_nodes, blocks), self.output_device)
         return input_nodes, output_nodes, blocks
 
 
-def _eids_dict(g: Any, eids: Any) -> Dict[CEType, torch.Tensor]:
+def _eids_dict(g: Any, eids: Any) -> Dict[CanonicalEType, torch.Tensor]:
     if isinstance(eids, Mapping):
-        return {resolve_etype(g, k): as_id_tensor(v, g.idtype, "edge") for k, v in eids.items()}
+        return {resolve_etype(g, k): to_id_tensor(v, g.idtype, "cpu", "edge", allow_float=True, move=True) for k, v in eids.items()}
     if len(g.canonical_etypes) != 1:
         raise DGLError("The graph has several edge types; give the seed edges as a dict.")
-    return {tuple(g.canonical_etypes[0]): as_id_tensor(eids, g.idtype, "edge")}
+    return {tuple(g.canonical_etypes[0]): to_id_tensor(eids, g.idtype, "cpu", "edge", allow_float=True, move=True)}
 
 
 def find_exclude_eids(
@@ -215,7 +217,7 @@ class EdgePredictionSampler(Sampler):
         self.prefetch_labels = prefetch_labels or []
         self.output_device = getattr(sampler, "output_device", None)
 
-    def _pairs(self, g: Any, seeds: Dict[CEType, torch.Tensor]):
+    def _pairs(self, g: Any, seeds: Dict[CanonicalEType, torch.Tensor]):
         pos = {}
         for cet, ids in seeds.items():
             adj = g._adj(cet)
@@ -230,14 +232,11 @@ class EdgePredictionSampler(Sampler):
             res = self.negative_sampler(g, arg)
             if not isinstance(res, Mapping):
                 res = {next(iter(seeds)): res}
-            neg = {resolve_etype(g, k): (as_id_tensor(v[0], g.idtype), as_id_tensor(v[1], g.idtype))
+            neg = {resolve_etype(g, k): (to_id_tensor(v[0], g.idtype, "cpu", allow_float=True, move=True), to_id_tensor(v[1], g.idtype, "cpu", allow_float=True, move=True))
                    for k, v in res.items()}
         return pos, neg
 
     def sample(self, g: Any, seed_edges: Any):
-        from ..convert import heterograph
-        from ..sampling._block import relabel_first_seen
-
         seeds = _eids_dict(g, seed_edges)
         pos, neg = self._pairs(g, seeds)
         graphs = [pos] + ([neg] if neg is not None else [])
@@ -290,8 +289,6 @@ class EdgePredictionSampler(Sampler):
         else:
             out = (input_nodes, pair_graph, blocks)
         if self.output_device is not None:
-            from .dataloader import to_device
-
             out = to_device(out, self.output_device)
         return out
 
