@@ -474,6 +474,14 @@ class DGLGraph:
         frame = self._edge_frames[self.get_etype_id(etype)]
         return {k: (tuple(v.shape[1:]), v.dtype) for k, v in frame._columns.items()}
 
+    @property
+    def _etype2canonical(self) -> Dict[str, Tuple[str, str, str]]:
+        """Edge type name -> its canonical type; ``()`` for a name several relations share."""
+        out: Dict[str, Tuple[str, str, str]] = {}
+        for ce in self._canonical_etypes:
+            out[ce[1]] = () if ce[1] in out else ce
+        return out
+
     def set_n_initializer(self, initializer: Callable, field: Optional[str] = None,
                           ntype: Optional[str] = None) -> None:
         """Fill the unset rows of node feature ``field`` (every field when None) with ``initializer``.
