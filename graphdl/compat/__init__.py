@@ -41,6 +41,7 @@ MODULE_MAP: dict[str, str] = {
     "dgl.backend.pytorch.tensor": "graphdl.compat.backend",
     "dgl.nn.pytorch": "graphdl.nn",
     "dgl.nn.functional": "graphdl.nn.functional",
+    "dgl.ndarray": "graphdl.compat.ndarray",
     "dgl.frame": "graphdl._graph.frame",
     "dgl.view": "graphdl._graph.views",
 }
