@@ -35,7 +35,8 @@ def _write(record: dict[str, Any]) -> None:
 def _reason(report: pytest.TestReport) -> str:
     longrepr = report.longrepr
     if isinstance(longrepr, tuple):  # a skip: (path, line, message)
-        return str(longrepr[2])
+        text = str(longrepr[2])
+        return text[len("Skipped: "):] if text.startswith("Skipped: ") else text
     crash = getattr(longrepr, "reprcrash", None)
     if crash is not None:
         lines = [ln for ln in crash.message.strip().splitlines() if ln.strip()]
