@@ -156,6 +156,10 @@ def _parse(data: Any) -> Tuple[_Parsed, List[Any]]:
             else:
                 raise DGLError(f"Source and destination id lists differ in length: {tu.shape[0]} vs {tv.shape[0]}.")
         return _Parsed("coo", (tu, tv)), [u, v]
+    if isinstance(data, list) and all(isinstance(p, (tuple, list)) and len(p) == 2 for p in data):
+        # a list of (u, v) pairs, which DGL also accepts; [] is a graph without edges
+        us, vs = [int(p[0]) for p in data], [int(p[1]) for p in data]
+        return _parse((torch.tensor(us, dtype=torch.int64), torch.tensor(vs, dtype=torch.int64)))
     raise DGLError(
         "Graph data must be (U, V), ('coo', (U, V)), ('csr', (indptr, indices, edge_ids)) or "
         f"('csc', (indptr, indices, edge_ids)); got {type(data).__name__}."

@@ -25,9 +25,3 @@ def test_is_sorted_srcdst():
     assert is_sorted_srcdst(t([1, 0]), t([0, 1])) == (False, False)
     assert is_sorted_srcdst(t([], dtype=torch.int64), t([], dtype=torch.int64)) == (True, True)
 
-
-def test_pin_flags():
-    g = graphdl.graph(([0], [1]))
-    assert not g.is_pinned()
-    assert g.pin_memory_() is g and g.is_pinned()
-    assert not g.unpin_memory_().is_pinned()

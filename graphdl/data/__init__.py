@@ -13,7 +13,8 @@ from .graph_serialize import load_graphs, load_labels, save_graphs
 from .karate import KarateClub, KarateClubDataset
 from .movielens import MovieLensDataset
 from .tu import TUDataset
-from .utils import Subset, load_tensors, save_tensors, split_dataset
+from .legacy import load_citeseer, load_cora, load_data, load_pubmed, register_data_args
+from .utils import Subset, check_sha1, download, extract_archive, get_download_dir, load_tensors, save_tensors, split_dataset
 
 __all__ = [
     "DGLDataset",
@@ -45,4 +46,13 @@ __all__ = [
     "split_dataset",
     "Subset",
     "utils",
+    "download",
+    "get_download_dir",
+    "extract_archive",
+    "check_sha1",
+    "load_data",
+    "register_data_args",
+    "load_cora",
+    "load_citeseer",
+    "load_pubmed",
 ]

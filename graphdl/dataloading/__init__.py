@@ -5,6 +5,7 @@ from . import negative_sampler
 from .base import *  # noqa: F401,F403
 from .base import __all__ as _base_all
 from .cluster_gcn import ClusterGCNSampler
+from .collators import EdgeCollator, NodeCollator
 from .dataloader import DataLoader
 from .graph_dataloader import GraphCollator, GraphDataLoader
 from .graphsaint import SAINTSampler
@@ -25,6 +26,8 @@ __all__ = list(_base_all) + [
     "GraphDataLoader",
     "GraphCollator",
     "train_minibatch_node_classification",
+    "NodeCollator",
+    "EdgeCollator",
 ]
 
 

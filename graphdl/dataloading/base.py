@@ -10,6 +10,13 @@ import torch
 from .._graph.ids import CanonicalEType, to_id_tensor
 from ..base import EID, NID, DGLError
 from ..sampling._utils import as_list, resolve_etype, to_np
+from .lazy_features import (  # noqa: F401  (part of this module's public names)
+    resolve_lazy_features,
+    set_dst_lazy_features,
+    set_edge_lazy_features,
+    set_node_lazy_features,
+    set_src_lazy_features,
+)
 from ..convert import heterograph
 from ..sampling._block import relabel_first_seen
 from .dataloader import to_device
@@ -24,6 +31,7 @@ __all__ = [
     "set_edge_lazy_features",
     "set_src_lazy_features",
     "set_dst_lazy_features",
+    "resolve_lazy_features",
 ]
 
 FeatSpec = Union[None, Sequence[str], Mapping[Any, Sequence[str]]]
@@ -61,22 +69,22 @@ def _fill_nodes(g: Any, frames_and_ids, spec: FeatSpec) -> None:
             view[name] = val[ids.to(val.device).long()].to(ids.device)
 
 
-def set_src_lazy_features(g: Any, block: Any, spec: FeatSpec) -> None:
+def _copy_src_features(g: Any, block: Any, spec: FeatSpec) -> None:
     """Make sure ``block.srcdata`` holds the node features of ``g`` named in ``spec``."""
     _fill_nodes(g, [(nt, block.srcnodes[nt].data, block.srcnodes[nt].data[NID]) for nt in block.srctypes], spec)
 
 
-def set_dst_lazy_features(g: Any, block: Any, spec: FeatSpec) -> None:
+def _copy_dst_features(g: Any, block: Any, spec: FeatSpec) -> None:
     """Make sure ``block.dstdata`` holds the node features of ``g`` named in ``spec``."""
     _fill_nodes(g, [(nt, block.dstnodes[nt].data, block.dstnodes[nt].data[NID]) for nt in block.dsttypes], spec)
 
 
-def set_node_lazy_features(g: Any, subg: Any, spec: FeatSpec) -> None:
+def _copy_node_features(g: Any, subg: Any, spec: FeatSpec) -> None:
     """Make sure a (non-block) subgraph ``subg`` holds ``g``'s node features named in ``spec``."""
     _fill_nodes(g, [(nt, subg.nodes[nt].data, subg.nodes[nt].data[NID]) for nt in subg.ntypes], spec)
 
 
-def set_edge_lazy_features(g: Any, subg: Any, spec: FeatSpec) -> None:
+def _copy_edge_features(g: Any, subg: Any, spec: FeatSpec) -> None:
     """Make sure ``subg`` holds the edge features of ``g`` named in ``spec``."""
     for cet in subg.canonical_etypes:
         cet = tuple(cet)
@@ -118,10 +126,10 @@ class BlockSampler(Sampler):
     def sample(self, g: Any, seed_nodes: Any, exclude_eids: Any = None):
         input_nodes, output_nodes, blocks = self.sample_blocks(g, seed_nodes, exclude_eids=exclude_eids)
         if blocks:
-            set_src_lazy_features(g, blocks[0], self.prefetch_node_feats)
-            set_dst_lazy_features(g, blocks[-1], self.prefetch_labels)
+            _copy_src_features(g, blocks[0], self.prefetch_node_feats)
+            _copy_dst_features(g, blocks[-1], self.prefetch_labels)
             for b in blocks:
-                set_edge_lazy_features(g, b, self.prefetch_edge_feats)
+                _copy_edge_features(g, b, self.prefetch_edge_feats)
         if self.output_device is not None:
             input_nodes, output_nodes, blocks = to_device((input_nodes, output_nodes, blocks), self.output_device)
         return input_nodes, output_nodes, blocks

@@ -13,7 +13,7 @@ from .._partition_utils import partition_nodes
 from ..base import DGLError
 from ..sampling._block import induced_subgraph
 from ..sampling._utils import to_np
-from .base import Sampler, set_edge_lazy_features, set_node_lazy_features
+from .base import Sampler, _copy_edge_features, _copy_node_features
 
 __all__ = ["ClusterGCNSampler"]
 
@@ -83,6 +83,6 @@ class ClusterGCNSampler(Sampler):
         nodes = [self.partition_node_ids[off[i]:off[i + 1]] for i in pids.tolist()]
         ids = torch.cat(nodes) if nodes else torch.empty(0, dtype=g.idtype)
         sg = induced_subgraph(g, {g.ntypes[0]: to_np(ids)})
-        set_node_lazy_features(g, sg, self.prefetch_ndata)
-        set_edge_lazy_features(g, sg, self.prefetch_edata)
+        _copy_node_features(g, sg, self.prefetch_ndata)
+        _copy_edge_features(g, sg, self.prefetch_edata)
         return sg.to(self.output_device) if self.output_device is not None else sg

@@ -17,6 +17,7 @@ import torch.utils.data as tud
 from .._graph.ids import to_id_tensor
 from ..base import DGLError
 from ..sampling import _rng
+from .lazy_features import resolve_lazy_features
 
 __all__ = ["DataLoader", "to_device"]
 
@@ -73,7 +74,7 @@ class _BatchSet(tud.Dataset):
         """``key`` is ``(epoch seed, batch index, seed ids)`` as made by :class:`_BatchKeys`."""
         epoch_seed, i, ids = key
         with _rng.batch_state(epoch_seed, i):
-            return self.sampler.sample(self.graph, ids)
+            return resolve_lazy_features(self.graph, self.sampler.sample(self.graph, ids))
 
 
 class _BatchKeys(tud.Sampler):

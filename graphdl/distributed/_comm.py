@@ -111,7 +111,7 @@ def _start_heartbeat(st: _State) -> None:
     """Each rank stamps ``graphdl/hb/<rank>`` in the job's key-value store every second, so a
     failed collective can say which peers are gone."""
     try:
-        from torch.distributed.distributed_c10d import _get_default_store
+        from torch.distributed.distributed_c10d import _get_default_store  # needs a live group
         st.store = _get_default_store()
     except Exception:  # a group created without a store we can reach: no dead-rank names
         st.store = None

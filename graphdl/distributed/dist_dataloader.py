@@ -5,7 +5,10 @@ from typing import Any, Dict, Iterator, List, Optional
 
 import torch
 
-from ..base import DGLError
+from ..base import EID, NID, DGLError
+from ..convert import graph as make_graph
+from ..dataloading.negative_sampler import PerSourceUniform
+from ..sampling._block import block_from_picked, relabel_first_seen
 from . import _comm
 from .dist_graph import DistGraph
 
@@ -21,9 +24,6 @@ def sample_neighbors(g: DistGraph, nodes: Any, fanout: int, edge_dir: str = "in"
     Returns a graph over all ``g.num_nodes()`` nodes holding the sampled edges, with the
     original edge ids in ``edata[graphdl.EID]`` (DGL's distributed ``sample_neighbors``).
     """
-    from ..base import EID
-    from ..convert import graph as make_graph
-
     if edge_dir != "in":
         raise DGLError("Distributed sampling supports edge_dir='in' only.")
     if prob is not None or exclude_edges is not None:
@@ -86,10 +86,6 @@ class _LockstepLoader:
         return self.ids[torch.randperm(self.ids.numel(), generator=self._generator())]
 
     def _blocks(self, seeds: torch.Tensor):
-        from ..base import NID
-        from ..convert import graph as make_graph
-        from ..sampling._block import block_from_picked
-
         if self._skeleton is None:  # ids only: the block builder needs the node count and types
             self._skeleton = make_graph((torch.zeros(0, dtype=torch.int64),
                                          torch.zeros(0, dtype=torch.int64)),
@@ -168,8 +164,6 @@ class DistEdgeDataLoader(_LockstepLoader):
     def __init__(self, g: DistGraph, eids: Any, graph_sampler: Any, device: Any = None,
                  batch_size: int = 1, shuffle: bool = False, drop_last: bool = False,
                  seed: int = 0, **kwargs: Any) -> None:
-        from ..dataloading.negative_sampler import PerSourceUniform
-
         node_sampler = getattr(graph_sampler, "sampler", graph_sampler)
         neg = getattr(graph_sampler, "negative_sampler", None)
         if neg is not None and not isinstance(neg, PerSourceUniform):
@@ -182,10 +176,6 @@ class DistEdgeDataLoader(_LockstepLoader):
                          shuffle, drop_last, seed)
 
     def __iter__(self) -> Iterator:
-        from ..base import EID, NID
-        from ..convert import graph as make_graph
-        from ..sampling._block import relabel_first_seen
-
         negatives = torch.Generator().manual_seed(
             (self.seed + 1) * 1_000_003 + self.epoch * 7919 + _comm.get_rank())
         for eids in self._batches():

@@ -19,6 +19,7 @@ from .partition_book import (
     RangePartitionBook,
     etype_tuple_to_str,
 )
+from ..sampling.neighbor import pick_edges
 
 __all__ = ["DistGraph", "node_split", "edge_split"]
 
@@ -308,8 +309,6 @@ class DistGraph:
     # ------------------------------------------------------------------ sampling
     def _pick_local(self, req: torch.Tensor, fanout: int, replace: bool):
         """Sample up to ``fanout`` in-edges of inner nodes ``req`` (global homogeneous ids)."""
-        from ..sampling.neighbor import pick_edges
-
         local = self._local
         cet = local.canonical_etypes[0]
         seeds = self._local_nid(req).to(local.idtype)
@@ -387,6 +386,7 @@ def node_split(nodes: Any, partition_book: Optional[RangePartitionBook] = None,
         raise DGLError("node_trainer_ids (several trainers per partition) is not supported; run "
                        "one rank per partition.")
     if partition_book is None:
+        # deferred: reads the graph registered at run time, not the value at import
         from .dist_tensor import _DEFAULT_GRAPH
         if _DEFAULT_GRAPH is None and not isinstance(nodes, DistTensor):
             raise DGLError("node_split needs the partition book (or a DistGraph created first).")
@@ -404,6 +404,7 @@ def edge_split(edges: Any, partition_book: Optional[RangePartitionBook] = None,
     if edge_trainer_ids is not None:
         raise DGLError("edge_trainer_ids (several trainers per partition) is not supported.")
     if partition_book is None:
+        # deferred: reads the graph registered at run time, not the value at import
         from .dist_tensor import _DEFAULT_GRAPH
         if _DEFAULT_GRAPH is None and not isinstance(edges, DistTensor):
             raise DGLError("edge_split needs the partition book (or a DistGraph created first).")

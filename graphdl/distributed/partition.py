@@ -41,6 +41,10 @@ from .partition_book import (
     etype_str_to_tuple,
     etype_tuple_to_str,
 )
+from ..data.graph_serialize import load_graphs
+from ..data.graph_serialize import save_graphs
+from ..data.utils import load_tensors
+from ..data.utils import save_tensors
 
 __all__ = ["partition_graph", "load_partition", "load_partition_feats", "load_partition_book"]
 
@@ -285,8 +289,6 @@ def partition_graph(g: Any, graph_name: str, num_parts: int, out_path: str, num_
 
     os.makedirs(out_path, exist_ok=True)
     from ..convert import graph as make_graph  # graphdl.distributed is imported by graphdl
-    from ..data.graph_serialize import save_graphs
-    from ..data.utils import save_tensors
 
     hetero = not flat.homogeneous
     part_meta: Dict[str, Any] = {}
@@ -455,8 +457,6 @@ def _part_files(part_config: str, config: Dict[str, Any], part_id: int) -> Dict[
 def load_partition_feats(part_config: str, part_id: int, load_nodes: bool = True,
                          load_edges: bool = True):
     """Node and edge features owned by ``part_id`` (``None`` for the ones not asked for)."""
-    from ..data.utils import load_tensors
-
     config = _read_config(part_config)
     files = _part_files(part_config, config, part_id)
     nf = load_tensors(files["node_feats"]) if load_nodes else None
@@ -477,7 +477,6 @@ def load_partition(part_config: str, part_id: int, load_feats: bool = True,
     """
     if use_graphbolt:
         raise DGLError("GraphBolt partitions are not supported yet; use use_graphbolt=False.")
-    from ..data.graph_serialize import load_graphs
 
     config = _read_config(part_config)
     files = _part_files(part_config, config, part_id)
