@@ -32,3 +32,8 @@ from .dataloading.base import (  # noqa: F401
     set_src_lazy_features,
 )
 from . import multiprocessing  # noqa: F401
+from .transforms.module import *  # noqa: F401,F403  (dgl.AddSelfLoop ... dgl.LapPE, as DGL exports them)
+from . import partition  # noqa: F401
+from .partition import metis_partition, metis_partition_assignment, partition_graph_with_halo  # noqa: F401
+from . import init  # noqa: F401
+from . import utils  # noqa: F401

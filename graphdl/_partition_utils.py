@@ -27,12 +27,15 @@ def _sym_adjacency(g: Any) -> sp.csr_matrix:
     return a
 
 
-def partition_nodes(g: Any, k: int, recursive: bool = False) -> np.ndarray:
+def partition_nodes(g: Any, k: int, recursive: bool = False, vweights: Any = None,
+                    objective: str = "cut") -> np.ndarray:
     """Partition id of every node of a homogeneous graph into ``k`` parts.
 
     Uses METIS (through the ``pymetis`` package) on the symmetrised graph when it is
     installed. Otherwise nodes are ordered by reverse Cuthill-McKee, which keeps neighbours
     close, and cut into ``k`` contiguous parts of equal size.
+    ``vweights`` (``(n, c)`` integers) are METIS's balance constraints; ``objective`` is
+    accepted for DGL's ``objtype`` (pymetis exposes only the edge-cut objective).
     """
     n = g.num_nodes()
     if k < 1 or k > max(n, 1):
@@ -46,11 +49,17 @@ def partition_nodes(g: Any, k: int, recursive: bool = False) -> np.ndarray:
         pymetis = None
     if pymetis is not None and a.nnz > 0:
         xadj, adjncy = a.indptr.astype(np.int64), a.indices.astype(np.int64)
+        extra = {}
+        if vweights is not None:
+            w = np.asarray(vweights, np.int64).reshape(n, -1)
+            w = w[:, w.sum(0) > 0]  # METIS rejects a constraint whose weights are all zero
+            if w.shape[1]:
+                extra["vweights"] = w.reshape(-1).tolist()
         if hasattr(pymetis, "CSRAdjacency"):
             res = pymetis.part_graph(k, adjacency=pymetis.CSRAdjacency(adj_starts=xadj, adjacent=adjncy),
-                                     recursive=recursive)
+                                     recursive=recursive, **extra)
         else:
-            res = pymetis.part_graph(k, xadj=xadj, adjncy=adjncy, recursive=recursive)
+            res = pymetis.part_graph(k, xadj=xadj, adjncy=adjncy, recursive=recursive, **extra)
         return np.asarray(res[1], np.int64)
     from scipy.sparse.csgraph import reverse_cuthill_mckee
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-__all__ = ["DGLError", "ALL", "NID", "EID", "NTYPE", "ETYPE", "is_all", "dgl_warning"]
+__all__ = ["DGLError", "ALL", "NID", "EID", "NTYPE", "ETYPE", "is_all", "dgl_warning",
+           "is_internal_column"]
 
 
 class DGLError(Exception):
@@ -34,6 +35,11 @@ NID = "_ID"
 EID = "_ID"
 NTYPE = "_TYPE"
 ETYPE = "_TYPE"
+
+
+def is_internal_column(name: str) -> bool:
+    """True for the feature names graphdl itself writes (``dgl.NID``, ``dgl.ETYPE`` ...)."""
+    return name in (NID, EID, NTYPE, ETYPE)
 
 
 def is_all(arg: Any) -> bool:

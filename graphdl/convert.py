@@ -135,7 +135,17 @@ def _parse(data: Any) -> Tuple[_Parsed, List[Any]]:
             parsed = _Parsed(fmt, (_as_tensor(indptr, "indptr"), _as_tensor(indices, "indices"), t_eids))
             return parsed, raw
         raise DGLError(f"Unknown sparse format {fmt!r}; use 'coo', 'csr' or 'csc'.")
-    if isinstance(data, (tuple, list)) and len(data) == 2:
+    if isinstance(data, list):
+        # DGL's rule: a list is a list of (u, v) edges; a tuple is (U, V).
+        pairs = [tuple(e) if isinstance(e, (tuple, list)) else e for e in data]
+        bad = [e for e in pairs if not (isinstance(e, tuple) and len(e) == 2)]
+        if bad:
+            raise DGLError(f"A list of edges must hold (u, v) pairs; got {bad[0]!r}. "
+                           "Pass (U, V) as a tuple for source and destination id lists.")
+        u = [int(e[0]) for e in pairs]
+        v = [int(e[1]) for e in pairs]
+        return _Parsed("coo", (_as_tensor(u, "source ids"), _as_tensor(v, "destination ids"))), [u, v]
+    if isinstance(data, tuple) and len(data) == 2:
         u, v = data
         tu, tv = _as_tensor(u, "source ids"), _as_tensor(v, "destination ids")
         if tu.shape[0] != tv.shape[0]:

@@ -9,7 +9,7 @@ reached through thin methods.
 from __future__ import annotations
 
 import contextlib
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 import torch
@@ -851,6 +851,28 @@ class DGLGraph:
         """
         frame = self._edge_frames[self.get_etype_id(etype)]
         return {k: (tuple(v.shape[1:]), v.dtype) for k, v in frame._columns.items()}
+
+    @property
+    def _etype2canonical(self) -> Dict[str, Tuple[str, str, str]]:
+        """Edge type name -> its canonical type; ``()`` for a name several relations share."""
+        out: Dict[str, Tuple[str, str, str]] = {}
+        for ce in self._canonical_etypes:
+            out[ce[1]] = () if ce[1] in out else ce
+        return out
+
+    def set_n_initializer(self, initializer: Callable, field: Optional[str] = None,
+                          ntype: Optional[str] = None) -> None:
+        """Fill the unset rows of node feature ``field`` (every field when None) with ``initializer``.
+
+        See :mod:`graphdl.init` for the signature. Rows are unset after a write to some nodes
+        only, for nodes added later, and for nodes without messages in a user-defined reduce.
+        """
+        self._node_frames[self._node_slot(ntype)].initializers[field] = initializer
+
+    def set_e_initializer(self, initializer: Callable, field: Optional[str] = None,
+                          etype: EType = None) -> None:
+        """Fill the unset rows of edge feature ``field`` with ``initializer`` (see :mod:`graphdl.init`)."""
+        self._edge_frames[self.get_etype_id(etype)].initializers[field] = initializer
 
     def local_var(self) -> "DGLGraph":
         """A graph sharing structure and feature tensors whose feature writes stay local."""

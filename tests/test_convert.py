@@ -113,3 +113,16 @@ def test_empty_graph():
     assert g.num_nodes() == 0 and g.num_edges() == 0
     g = dgl.graph(([], []), num_nodes=3)
     assert g.in_degrees().tolist() == [0, 0, 0]
+
+
+def test_graph_from_a_list_of_edge_pairs(idtype):
+    graphdl = dgl
+    # DGL's rule: a list holds (u, v) edges, a tuple holds (U, V) id lists
+    g = graphdl.graph([(0, 5), (1, 6)], idtype=idtype)
+    assert [x.tolist() for x in g.edges()] == [[0, 1], [5, 6]] and g.num_nodes() == 7
+    assert [x.tolist() for x in graphdl.graph(((0, 5), (1, 6))).edges()] == [[0, 5], [1, 6]]
+    assert [x.tolist() for x in graphdl.graph([[0, 1], [1, 2], [3, 4]]).edges()] == [[0, 1, 3], [1, 2, 4]]
+    empty = graphdl.graph([])
+    assert empty.num_nodes() == 0 and empty.num_edges() == 0
+    with pytest.raises(graphdl.DGLError, match=r"\(u, v\) pairs"):
+        graphdl.graph([(0, 1, 2)])

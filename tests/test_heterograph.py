@@ -239,3 +239,8 @@ def test_mutation_and_batch_counts(idtype):
     assert bg.batch_num_nodes().tolist() == [2, 3] and bg.batch_num_edges().tolist() == [1, 1]
     bg.add_nodes(2)  # adding makes it one graph again, as in DGL
     assert bg.batch_size == 1 and bg.batch_num_nodes().tolist() == [7]
+
+
+def test_etype2canonical_marks_shared_names():
+    g = dgl.heterograph({("a", "r", "b"): ([0], [0]), ("b", "r", "b"): ([0], [0]), ("a", "s", "a"): ([0], [0])})
+    assert g._etype2canonical == {"r": (), "s": ("a", "s", "a")}

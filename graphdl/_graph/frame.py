@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import MutableMapping
-from typing import Any, Dict, Iterator, Mapping, Optional, Sequence
+from typing import Any, Callable, Dict, Iterator, Mapping, Optional, Sequence, Tuple
 
 import torch
 
@@ -17,13 +17,29 @@ class Frame(MutableMapping):
     Writes are checked: the value must be a tensor with ``num_rows`` rows on ``device``.
     """
 
-    __slots__ = ("_columns", "num_rows", "device", "what")
+    __slots__ = ("_columns", "num_rows", "device", "what", "initializers")
 
     def __init__(self, num_rows: int, device: torch.device, what: str = "node") -> None:
         self._columns: Dict[str, torch.Tensor] = {}
         self.num_rows = int(num_rows)
         self.device = torch.device(device)
         self.what = what
+        # field (None: every field) -> initializer(shape, dtype, device, id_range) for rows
+        # that a partial write leaves unset; zeros when there is none (DGL's set_n_initializer).
+        self.initializers: Dict[Optional[str], Callable] = {}
+
+    def new_rows(self, name: str, shape: Tuple[int, ...], dtype: torch.dtype,
+                 start: int = 0) -> torch.Tensor:
+        """Values for rows ``start .. start + shape[0]`` of column ``name`` no write has set."""
+        init = self.initializers.get(name, self.initializers.get(None))
+        if init is None:
+            return torch.zeros(shape, dtype=dtype, device=self.device)
+        value = init(tuple(shape), dtype, self.device, slice(start, start + shape[0]))
+        value = torch.as_tensor(value).to(device=self.device, dtype=dtype)
+        if tuple(value.shape) != tuple(shape):
+            raise DGLError(f"The initializer of feature '{name}' returned shape "
+                           f"{tuple(value.shape)}; {tuple(shape)} was asked for.")
+        return value
 
     # -- mapping protocol ------------------------------------------------------------------
     def __getitem__(self, name: str) -> torch.Tensor:
@@ -88,7 +104,7 @@ class Frame(MutableMapping):
             col = col.clone()
             col[rows.long()] = value.to(col.dtype)
         else:
-            col = value.new_zeros((self.num_rows,) + tuple(value.shape[1:]))
+            col = self.new_rows(name, (self.num_rows,) + tuple(value.shape[1:]), value.dtype)
             col[rows.long()] = value
         self._columns[name] = col
 
@@ -97,6 +113,7 @@ class Frame(MutableMapping):
         if rows is None:
             out = Frame(self.num_rows, self.device, self.what)
             out._columns = dict(self._columns)
+            out.initializers = dict(self.initializers)
             return out
         idx = rows.long()
         out = Frame(idx.shape[0], self.device, self.what)
@@ -112,7 +129,8 @@ class Frame(MutableMapping):
                     f"Feature '{name}' for the {num} new {self.what}s must be a tensor with {num} rows."
                 )
             if name not in self._columns and self.num_rows > 0:
-                self._columns[name] = value.new_zeros((self.num_rows,) + tuple(value.shape[1:]))
+                self._columns[name] = self.new_rows(name, (self.num_rows,) + tuple(value.shape[1:]),
+                                                    value.dtype)
         new_cols = {}
         for name, col in self._columns.items():
             if name in data:
@@ -123,7 +141,7 @@ class Frame(MutableMapping):
                         f"the new rows have {tuple(value.shape[1:])}."
                     )
             else:
-                value = col.new_zeros((num,) + tuple(col.shape[1:]))
+                value = self.new_rows(name, (num,) + tuple(col.shape[1:]), col.dtype, self.num_rows)
             new_cols[name] = torch.cat([col, value], 0)
         for name, value in data.items():
             if name not in new_cols:
@@ -139,6 +157,7 @@ class Frame(MutableMapping):
     def to(self, device: torch.device) -> "Frame":
         out = Frame(self.num_rows, device, self.what)
         out._columns = {k: v.to(device) for k, v in self._columns.items()}
+        out.initializers = dict(self.initializers)
         return out
 
     def snapshot(self) -> Dict[str, torch.Tensor]:

@@ -79,7 +79,10 @@ def _check_range(lo: int, hi: int, bound: int, what: str) -> None:
 
 
 def is_scalar_id(x: Any) -> bool:
-    """True for a Python/numpy integer or a 0-d tensor (a query that returns a scalar)."""
+    """True for a Python/numpy integer, a 0-d integer array or a 0-d tensor (a query that
+    returns a scalar)."""
+    if isinstance(x, np.ndarray):
+        return x.ndim == 0 and x.dtype.kind in "iu"
     return isinstance(x, (int, np.integer)) or (isinstance(x, torch.Tensor) and x.dim() == 0)
 
 

@@ -154,7 +154,10 @@ def _udf_reduce(g: Any, rel: _Relation, msgs: Features, rfunc: Callable) -> Feat
     for k, items in parts.items():
         nodes = torch.cat([n for n, _ in items])
         vals = torch.cat([v for _, v in items])
-        full = vals.new_zeros((rel.adj.num_dst,) + tuple(vals.shape[1:]))
+        shape = (rel.adj.num_dst,) + tuple(vals.shape[1:])
+        frame = getattr(rel.dst, "_frame", None)
+        # Nodes without messages take the field's initializer (zeros by default).
+        full = frame.new_rows(k, shape, vals.dtype) if frame is not None else vals.new_zeros(shape)
         out[k] = full.index_copy(0, nodes, vals)
     return out
 

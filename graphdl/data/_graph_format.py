@@ -108,8 +108,8 @@ def _read_metagraph(reader: ByteReader) -> Tuple[int, List[Tuple[int, int]]]:
     return num_rows, list(zip(src.tolist(), dst.tolist()))
 
 
-def _read_unit_graph(reader: ByteReader) -> Tuple[int, int, torch.Tensor, torch.Tensor]:
-    """Read one relation; return ``(num_src, num_dst, src, dst)`` in edge-id order."""
+def _read_unit_graph(reader: ByteReader) -> Tuple[int, int, torch.Tensor, torch.Tensor, int]:
+    """Read one relation; return ``(num_src, num_dst, src, dst, saved formats code)``, edges in id order."""
     reader.magic(UNIT_GRAPH_MAGIC, "relation graph")
     saved = reader.i64("saved formats code")
     reader.i64("allowed formats code")
@@ -139,7 +139,7 @@ def _read_unit_graph(reader: ByteReader) -> Tuple[int, int, torch.Tensor, torch.
             dst, src = scatter_by_eid(rows, cols, eids)
             result = (num_cols, num_rows, src, dst)
     assert result is not None
-    return result
+    return result + (saved_code,)
 
 
 def _read_hetero_graph(reader: ByteReader, index: int) -> GraphRecord:
@@ -148,7 +148,11 @@ def _read_hetero_graph(reader: ByteReader, index: int) -> GraphRecord:
     num_relations = reader.count("relation graphs", 8)
     if num_relations != len(meta_edges):
         raise reader.fail(f"graph {index} has {num_relations} relation graphs but its metagraph has {len(meta_edges)} edge types")
-    unit_graphs = [_read_unit_graph(reader) for _ in range(num_relations)]
+    units = [_read_unit_graph(reader) for _ in range(num_relations)]
+    unit_graphs = [u[:4] for u in units]
+    saved_formats = 0
+    for u in units:
+        saved_formats |= u[4]
     num_nodes = reader.i64_list("node counts per type")
     if len(num_nodes) != num_ntypes:
         raise reader.fail(f"graph {index} lists {len(num_nodes)} node counts for {num_ntypes} node types")
@@ -189,7 +193,8 @@ def _read_hetero_graph(reader: ByteReader, index: int) -> GraphRecord:
         for name, value in feats.items():
             if value.dim() == 0 or value.shape[0] != edges[tid][0].numel():
                 raise reader.fail(f"edge feature '{name}' of type '{etypes[tid]}' has shape {tuple(value.shape)} for {edges[tid][0].numel()} edges")
-    return GraphRecord(ntypes, etypes, list(meta_edges), num_nodes, edges, node_tensors, edge_tensors)
+    return GraphRecord(ntypes, etypes, list(meta_edges), num_nodes, edges, node_tensors, edge_tensors,
+                       saved_formats)
 
 
 def _read_header(reader: ByteReader) -> Tuple[int, int]:

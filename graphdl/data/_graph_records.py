@@ -41,6 +41,8 @@ class GraphRecord:
     edges: List[Tuple[torch.Tensor, torch.Tensor]]
     node_tensors: List[Dict[str, torch.Tensor]] = field(default_factory=list)
     edge_tensors: List[Dict[str, torch.Tensor]] = field(default_factory=list)
+    #: sparse formats stored in the file (COO_CODE | CSR_CODE | CSC_CODE bits; 0 if unknown)
+    saved_formats: int = 0
 
     @property
     def idtype(self) -> torch.dtype:

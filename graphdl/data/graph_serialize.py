@@ -11,7 +11,7 @@ from typing import Dict, List, Optional, Sequence, Tuple, Union
 import torch
 
 from ..base import DGLError
-from ._graph_format import format_code, read_file_labels, read_graph_file, write_graph_file
+from ._graph_format import CSC_CODE, CSR_CODE, format_code, read_file_labels, read_graph_file, write_graph_file
 from ._graph_records import GraphRecord
 from ..convert import heterograph
 from ..heterograph import DGLGraph
@@ -63,6 +63,12 @@ def _from_record(rec: GraphRecord, what: str):
         cet = (rec.ntypes[stype], etype, rec.ntypes[dtype_])
         for name, value in feats.items():
             g.edges[cet].data[name] = value
+    # The formats the file holds are built again, as DGL does (g.formats() lists them).
+    for cet in g.canonical_etypes:
+        if rec.saved_formats & CSR_CODE:
+            g._adj(cet).csr()
+        if rec.saved_formats & CSC_CODE:
+            g._adj(cet).csc()
     return g
 
 

@@ -13,20 +13,33 @@ __all__ = ["HeteroGraphConv", "get_aggregate_fn"]
 AggFn = Callable[[List[torch.Tensor], str], Optional[torch.Tensor]]
 
 
-def _reduce(name: str) -> AggFn:
-    def agg(tensors: List[torch.Tensor], dsttype: str) -> Optional[torch.Tensor]:
+class _Reduce:
+    """Combine the per-relation results by ``name`` (sum, mean, max or min).
+
+    A class rather than a closure so that modules holding it can be pickled.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __call__(self, tensors: List[torch.Tensor], dsttype: str) -> Optional[torch.Tensor]:
         if len(tensors) == 0:
             return None
         stacked = torch.stack(tensors, dim=0)
-        if name == "sum":
+        if self.name == "sum":
             return stacked.sum(dim=0)
-        if name == "mean":
+        if self.name == "mean":
             return stacked.mean(dim=0)
-        if name == "max":
+        if self.name == "max":
             return stacked.max(dim=0)[0]
         return stacked.min(dim=0)[0]
 
-    return agg
+    def __repr__(self) -> str:
+        return f"aggregate={self.name!r}"
+
+
+def _reduce(name: str) -> AggFn:
+    return _Reduce(name)
 
 
 def _stack(tensors: List[torch.Tensor], dsttype: str) -> Optional[torch.Tensor]:

@@ -69,8 +69,11 @@ def extreme_operand_grad(
     to the one entry ``arg`` that won (nothing for rows without entries)."""
     rows = arg.shape[0]
     out_feat = tuple(arg.shape[1:])
-    g = grad.reshape(rows, -1)
-    a2 = arg.reshape(rows, -1)
+    width = 1
+    for d in out_feat:
+        width *= int(d)
+    g = grad.reshape(rows, width)  # explicit width: rows may be 0
+    a2 = arg.reshape(rows, width)
     valid = a2 >= 0
     k = a2.clamp(min=0)
     x_feat = tuple(x.shape[1:])

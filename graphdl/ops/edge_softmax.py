@@ -82,6 +82,8 @@ def edge_softmax(graph: Any, logits: Tensor, eids: Any = ALL, norm_by: str = "ds
     """
     if norm_by not in ("dst", "src"):
         raise DGLError(f"norm_by must be 'dst' or 'src', got {norm_by!r}.")
+    if isinstance(logits, dict):
+        return _hetero_edge_softmax(graph, logits, eids, norm_by)
     adj = get_adj(graph)
     if not is_all(eids):
         eids = to_id_tensor(eids, adj.idtype, adj.device, "edge", bound=adj.num_edges,
@@ -91,3 +93,52 @@ def edge_softmax(graph: Any, logits: Tensor, eids: Any = ALL, norm_by: str = "ds
         raise DGLError(f"logits has {logits.shape[0]} rows but {adj.num_edges} edges are normalised.")
     topo = graph_topology(adj, transpose=False, by_src=norm_by == "src")
     return row_softmax(topo.ptr, topo.eid, adj.src if norm_by == "src" else adj.dst, logits)
+
+
+def _hetero_edge_softmax(graph: Any, logits: dict, eids: Any, norm_by: str) -> dict:
+    """``edge_softmax`` with one logits tensor per relation: every node normalises over its
+    in-edges (or out-edges) of all the given relations together.
+
+    Returns a dict from canonical edge type to the scores of that relation.
+    """
+    if not is_all(eids):
+        raise DGLError("edge_softmax with per-relation logits normalises over all edges; eids must be ALL.")
+    if not logits:
+        raise DGLError("edge_softmax got an empty dict of logits.")
+    cets = [graph.to_canonical_etype(k) for k in logits]
+    values = list(logits.values())
+    feat = tuple(values[0].shape[1:])
+    # One id per (node type, node) on the normalised side.
+    side = 2 if norm_by == "dst" else 0
+    types = sorted({ce[side] for ce in cets})
+    offset, total = {}, 0
+    for t in types:
+        offset[t] = total
+        total += graph.num_nodes(t)
+    keys, parts = [], []
+    for ce, x in zip(cets, values):
+        if tuple(x.shape[1:]) != feat:
+            raise DGLError(f"The logits of {ce} have shape {tuple(x.shape[1:])} per edge; "
+                           f"the others have {feat}.")
+        if x.shape[0] != graph.num_edges(ce):
+            raise DGLError(f"The logits of {ce} have {x.shape[0]} rows; the relation has "
+                           f"{graph.num_edges(ce)} edges.")
+        src, dst = graph.edges(etype=ce, order="eid")
+        keys.append((dst if norm_by == "dst" else src).long() + offset[ce[side]])
+        parts.append(x)
+    key = torch.cat(keys)
+    x = torch.cat(parts)
+    if not x.is_floating_point():
+        raise DGLError(f"edge_softmax needs floating-point logits, got {x.dtype}.")
+    idx = key.reshape((-1,) + (1,) * len(feat)).expand_as(x)
+    # Subtract each group's maximum (no gradient needed through it) before exponentiating.
+    top = torch.full((total,) + feat, float("-inf"), dtype=x.dtype, device=x.device)
+    top = top.scatter_reduce(0, idx, x.detach(), reduce="amax")
+    ex = torch.exp(x - top.gather(0, idx))
+    denom = torch.zeros((total,) + feat, dtype=x.dtype, device=x.device).scatter_add(0, idx, ex)
+    out = ex / denom.gather(0, idx)
+    result, start = {}, 0
+    for ce, part in zip(cets, parts):
+        result[ce] = out[start:start + part.shape[0]]
+        start += part.shape[0]
+    return result

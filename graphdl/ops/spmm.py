@@ -102,7 +102,7 @@ def _spmm_copy_scaled_op(
     flat_bias = None
     if bias is not None:  # one row for every node, or one row per node
         flat_bias = bias.reshape(num_rows if bias.dim() == x.dim() else 1, width)
-    out = backend_for(x).spmm_copy_scaled(ptr, col, tptr, x.reshape(x.shape[0], -1), col_scale, row_scale,
+    out = backend_for(x).spmm_copy_scaled(ptr, col, tptr, x.reshape(x.shape[0], width), col_scale, row_scale,
                                           flat_bias, col_mean, row_mean, num_rows)
     return out.reshape((num_rows,) + tuple(x.shape[1:]))
 

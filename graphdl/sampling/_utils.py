@@ -110,9 +110,10 @@ def exclude_per_etype(g: Any, exclude_edges: Any) -> Dict[CanonicalEType, np.nda
             raise DGLError("The graph has several edge types; give exclude_edges as a dict.")
         items = [(g.canonical_etypes[0], exclude_edges)]
     for cet, v in items:
-        ids = to_id_tensor(v, torch.int64, "cpu", f"{cet} edge", bound=g.num_edges(cet),
-                           allow_float=True, move=True)
-        out[cet] = np.unique(to_np(ids))
+        ids = to_id_tensor(v, torch.int64, "cpu", f"{cet} edge", allow_float=True, move=True)
+        arr = np.unique(to_np(ids))
+        # Ids past the edge count name no edge: ignored, as DGL does.
+        out[cet] = arr[arr < g.num_edges(cet)]
     return out
 
 

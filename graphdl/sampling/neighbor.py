@@ -194,6 +194,21 @@ def sample_neighbors_fused(
     return block_from_picked(g, {nt: to_np(t) for nt, t in seeds.items()}, picked, copy_ndata, copy_edata)
 
 
+def _per_type_prob(prob: Sequence[Any], etypes: np.ndarray) -> torch.Tensor:
+    """One weight per edge from DGL's list form: ``prob[t]`` holds the weights of the edges of
+    type ``t``, in edge-id order (an empty tensor, or None, means uniform: weight 1)."""
+    w = torch.ones(etypes.shape[0], dtype=torch.float64)
+    for t, p in enumerate(prob):
+        pos = torch.from_numpy(np.nonzero(etypes == t)[0])
+        if p is None or (isinstance(p, torch.Tensor) and p.numel() == 0):
+            continue
+        p = torch.as_tensor(p).reshape(-1)
+        if p.shape[0] != pos.shape[0]:
+            raise DGLError(f"prob[{t}] has {p.shape[0]} values; there are {pos.shape[0]} edges of type {t}.")
+        w[pos] = p.detach().cpu().to(torch.float64)
+    return w
+
+
 def sample_etype_neighbors(
     g: Any,
     nodes: Any,
@@ -213,6 +228,8 @@ def sample_etype_neighbors(
 
     ``etype_offset`` is accepted for signature compatibility (types are read from
     ``edata[ETYPE]``); ``fanout`` is one int for every type or a sequence with one per type.
+    ``prob`` is an edge feature name, one weight per edge, or (DGL's form) a list with the
+    weights of each type's edges, in edge-id order.
     """
     _check_dir(edge_dir)
     if len(g.canonical_etypes) != 1:
@@ -221,6 +238,8 @@ def sample_etype_neighbors(
     if ETYPE not in g.edges[cet].data:
         raise DGLError("sample_etype_neighbors needs the edge types in g.edata[dgl.ETYPE].")
     etypes = to_np(g.edges[cet].data[ETYPE].long())
+    if isinstance(prob, (list, tuple)):
+        prob = _per_type_prob(prob, etypes)
     if isinstance(fanout, torch.Tensor):
         fanout = fanout.tolist()
     ntypes_e = int(etypes.max()) + 1 if etypes.size else 0

@@ -21,6 +21,7 @@ from .._partition_utils import partition_nodes
 from ..base import EID, NID, DGLError, dgl_warning
 from .. import subgraph as _subgraph
 from ._blocks import to_block
+from ..partition import metis_partition, metis_partition_assignment, partition_graph_with_halo
 from ._knn import knn_graph, radius_graph, segmented_knn_graph
 from ._positional import (
     double_radius_node_labeling,
@@ -63,6 +64,7 @@ __all__ = [
     "adj_sum_graph",
     "metis_partition",
     "metis_partition_assignment",
+    "partition_graph_with_halo",
     "to_float",
     "to_double",
     "to_half",
@@ -597,7 +599,11 @@ def reorder_graph(g: Any, node_permute_algo: Optional[str] = None, edge_permute_
             raise DGLError("node_permute_algo='custom' needs permute_config['nodes_perm'].")
         nperm = _check_perm(config["nodes_perm"], n, g, "nodes_perm")
     elif node_permute_algo == "metis":
-        raise DGLError("node_permute_algo='metis' needs METIS, which graphdl does not ship; use 'rcmk'.")
+        if "k" not in config:
+            raise DGLError("node_permute_algo='metis' needs permute_config['k'], the number of parts.")
+        # Nodes grouped by METIS part, in id order within a part.
+        parts = metis_partition_assignment(g, int(config["k"]))
+        nperm = torch.sort(parts.cpu(), stable=True)[1].to(g.device, g.idtype)
     else:
         raise DGLError(f"Unknown node_permute_algo {node_permute_algo!r}.")
     rg = _subgraph.node_subgraph(g, nperm, store_ids=True)
@@ -610,7 +616,11 @@ def reorder_graph(g: Any, node_permute_algo: Optional[str] = None, edge_permute_
     elif edge_permute_algo == "custom":
         if "edges_perm" not in config:
             raise DGLError("edge_permute_algo='custom' needs permute_config['edges_perm'].")
-        eperm = _check_perm(config["edges_perm"], adj.num_edges, g, "edges_perm")
+        # edges_perm names edges of the input graph (new edge i is input edge edges_perm[i]),
+        # not of the node-reordered graph, whose edges are grouped by source.
+        custom = _check_perm(config["edges_perm"], adj.num_edges, g, "edges_perm")
+        pos_of_input = torch.argsort(rg.edges[cet].data[EID].long())
+        eperm = pos_of_input[custom.long()].to(g.idtype)
     else:
         raise DGLError(f"Unknown edge_permute_algo {edge_permute_algo!r}.")
     out = _subgraph.edge_subgraph(rg, eperm, relabel_nodes=False, store_ids=False)
@@ -772,26 +782,3 @@ def adj_sum_graph(graphs: Sequence[Any], weight_name: str) -> Any:
     out = build_graph({cet: (pairs // nd, pairs % nd)}, num, g0.idtype, g0.device)
     out.edges[cet].data[weight_name] = summed[rank.to(summed.device)]
     return out
-
-
-def metis_partition_assignment(g: Any, k: int, balance_ntypes: Any = None, balance_edges: bool = False,
-                                mode: str = "k-way", objtype: str = "cut") -> torch.Tensor:
-    """Partition id (int64) of every node of a homogeneous graph split into ``k`` parts.
-
-    Uses METIS through the optional ``pymetis`` package on the symmetrised graph; without it,
-    nodes are ordered by reverse Cuthill-McKee and cut into ``k`` equal contiguous parts.
-    ``balance_ntypes``, ``balance_edges`` and ``objtype`` are accepted for compatibility.
-    """
-    _homogeneous_relation(g, "metis_partition_assignment")
-    if mode not in ("k-way", "recursive"):
-        raise DGLError(f"mode must be 'k-way' or 'recursive', got {mode!r}.")
-    parts = partition_nodes(g, int(k), recursive=mode == "recursive")
-    return torch.from_numpy(np.asarray(parts, dtype=np.int64)).to(g.device)
-
-
-def metis_partition(g: Any, k: int, *args: Any, **kwargs: Any) -> Any:
-    """Not available: partitioning with halo nodes is not implemented in graphdl."""
-    raise DGLError(
-        "metis_partition (partitions with halo nodes) is not implemented in graphdl; "
-        "use metis_partition_assignment and node_subgraph."
-    )

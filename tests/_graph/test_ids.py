@@ -105,3 +105,17 @@ def test_degrees_of_a_few_nodes_match_and_build_nothing(idtype):
     h = dgl.graph(([0], [1]), num_nodes=1000, idtype=idtype)
     assert h.in_degrees([999, 1]).tolist() == [0, 1]
     assert h.in_degrees(torch.tensor([], dtype=torch.int64)).tolist() == []
+
+
+def test_zero_dim_integer_arrays_are_scalar_ids():
+    import numpy as np
+
+    import graphdl
+
+    g = graphdl.graph(([0, 1], [1, 1]))
+    assert g.predecessors(np.array(1)).tolist() == [0, 1]
+    assert g.successors(np.array(0)).tolist() == [1]
+    assert g.in_degrees(np.array(1)) == 2
+    from graphdl._graph.ids import is_scalar_id
+
+    assert not is_scalar_id(np.array(1.0)) and not is_scalar_id(np.array([1]))

@@ -283,3 +283,19 @@ def test_fuzzed_files_never_crash(tmp_path, data):
 
 
 _FUZZ_CACHE: dict = {}
+
+
+@pytest.mark.parametrize("formats", ["coo", "csr", "csc", ["coo", "csc"], ["csc", "csr"], ["coo", "csr", "csc"]])
+def test_saved_formats_are_created_on_load(tmp_path, formats):
+    import graphdl
+
+    g = graphdl.graph(([0, 2, 1, 1], [1, 0, 2, 0]), num_nodes=4)
+    path = str(tmp_path / "g.bin")
+    graphdl.save_graphs(path, [g], formats=formats)
+    loaded = graphdl.load_graphs(path)[0][0]
+    created = loaded.formats()["created"]
+    for fmt in [formats] if isinstance(formats, str) else formats:
+        assert fmt in created
+    assert [x.tolist() for x in loaded.edges()] == [x.tolist() for x in g.edges()]
+    indptr, indices, eids = loaded.adj_tensors("csr")
+    assert indptr.tolist() == [0, 1, 3, 4, 4] and sorted(eids.tolist()) == [0, 1, 2, 3]

@@ -41,3 +41,11 @@ def test_gcn2_invariance_and_zero_degree(idtype):
     with pytest.raises(DGLError):
         conv(zg, torch.randn(10, 4), torch.randn(10, 4))
     assert conv.bias is not None and GCN2Conv(4, 1, bias=False).bias is None
+
+
+def test_gcn2_repr_names_its_hyperparameters():
+    conv = GCN2Conv(5, layer=2, alpha=0.5, bias=False, activation=torch.relu)
+    text = repr(conv)
+    assert text.startswith("GCN2Conv(in=5, alpha=0.5, beta=")
+    assert f"beta={math.log(1 / 2 + 1)}" in text and "bias=False" in text and "activation=" in text
+    assert repr(GCN2Conv(3, layer=1)) == f"GCN2Conv(in=3, alpha=0.1, beta={math.log(2)})"

@@ -145,3 +145,13 @@ def test_sage_mean_gradients_match_reference(idtype, sizes, name):
     want = torch.autograd.grad((ref * w).sum(), params)
     for a, b in zip(got, want):
         torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("agg", ["mean", "gcn", "pool", "lstm"])
+def test_sage_on_an_empty_block(agg):
+    # the block of an empty seed batch: no nodes, no edges -> a (0, out) result
+    import graphdl
+
+    block = graphdl.create_block(([], []), num_src_nodes=0, num_dst_nodes=0)
+    out = SAGEConv(3, 4, agg)(block, torch.zeros(0, 3))
+    assert out.shape == (0, 4)

@@ -58,3 +58,39 @@ def test_bad_arguments_raise():
         ops.edge_softmax(g, torch.randn(2), norm_by="x")
     with pytest.raises(graphdl.DGLError, match="rows"):
         ops.edge_softmax(g, torch.randn(3))
+
+
+@pytest.mark.parametrize("norm_by", ["dst", "src"])
+@pytest.mark.parametrize("shape", [(), (3,), (2, 2)])
+def test_edge_softmax_per_relation_logits_matches_homogeneous(idtype, norm_by, shape):
+    # reference: the same edges in one homogeneous graph (node ids offset per type)
+    g = graphdl.heterograph({
+        ("user", "follows", "user"): ([0, 1, 2, 1, 1], [0, 0, 1, 1, 2]),
+        ("user", "plays", "game"): ([0, 1, 2, 1], [0, 0, 1, 1]),
+        ("developer", "develops", "game"): ([0, 1, 0], [0, 1, 1]),
+    }, idtype=idtype)
+    off = {"developer": 0, "game": 2, "user": 4}
+    logits = {ce: torch.randn((g.num_edges(ce),) + shape, dtype=torch.float64, requires_grad=True)
+              for ce in g.canonical_etypes}
+    out = ops.edge_softmax(g, logits, norm_by=norm_by)
+    us, vs = [], []
+    for ce in g.canonical_etypes:
+        u, v = g.edges(etype=ce)
+        us.append(u.long() + off[ce[0]])
+        vs.append(v.long() + off[ce[2]])
+    hg = graphdl.graph((torch.cat(us), torch.cat(vs)), num_nodes=7)
+    x = torch.cat([logits[ce] for ce in g.canonical_etypes]).detach().requires_grad_()
+    ref = ops.edge_softmax(hg, x, norm_by=norm_by)
+    torch.testing.assert_close(torch.cat([out[ce] for ce in g.canonical_etypes]), ref)
+    w = torch.randn_like(ref)
+    (torch.cat([out[ce] for ce in g.canonical_etypes]) * w).sum().backward()
+    (ref * w).sum().backward()
+    torch.testing.assert_close(torch.cat([logits[ce].grad for ce in g.canonical_etypes]), x.grad)
+
+
+def test_edge_softmax_per_relation_logits_bad_input():
+    g = graphdl.heterograph({("a", "r", "b"): ([0], [0]), ("b", "s", "b"): ([0], [0])})
+    with pytest.raises(graphdl.DGLError, match="rows"):
+        ops.edge_softmax(g, {"r": torch.ones(2), "s": torch.ones(1)})
+    with pytest.raises(graphdl.DGLError, match="shape"):
+        ops.edge_softmax(g, {"r": torch.ones(1, 2), "s": torch.ones(1)})

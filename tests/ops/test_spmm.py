@@ -210,3 +210,18 @@ def test_weighted_sum_second_derivatives(backend):
     g = get_cases(["multigraph"])[0][1]
     x, y = operands(g, (2, 3), (2, 1), dtype=torch.float64)
     assert torch.autograd.gradgradcheck(lambda x, y: ops.u_mul_e_sum(g, x, y), (x, y))
+
+
+@pytest.mark.parametrize("reducer", ["sum", "mean", "max", "min"])
+@pytest.mark.parametrize("feat_shape", [(3,), (2, 3), ()])
+def test_update_all_on_a_graph_without_nodes(reducer, feat_shape):
+    import graphdl
+    import graphdl.function as fn
+
+    g = graphdl.graph(([], []), num_nodes=0)
+    h = torch.zeros((0,) + feat_shape, requires_grad=True)
+    g.ndata["h"] = h
+    g.update_all(fn.copy_u("h", "m"), getattr(fn, reducer)("m", "s"))
+    assert g.ndata["s"].shape == (0,) + feat_shape
+    g.ndata["s"].sum().backward()
+    assert h.grad.shape == h.shape

@@ -212,8 +212,8 @@ def test_errors(idtype):
         sample_neighbors(g, torch.tensor([0]), 2, edge_dir="both")
     with pytest.raises(DGLError, match="nope"):
         sample_neighbors(g, torch.tensor([0]), 2, prob="nope")
-    with pytest.raises(DGLError, match="400"):
-        sample_neighbors(g, torch.tensor([0]), 2, exclude_edges=torch.tensor([400]))
+    # exclude_edges ids past the edge count are ignored (DGL's rule), see
+    # test_excluded_edge_ids_past_the_edge_count_are_ignored
     h = _hetero(idtype)
     with pytest.raises(DGLError):
         sample_neighbors(h, {"user": torch.tensor([0])}, {"follows": 1})
@@ -273,3 +273,27 @@ def test_threaded_split_gives_same_picks(idtype, monkeypatch):
     assert len(_threads.split(200, 1000)) == 3
     (a, ea), (b, eb) = results
     assert torch.equal(a[0], b[0]) and torch.equal(a[1], b[1]) and torch.equal(ea, eb)
+
+
+def test_etype_neighbors_with_per_type_prob_lists():
+    import graphdl as _dgl
+
+    h = _dgl.graph(([0, 1, 2, 3, 4], [5, 5, 5, 5, 5]))
+    h.edata[_dgl.ETYPE] = torch.tensor([0, 1, 0, 1, 1])
+    # type 0 edges are eids 0, 2; type 1 edges are eids 1, 3, 4: only eids 2 and 4 have weight
+    prob = [torch.tensor([0.0, 1.0]), torch.tensor([0.0, 0.0, 1.0])]
+    for _ in range(5):
+        sg = _dgl.sampling.sample_etype_neighbors(h, [5], [0, 1], [1, 1], prob=prob)
+        assert sorted(sg.edata[_dgl.EID].tolist()) == [2, 4]
+    sg = _dgl.sampling.sample_etype_neighbors(h, [5], [0, 1], [2, 3], prob=[torch.tensor([]), None])
+    assert sorted(sg.edata[_dgl.EID].tolist()) == [0, 1, 2, 3, 4]  # empty: uniform
+    with pytest.raises(_dgl.DGLError, match="prob"):
+        _dgl.sampling.sample_etype_neighbors(h, [5], [0, 1], [1, 1], prob=[torch.ones(3), torch.ones(3)])
+
+
+def test_excluded_edge_ids_past_the_edge_count_are_ignored():
+    import graphdl as _dgl
+
+    g = _dgl.graph(([0, 1, 2, 3], [4, 4, 4, 4]))
+    sg = _dgl.sampling.sample_neighbors(g, [4], -1, exclude_edges=torch.tensor([1, 4, 99]))
+    assert sorted(sg.edata[_dgl.EID].tolist()) == [0, 2, 3]

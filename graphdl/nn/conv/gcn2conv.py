@@ -72,6 +72,15 @@ class GCN2Conv(nn.Module):
             self.register_parameter("bias", None)
         self.reset_parameters()
 
+    def extra_repr(self) -> str:
+        """``in=..., alpha=..., beta=...`` (with the bias and activation when set), as DGL prints it."""
+        text = f"in={self._in_feats}, alpha={self.alpha}, beta={self.beta}"
+        if not self._bias:
+            text += ", bias=False"
+        if self._activation is not None:
+            text += f", activation={self._activation}"
+        return text
+
     def reset_parameters(self) -> None:
         nn.init.normal_(self.weight1)
         if self.weight2 is not None:
