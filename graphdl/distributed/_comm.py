@@ -98,13 +98,33 @@ def initialize(ip_config: Optional[str] = None, num_servers: int = 1, num_worker
     elif "RANK" in os.environ and "WORLD_SIZE" in os.environ:
         if backend is None:
             backend = "nccl" if torch.cuda.is_available() and os.environ.get("GRAPHDL_DIST_BACKEND") == "nccl" else "gloo"
-        dist.init_process_group(backend, timeout=datetime.timedelta(seconds=st.timeout_s))
+        timeout_td = datetime.timedelta(seconds=st.timeout_s)
+        dist.init_process_group(backend, store=_attempt_store(dist, timeout_td),
+                                rank=int(os.environ["RANK"]),
+                                world_size=int(os.environ["WORLD_SIZE"]), timeout=timeout_td)
         st.owns_group = True
         st.standalone = False
     if not st.standalone:
         st.rank, st.world_size = dist.get_rank(), dist.get_world_size()
         _start_heartbeat(st)
     st.initialized = True
+
+
+def _attempt_store(dist, timeout: datetime.timedelta):
+    """The job's key-value store, with keys scoped to this restart attempt.
+
+    Under ``torchrun --max-restarts`` with a fixed ``--master-port`` the store outlives a failed
+    attempt; without a per-attempt prefix the restarted ranks would read the dead ranks'
+    addresses and fail to connect. ``torchrun`` runs the store in its agent
+    (``TORCHELASTIC_USE_AGENT_STORE``); otherwise rank 0 hosts it, as ``env://`` does.
+    """
+    rank, world = int(os.environ["RANK"]), int(os.environ["WORLD_SIZE"])
+    agent = os.environ.get("TORCHELASTIC_USE_AGENT_STORE", "").lower() == "true"
+    base = dist.TCPStore(os.environ.get("MASTER_ADDR", "127.0.0.1"),
+                         int(os.environ.get("MASTER_PORT", "29500")), world,
+                         is_master=rank == 0 and not agent, timeout=timeout)
+    attempt = os.environ.get("TORCHELASTIC_RESTART_COUNT", "0")
+    return dist.PrefixStore(f"graphdl/attempt{attempt}/", base)
 
 
 def _start_heartbeat(st: _State) -> None:
