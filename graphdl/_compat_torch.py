@@ -9,8 +9,11 @@ version check in the package is one of the names below:
   backward functions run inside ``torch.autograd.Function`` wrappers (see
   :mod:`graphdl.ops._register`).
 * ``torch.compile(fullgraph=True)`` over graphdl's layers works from
-  :data:`FULLGRAPH_COMPILE_MIN` (torch 2.4, the first with custom operators; measured on
-  2.4.1, 2.5.1 and 2.6.0): below it the kernels are opaque to dynamo and break the graph.
+  :data:`FULLGRAPH_COMPILE_MIN`. Measured: on 2.2/2.3 the kernels are opaque to dynamo; on
+  2.4.1 dynamo cannot trace the cached graph formats (``list.extend`` of a getattr); on 2.6.0
+  the operators compile but the layers do not (dynamo cannot inline ``local_scope``, a
+  ``contextlib`` context manager); 2.13.0 and 2.14.1 pass. Versions between were not measured,
+  so the bound is the lowest one that passed.
 * torch wheels before 2.3 were compiled against numpy 1.x and cannot load numpy 2: torch
   prints a page of warnings at import and every tensor/array conversion fails later.
   :func:`check_numpy` turns that into one line that names the fix. It reads both versions
@@ -39,7 +42,7 @@ __all__ = [
 #: The first torch release whose wheels load numpy 2.
 NUMPY2_TORCH_MIN = (2, 3)
 #: The first torch release on which ``torch.compile(fullgraph=True)`` traces graphdl's kernels.
-FULLGRAPH_COMPILE_MIN = (2, 4)
+FULLGRAPH_COMPILE_MIN = (2, 13)
 
 
 def parse_version(text: str) -> Tuple[int, int]:

@@ -49,8 +49,10 @@ def test_running_torch_is_described():
     assert compat.TORCH_VERSION == compat.parse_version(torch.__version__)
     assert compat.HAS_CUSTOM_OP == hasattr(torch.library, "custom_op")
     if compat.TORCH_VERSION >= (2, 4):
-        assert compat.HAS_CUSTOM_OP and compat.fullgraph_compile_supported()
+        assert compat.HAS_CUSTOM_OP
+    if compat.TORCH_VERSION >= compat.FULLGRAPH_COMPILE_MIN:
+        assert compat.fullgraph_compile_supported()
     else:
         assert not compat.fullgraph_compile_supported()
-        assert "needs torch >= 2.4" in compat.FULLGRAPH_COMPILE_REASON
+        assert "needs torch >= %d.%d" % compat.FULLGRAPH_COMPILE_MIN in compat.FULLGRAPH_COMPILE_REASON
     assert compat.is_compiling() is False
