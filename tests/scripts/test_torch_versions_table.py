@@ -10,12 +10,15 @@ table = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(table)
 
 HEADER = "torch\tpython\tnumpy\tchecks\tresult\n"
+recorded = pytest.mark.skipif(not table.RESULTS.exists(), reason="no .ci/torch_matrix.tsv yet: run .ci/torch_matrix.sh")
 
 
+@recorded
 def test_readme_matches_the_recorded_matrix():
     assert table.main(["--check"]) == 0, "run: python scripts/torch_versions_table.py"
 
 
+@recorded
 def test_recorded_matrix_covers_oldest_and_newest_torch():
     rows = table.read_rows()
     versions = [r["torch"] for r in rows]
