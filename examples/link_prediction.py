@@ -19,7 +19,7 @@ import torch.nn.functional as F
 
 import graphdl
 from graphdl.dataloading import DataLoader, NeighborSampler, as_edge_prediction_sampler, negative_sampler
-from graphdl.dataloading.train import SAGE
+from graphdl.models import SAGE
 
 
 def split_edges(g, seed: int):

@@ -10,54 +10,34 @@ accuracy of both (model selected on validation accuracy).
 from __future__ import annotations
 
 import argparse
-import copy
 
 import torch
-import torch.nn.functional as F
 
 import graphdl
 from graphdl.dataloading import DataLoader, NeighborSampler
-from graphdl.dataloading.train import SAGE
-
-
-def evaluate(model, g, x, y, ids):
-    model.eval()
-    with torch.no_grad():
-        pred = model(g, x).argmax(1)
-    model.train()
-    return float((pred[ids] == y[ids]).float().mean())
+from graphdl.models import SAGE
+from graphdl.training import fit, full_graph_evaluator, full_graph_step, minibatch_step
 
 
 def train(g, args, minibatch: bool) -> float:
     graphdl.seed(args.seed)
     x, y = g.ndata["feat"], g.ndata["label"]
-    ids = {k: torch.nonzero(g.ndata[f"{k}_mask"]).squeeze(1) for k in ("train", "val", "test")}
+    masks = {k: g.ndata[f"{k}_mask"].bool() for k in ("train", "val", "test")}
     model = SAGE(x.shape[1], args.hidden, int(y.max()) + 1, 2, "mean", args.dropout)
     opt = torch.optim.Adam(model.parameters(), lr=args.lr, weight_decay=5e-4)
     if minibatch:
         sampler = NeighborSampler([int(f) for f in args.fanouts.split(",")],
                                   prefetch_node_feats=["feat"], prefetch_labels=["label"])
-        loader = DataLoader(g, ids["train"], sampler, batch_size=args.batch_size, shuffle=True,
+        train_ids = torch.nonzero(masks["train"]).squeeze(1)
+        loader = DataLoader(g, train_ids, sampler, batch_size=args.batch_size, shuffle=True,
                             num_workers=args.num_workers)
-    best_val, best_state = -1.0, None
-    for epoch in range(args.epochs):
-        if minibatch:
-            for input_nodes, output_nodes, blocks in loader:
-                logits = model(blocks, blocks[0].srcdata["feat"])
-                loss = F.cross_entropy(logits, blocks[-1].dstdata["label"])
-                opt.zero_grad()
-                loss.backward()
-                opt.step()
-        else:
-            loss = F.cross_entropy(model(g, x)[ids["train"]], y[ids["train"]])
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-        val = evaluate(model, g, x, y, ids["val"])
-        if val > best_val:
-            best_val, best_state = val, copy.deepcopy(model.state_dict())
-    model.load_state_dict(best_state)
-    return evaluate(model, g, x, y, ids["test"])
+        step = minibatch_step(model, opt, loader)
+    else:
+        step = full_graph_step(model, opt, g, x, y, masks["train"])
+    # both runs select the weights of the best validation epoch, evaluated on the whole graph
+    result = fit(model, step, full_graph_evaluator(model, g, x, y, masks), args.epochs,
+                 selection="best_val_acc")
+    return result.test_acc
 
 
 def main() -> None:

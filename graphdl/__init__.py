@@ -14,5 +14,21 @@ from .readout import *  # noqa: F401,F403
 from .transforms.functional import *  # noqa: F401,F403
 from .random import seed
 from . import function, ops, udf, transforms, sampling, dataloading, data, nn, optim, random  # noqa: F401
+from . import distributed  # noqa: F401
 from .data.graph_serialize import load_graphs, load_labels, save_graphs  # noqa: F401
 from .sampling import *  # noqa: F401,F403
+from .traversal import *  # noqa: F401,F403
+from .propagate import *  # noqa: F401,F403
+from .homophily import *  # noqa: F401,F403
+from .label_informativeness import *  # noqa: F401,F403
+from .transforms.tag_sort import sort_csc_by_tag, sort_csr_by_tag  # noqa: F401
+from .merge import merge  # noqa: F401
+from . import geometry  # noqa: F401
+from .containers import apply_each  # noqa: F401
+from .dataloading.base import (  # noqa: F401
+    set_dst_lazy_features,
+    set_edge_lazy_features,
+    set_node_lazy_features,
+    set_src_lazy_features,
+)
+from . import multiprocessing  # noqa: F401

@@ -11,7 +11,8 @@ from typing import Any, Dict, List, Sequence
 
 import torch
 
-from ._build import CanonicalEtype, build_graph, canonical
+from ._graph.ids import CanonicalEType, canonical
+from ._result_graph import build_graph
 from .base import ALL, EID, NID, DGLError, is_all
 
 __all__ = ["batch", "unbatch", "slice_batch"]
@@ -187,8 +188,8 @@ def _member(
     i: int,
     ncounts: Dict[str, List[int]],
     noff: Dict[str, List[int]],
-    ecounts: Dict[CanonicalEtype, List[int]],
-    eoff: Dict[CanonicalEtype, List[int]],
+    ecounts: Dict[CanonicalEType, List[int]],
+    eoff: Dict[CanonicalEType, List[int]],
     store_ids: bool,
 ) -> Any:
     data = {}

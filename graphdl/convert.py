@@ -9,8 +9,26 @@ import torch
 from .base import DGLError
 from ._graph.storage import SparseAdj
 from .heterograph import DGLGraph
+from ._scipy_networkx import bipartite_from_networkx, bipartite_from_scipy, from_networkx, from_scipy, to_networkx
+from ._type_conversion import block_to_graph, to_heterogeneous, to_homogeneous
+from .generators import rand_bipartite, rand_graph
 
-__all__ = ["graph", "heterograph", "create_block"]
+__all__ = [
+    "graph",
+    "heterograph",
+    "create_block",
+    # re-exported, as DGL's dgl.convert offers them
+    "from_scipy",
+    "bipartite_from_scipy",
+    "from_networkx",
+    "bipartite_from_networkx",
+    "to_networkx",
+    "rand_graph",
+    "rand_bipartite",
+    "block_to_graph",
+    "to_homogeneous",
+    "to_heterogeneous",
+]
 
 _DEFAULT_NTYPE = "_N"
 _DEFAULT_ETYPE = "_E"
@@ -128,6 +146,10 @@ def _parse(data: Any) -> Tuple[_Parsed, List[Any]]:
             else:
                 raise DGLError(f"Source and destination id lists differ in length: {tu.shape[0]} vs {tv.shape[0]}.")
         return _Parsed("coo", (tu, tv)), [u, v]
+    if isinstance(data, list) and all(isinstance(p, (tuple, list)) and len(p) == 2 for p in data):
+        # a list of (u, v) pairs, which DGL also accepts; [] is a graph without edges
+        us, vs = [int(p[0]) for p in data], [int(p[1]) for p in data]
+        return _parse((torch.tensor(us, dtype=torch.int64), torch.tensor(vs, dtype=torch.int64)))
     raise DGLError(
         "Graph data must be (U, V), ('coo', (U, V)), ('csr', (indptr, indices, edge_ids)) or "
         f"('csc', (indptr, indices, edge_ids)); got {type(data).__name__}."
@@ -275,9 +297,3 @@ def create_block(
     counts = [src_counts[t] for t in srctypes] + [dst_counts[t] for t in dsttypes]
     return DGLGraph._create(srctypes, dsttypes, counts, cetypes, adjs, idt, dev, is_block=True)
 
-
-# ---- conversions (transforms owner) ----
-from ._convert_extra import *  # noqa: E402,F401,F403
-from ._convert_extra import __all__ as _extra_all  # noqa: E402
-
-__all__ = __all__ + list(_extra_all)

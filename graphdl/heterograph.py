@@ -16,44 +16,14 @@ import torch
 
 from .base import ALL, DGLError, is_all
 from ._graph.frame import Frame
-from ._graph.storage import SparseAdj, check_ids
+from ._graph.ids import CanonicalEType, EType, is_scalar_id, to_id_tensor
+from ._graph.storage import SparseAdj
 from ._graph.views import DataView, EdgeView, HeteroDataView, NodeView
 from ._graph import message_passing as _mp
+from .propagate import prop_edges
+from .propagate import prop_nodes
 
 __all__ = ["DGLGraph", "DGLHeteroGraph", "to_id_tensor"]
-
-CanonicalEType = Tuple[str, str, str]
-EType = Union[str, CanonicalEType, None]
-
-
-def to_id_tensor(ids: Any, idtype: torch.dtype, device: torch.device, what: str = "node") -> torch.Tensor:
-    """Turn an int, list, numpy array or tensor of ids into a 1-D id tensor of ``idtype``."""
-    if isinstance(ids, torch.Tensor):
-        t = ids
-        if t.dtype == torch.bool:
-            raise DGLError(f"Boolean masks are not {what} ids; use mask.nonzero().squeeze(1).")
-        if t.is_floating_point() or t.is_complex():
-            raise DGLError(f"{what.capitalize()} ids must be integers, got a {t.dtype} tensor.")
-        if t.dim() == 0:
-            t = t.reshape(1)
-        if t.dim() != 1:
-            raise DGLError(f"{what.capitalize()} ids must be a 1-D tensor, got shape {tuple(t.shape)}.")
-        if t.device != device:
-            raise DGLError(f"{what.capitalize()} ids are on {t.device} but the graph is on {device}.")
-        return t.to(idtype)
-    if isinstance(ids, (int, np.integer)):
-        return torch.tensor([int(ids)], dtype=idtype, device=device)
-    arr = np.asarray(ids)
-    if arr.size == 0:
-        return torch.zeros(0, dtype=idtype, device=device)
-    if arr.dtype.kind not in "iu":
-        raise DGLError(f"{what.capitalize()} ids must be integers, got {arr.dtype}.")
-    return torch.as_tensor(arr.reshape(-1).astype(np.int64), device=device).to(idtype)
-
-
-def _is_scalar(x: Any) -> bool:
-    return isinstance(x, (int, np.integer)) or (isinstance(x, torch.Tensor) and x.dim() == 0)
-
 
 class DGLGraph:
     """A directed (hetero)graph with node and edge features, DGL's graph class.
@@ -150,6 +120,18 @@ class DGLGraph:
     # ------------------------------------------------------------------------------------
     @property
     def ntypes(self) -> List[str]:
+        """Node type names, sorted (for a block: the source types when they equal the destination types).
+
+        Returns
+        -------
+        list of str
+
+        Examples
+        --------
+        >>> import graphdl as dgl
+        >>> dgl.heterograph({('user', 'plays', 'game'): ([0], [0])}).ntypes
+        ['game', 'user']
+        """
         if self.is_block:
             # DGL lists the source types, then the destination types
             return list(self._srctypes) + list(self._dsttypes)
@@ -157,6 +139,12 @@ class DGLGraph:
 
     @property
     def srctypes(self) -> List[str]:
+        """Node types on the source side (for a graph that is not a block, all node types).
+
+        Returns
+        -------
+        list of str
+        """
         if self.is_block:
             return list(self._srctypes)
         if self._is_unibipartite_types():
@@ -165,6 +153,12 @@ class DGLGraph:
 
     @property
     def dsttypes(self) -> List[str]:
+        """Node types on the destination side (for a graph that is not a block, all node types).
+
+        Returns
+        -------
+        list of str
+        """
         if self.is_block:
             return list(self._dsttypes)
         if self._is_unibipartite_types():
@@ -183,21 +177,57 @@ class DGLGraph:
 
     @property
     def etypes(self) -> List[str]:
+        """Edge type names, in the order of :attr:`canonical_etypes` (names may repeat).
+
+        Returns
+        -------
+        list of str
+        """
         return [e for (_, e, _) in self._canonical_etypes]
 
     @property
     def canonical_etypes(self) -> List[CanonicalEType]:
+        """Every edge type as ``(source type, edge type, destination type)``, sorted.
+
+        Returns
+        -------
+        list of tuple of str
+
+        Examples
+        --------
+        >>> import graphdl as dgl
+        >>> dgl.heterograph({('user', 'plays', 'game'): ([0], [0])}).canonical_etypes
+        [('user', 'plays', 'game')]
+        """
         return list(self._canonical_etypes)
 
     @property
     def is_unibipartite(self) -> bool:
+        """Whether every edge goes from a source-only node type to a destination-only node type.
+
+        Returns
+        -------
+        bool
+        """
         return self.is_block or self._is_unibipartite_types()
 
     @property
     def is_homogeneous(self) -> bool:
+        """Whether the graph has one node type and one edge type.
+
+        Returns
+        -------
+        bool
+        """
         return not self.is_block and len(self.ntypes) == 1 and len(self._canonical_etypes) <= 1
 
     def metagraph(self):
+        """The graph of types: one node per node type, one edge per canonical edge type.
+
+        Returns
+        -------
+        networkx.MultiDiGraph
+        """
         import networkx as nx
 
         mg = nx.MultiDiGraph()
@@ -207,9 +237,35 @@ class DGLGraph:
         return mg
 
     def to_canonical_etype(self, etype: EType) -> CanonicalEType:
+        """The canonical triple of an edge type given by name or triple.
+
+        Parameters
+        ----------
+        etype : str or tuple of str, optional
+            ``None`` for the only edge type.
+
+        Returns
+        -------
+        tuple of str
+
+        Raises
+        ------
+        DGLError
+            For an unknown or ambiguous edge type name.
+        """
         return self._canonical_etypes[self.get_etype_id(etype)]
 
     def get_etype_id(self, etype: EType) -> int:
+        """The integer id of an edge type (its position in :attr:`canonical_etypes`).
+
+        Parameters
+        ----------
+        etype : str or tuple of str, optional
+
+        Returns
+        -------
+        int
+        """
         if etype is None:
             if len(self._canonical_etypes) != 1:
                 raise DGLError(
@@ -237,6 +293,17 @@ class DGLGraph:
         return ids[0]
 
     def get_ntype_id(self, ntype: Optional[str]) -> int:
+        """The integer id of a node type.
+
+        Parameters
+        ----------
+        ntype : str, optional
+            ``None`` for the only node type.
+
+        Returns
+        -------
+        int
+        """
         if self.is_block or self._is_unibipartite_types():
             if ntype is None:
                 raise DGLError(f"The node type must be given for a graph with node types {self.ntypes}.")
@@ -259,10 +326,30 @@ class DGLGraph:
         return names.index(ntype)
 
     def get_ntype_id_from_src(self, ntype: Optional[str]) -> int:
+        """The integer id of a source node type (see :meth:`get_ntype_id`).
+
+        Parameters
+        ----------
+        ntype : str, optional
+
+        Returns
+        -------
+        int
+        """
         return self._node_slot(ntype, "src")
 
     def get_ntype_id_from_dst(self, ntype: Optional[str]) -> int:
         # in a block, destination type ids follow the source type ids, as in DGL
+        """The integer id of a destination node type (see :meth:`get_ntype_id`).
+
+        Parameters
+        ----------
+        ntype : str, optional
+
+        Returns
+        -------
+        int
+        """
         return self._node_slot(ntype, "dst")
 
     def _node_slot(self, ntype: Optional[str], side: str = "all") -> int:
@@ -296,13 +383,36 @@ class DGLGraph:
     # ------------------------------------------------------------------------------------
     @property
     def idtype(self) -> torch.dtype:
+        """The id type of the graph's structure, ``torch.int32`` or ``torch.int64``.
+
+        Returns
+        -------
+        torch.dtype
+        """
         return self._idtype
 
     @property
     def device(self) -> torch.device:
+        """The device the structure and the features live on.
+
+        Returns
+        -------
+        torch.device
+        """
         return self._device
 
     def astype(self, idtype: torch.dtype) -> "DGLGraph":
+        """The same graph with another id type (features are shared).
+
+        Parameters
+        ----------
+        idtype : torch.dtype
+            ``torch.int32`` or ``torch.int64``.
+
+        Returns
+        -------
+        DGLGraph
+        """
         if idtype not in (torch.int32, torch.int64):
             raise DGLError(f"idtype must be torch.int32 or torch.int64, got {idtype}.")
         if idtype == self._idtype:
@@ -314,12 +424,44 @@ class DGLGraph:
         return g
 
     def int(self) -> "DGLGraph":
+        """The same graph with ``torch.int32`` ids.
+
+        Returns
+        -------
+        DGLGraph
+        """
         return self.astype(torch.int32)
 
     def long(self) -> "DGLGraph":
+        """The same graph with ``torch.int64`` ids.
+
+        Returns
+        -------
+        DGLGraph
+        """
         return self.astype(torch.int64)
 
     def to(self, device: Union[str, torch.device], **kwargs: Any) -> "DGLGraph":
+        """The graph with structure and features on ``device``.
+
+        Parameters
+        ----------
+        device : str or torch.device
+        **kwargs
+            Passed to ``torch.Tensor.to`` for the features.
+
+        Returns
+        -------
+        DGLGraph
+            A new graph (``self`` when already there).
+
+        Examples
+        --------
+        >>> import graphdl as dgl, torch
+        >>> g = dgl.graph(([0, 0, 1], [1, 2, 2]))
+        >>> g.to('cpu').device
+        device(type='cpu')
+        """
         device = torch.device(device)
         if device.type == "cuda" and device.index is None:
             device = torch.device("cuda", torch.cuda.current_device())
@@ -335,15 +477,34 @@ class DGLGraph:
         return g
 
     def cpu(self) -> "DGLGraph":
+        """The graph on the CPU (see :meth:`to`).
+
+        Returns
+        -------
+        DGLGraph
+        """
         return self.to("cpu")
 
     def clone(self) -> "DGLGraph":
+        """A copy with the same structure and copied feature dictionaries (tensors are shared).
+
+        Returns
+        -------
+        DGLGraph
+        """
         g = self._derive(node_frames=[f.subframe(None) for f in self._node_frames],
                          edge_frames=[f.subframe(None) for f in self._edge_frames])
         g._copy_batch_info(self)
         return g
 
     def pin_memory_(self) -> "DGLGraph":
+        """Pin the feature tensors in page-locked memory, in place (a no-op without CUDA).
+
+        Returns
+        -------
+        DGLGraph
+            ``self``.
+        """
         return self
 
     def _copy_batch_info(self, other: "DGLGraph") -> None:
@@ -354,21 +515,77 @@ class DGLGraph:
     # counts
     # ------------------------------------------------------------------------------------
     def num_nodes(self, ntype: Optional[str] = None) -> int:
+        """The number of nodes of one type, or of all types together.
+
+        Parameters
+        ----------
+        ntype : str, optional
+            A node type; ``None`` counts every node.
+
+        Returns
+        -------
+        int
+
+        Examples
+        --------
+        >>> import graphdl as dgl, torch
+        >>> g = dgl.graph(([0, 0, 1], [1, 2, 2]))
+        >>> g.num_nodes()
+        3
+        """
         if ntype is None:
             return sum(self._num_nodes)
         return self._num_nodes[self._node_slot(ntype)]
 
     def num_src_nodes(self, ntype: Optional[str] = None) -> int:
+        """The number of source nodes of one type, or of all source types.
+
+        Parameters
+        ----------
+        ntype : str, optional
+
+        Returns
+        -------
+        int
+        """
         if ntype is None:
             return sum(self._num_nodes[self._src_slot[t]] for t in self.srctypes)
         return self._num_nodes[self._node_slot(ntype, "src")]
 
     def num_dst_nodes(self, ntype: Optional[str] = None) -> int:
+        """The number of destination nodes of one type, or of all destination types.
+
+        Parameters
+        ----------
+        ntype : str, optional
+
+        Returns
+        -------
+        int
+        """
         if ntype is None:
             return sum(self._num_nodes[self._dst_slot[t]] for t in self.dsttypes)
         return self._num_nodes[self._node_slot(ntype, "dst")]
 
     def num_edges(self, etype: EType = None) -> int:
+        """The number of edges of one type, or of all types together.
+
+        Parameters
+        ----------
+        etype : str or tuple of str, optional
+            An edge type; ``None`` counts every edge.
+
+        Returns
+        -------
+        int
+
+        Examples
+        --------
+        >>> import graphdl as dgl, torch
+        >>> g = dgl.graph(([0, 0, 1], [1, 2, 2]))
+        >>> g.num_edges()
+        3
+        """
         if etype is None:
             return sum(a.num_edges for a in self._adjs)
         return self._adj(etype).num_edges
@@ -386,11 +603,28 @@ class DGLGraph:
     # ------------------------------------------------------------------------------------
     @property
     def batch_size(self) -> int:
+        """The number of graphs batched into this one (1 for a graph that is not a batch).
+
+        Returns
+        -------
+        int
+        """
         if self._batch_num_nodes is None:
             return 1
         return int(next(iter(self._batch_num_nodes.values())).shape[0])
 
     def batch_num_nodes(self, ntype: Optional[str] = None) -> torch.Tensor:
+        """Nodes of each graph of the batch.
+
+        Parameters
+        ----------
+        ntype : str, optional
+
+        Returns
+        -------
+        torch.Tensor
+            One count per graph.
+        """
         name = self.ntypes[self.get_ntype_id(ntype)] if not self.is_block else ntype
         if self._batch_num_nodes is None:
             return torch.tensor([self.num_nodes(ntype)], dtype=self._idtype, device=self._device)
@@ -399,11 +633,29 @@ class DGLGraph:
         return self._batch_num_nodes[name]
 
     def batch_num_edges(self, etype: EType = None) -> torch.Tensor:
+        """Edges of each graph of the batch.
+
+        Parameters
+        ----------
+        etype : str or tuple of str, optional
+
+        Returns
+        -------
+        torch.Tensor
+            One count per graph.
+        """
         if self._batch_num_edges is None:
             return torch.tensor([self.num_edges(etype)], dtype=self._idtype, device=self._device)
         return self._batch_num_edges[self.to_canonical_etype(etype)]
 
     def set_batch_num_nodes(self, val: Union[torch.Tensor, Dict[str, torch.Tensor]]) -> None:
+        """Declare how the nodes split into the graphs of a batch.
+
+        Parameters
+        ----------
+        val : torch.Tensor or dict
+            Counts per graph (a dict keyed by node type for several types); they must sum to the node counts.
+        """
         if not isinstance(val, dict):
             if len(self.ntypes) != 1:
                 raise DGLError("Give a dict from node type to counts for a graph with several node types.")
@@ -420,6 +672,13 @@ class DGLGraph:
         self._batch_num_nodes = out
 
     def set_batch_num_edges(self, val: Union[torch.Tensor, Dict[Any, torch.Tensor]]) -> None:
+        """Declare how the edges split into the graphs of a batch.
+
+        Parameters
+        ----------
+        val : torch.Tensor or dict
+            Counts per graph (a dict keyed by edge type for several types); they must sum to the edge counts.
+        """
         if not isinstance(val, dict):
             if len(self._canonical_etypes) != 1:
                 raise DGLError("Give a dict from edge type to counts for a graph with several edge types.")
@@ -442,18 +701,56 @@ class DGLGraph:
     # ------------------------------------------------------------------------------------
     @property
     def nodes(self) -> NodeView:
+        """A view of the nodes: ``g.nodes()`` gives the node ids, ``g.nodes['type'].data`` the features of a type.
+
+        Returns
+        -------
+        NodeView
+
+        Examples
+        --------
+        >>> import graphdl as dgl, torch
+        >>> g = dgl.graph(([0, 0, 1], [1, 2, 2]))
+        >>> g.nodes()
+        tensor([0, 1, 2])
+        """
         return NodeView(self, "all")
 
     @property
     def srcnodes(self) -> NodeView:
+        """A view of the source nodes (see :attr:`nodes`).
+
+        Returns
+        -------
+        NodeView
+        """
         return NodeView(self, "src")
 
     @property
     def dstnodes(self) -> NodeView:
+        """A view of the destination nodes (see :attr:`nodes`).
+
+        Returns
+        -------
+        NodeView
+        """
         return NodeView(self, "dst")
 
     @property
     def edges(self) -> EdgeView:
+        """A view of the edges: ``g.edges()`` gives ``(src, dst)`` (see :meth:`all_edges` for ``form`` and ``order``), ``g.edges['type'].data`` the features of a type.
+
+        Returns
+        -------
+        EdgeView
+
+        Examples
+        --------
+        >>> import graphdl as dgl, torch
+        >>> g = dgl.graph(([0, 0, 1], [1, 2, 2]))
+        >>> g.edges()
+        (tensor([0, 0, 1]), tensor([1, 2, 2]))
+        """
         return EdgeView(self)
 
     def _data_view(self, side: str):
@@ -471,27 +768,87 @@ class DGLGraph:
 
     @property
     def ndata(self):
+        """Node features, a dict-like view keyed by feature name (keyed by node type, then name, when the graph has several node types).
+
+        Returns
+        -------
+        MutableMapping
+
+        Examples
+        --------
+        >>> import graphdl as dgl, torch
+        >>> g = dgl.graph(([0, 0, 1], [1, 2, 2]))
+        >>> g.ndata['h'] = torch.ones(3, 2)
+        >>> g.ndata['h'].shape
+        torch.Size([3, 2])
+        """
         return self._data_view("all")
 
     @property
     def srcdata(self):
+        """Features of the source nodes (see :attr:`ndata`); for a block, the input side.
+
+        Returns
+        -------
+        MutableMapping
+        """
         return self._data_view("src")
 
     @property
     def dstdata(self):
+        """Features of the destination nodes (see :attr:`ndata`); for a block, the output side.
+
+        Returns
+        -------
+        MutableMapping
+        """
         return self._data_view("dst")
 
     @property
     def edata(self):
+        """Edge features, a dict-like view keyed by feature name (keyed by canonical edge type, then name, for several edge types).
+
+        Returns
+        -------
+        MutableMapping
+
+        Examples
+        --------
+        >>> import graphdl as dgl, torch
+        >>> g = dgl.graph(([0, 0, 1], [1, 2, 2]))
+        >>> g.edata['w'] = torch.tensor([1.0, 2.0, 3.0])
+        >>> g.edata['w'].sum().item()
+        6.0
+        """
         if len(self._canonical_etypes) == 1:
             return DataView(self._edge_frames[0])
         return HeteroDataView({ce: f for ce, f in zip(self._canonical_etypes, self._edge_frames)}, "edge")
 
     def node_attr_schemes(self, ntype: Optional[str] = None) -> Dict[str, Tuple[Tuple[int, ...], torch.dtype]]:
+        """Shape (without the node dimension) and dtype of each node feature.
+
+        Parameters
+        ----------
+        ntype : str, optional
+
+        Returns
+        -------
+        dict
+        """
         frame = self._node_frames[self._node_slot(ntype)]
         return {k: (tuple(v.shape[1:]), v.dtype) for k, v in frame._columns.items()}
 
     def edge_attr_schemes(self, etype: EType = None) -> Dict[str, Tuple[Tuple[int, ...], torch.dtype]]:
+        """Shape (without the edge dimension) and dtype of each edge feature.
+
+        Parameters
+        ----------
+        etype : str or tuple of str, optional
+
+        Returns
+        -------
+        dict
+        """
         frame = self._edge_frames[self.get_etype_id(etype)]
         return {k: (tuple(v.shape[1:]), v.dtype) for k, v in frame._columns.items()}
 
@@ -517,21 +874,31 @@ class DGLGraph:
     # id checking
     # ------------------------------------------------------------------------------------
     def _check_node_ids(self, ids: Any, slot: int, what: str = "node") -> torch.Tensor:
-        t = to_id_tensor(ids, self._idtype, self._device, what)
-        check_ids(t, self._num_nodes[slot], what)
-        return t
+        return to_id_tensor(ids, self._idtype, self._device, what, bound=self._num_nodes[slot])
 
     def _check_edge_ids(self, ids: Any, etid: int) -> torch.Tensor:
         if is_all(ids):
             return torch.arange(self._adjs[etid].num_edges, dtype=self._idtype, device=self._device)
-        t = to_id_tensor(ids, self._idtype, self._device, "edge")
-        check_ids(t, self._adjs[etid].num_edges, "edge")
-        return t
+        return to_id_tensor(ids, self._idtype, self._device, "edge", bound=self._adjs[etid].num_edges)
 
     # ------------------------------------------------------------------------------------
     # structure queries
     # ------------------------------------------------------------------------------------
     def all_edges(self, form: str = "uv", order: str = "eid", etype: EType = None):
+        """Every edge of one type.
+
+        Parameters
+        ----------
+        form : str
+            ``'uv'`` (``(src, dst)``), ``'eid'`` (edge ids) or ``'all'`` (``(src, dst, eid)``).
+        order : str
+            ``'eid'`` (by edge id) or ``'srcdst'`` (by source, then destination).
+        etype : str or tuple of str, optional
+
+        Returns
+        -------
+        tuple of torch.Tensor or torch.Tensor
+        """
         adj = self._adj(etype)
         if order == "eid":
             src, dst = adj.src, adj.dst
@@ -557,43 +924,171 @@ class DGLGraph:
         return _edge_form(form, src, dst, eid)
 
     def in_edges(self, v: Any, form: str = "uv", etype: EType = None):
+        """The edges ending at the nodes ``v``.
+
+        Parameters
+        ----------
+        v : int, sequence or torch.Tensor
+            Destination node ids.
+        form : str
+            ``'uv'``, ``'eid'`` or ``'all'`` (see :meth:`all_edges`).
+        etype : str or tuple of str, optional
+
+        Returns
+        -------
+        tuple of torch.Tensor or torch.Tensor
+
+        Examples
+        --------
+        >>> import graphdl as dgl, torch
+        >>> g = dgl.graph(([0, 0, 1], [1, 2, 2]))
+        >>> g.in_edges(2)
+        (tensor([0, 1]), tensor([2, 2]))
+        """
         return self._gather_edges(v, etype, True, form)
 
     def out_edges(self, u: Any, form: str = "uv", etype: EType = None):
+        """The edges starting at the nodes ``u``.
+
+        Parameters
+        ----------
+        u : int, sequence or torch.Tensor
+            Source node ids.
+        form : str
+            ``'uv'``, ``'eid'`` or ``'all'`` (see :meth:`all_edges`).
+        etype : str or tuple of str, optional
+
+        Returns
+        -------
+        tuple of torch.Tensor or torch.Tensor
+
+        Examples
+        --------
+        >>> import graphdl as dgl, torch
+        >>> g = dgl.graph(([0, 0, 1], [1, 2, 2]))
+        >>> g.out_edges(0, form='eid')
+        tensor([0, 1])
+        """
         return self._gather_edges(u, etype, False, form)
 
     def _degrees(self, ids: Any, etype: EType, incoming: bool):
         etid = self.get_etype_id(etype)
         adj = self._adjs[etid]
         s, d = self._rel_slots[etid]
-        deg = adj.in_degrees() if incoming else adj.out_degrees()
         if is_all(ids):
-            return deg
+            return adj.in_degrees() if incoming else adj.out_degrees()
         t = self._check_node_ids(ids, d if incoming else s)
-        out = deg[t.long()]
-        return int(out[0]) if _is_scalar(ids) else out
+        out = adj.degrees_of(t, incoming)
+        return int(out[0]) if is_scalar_id(ids) else out
 
     def in_degrees(self, v: Any = ALL, etype: EType = None):
+        """In-degrees of the nodes ``v`` (all nodes by default).
+
+        Parameters
+        ----------
+        v : int, sequence or torch.Tensor, optional
+        etype : str or tuple of str, optional
+
+        Returns
+        -------
+        int or torch.Tensor
+            An int for a single node id.
+
+        Examples
+        --------
+        >>> import graphdl as dgl, torch
+        >>> g = dgl.graph(([0, 0, 1], [1, 2, 2]))
+        >>> g.in_degrees()
+        tensor([0, 1, 2])
+        >>> g.in_degrees(2)
+        2
+        """
         return self._degrees(v, etype, True)
 
     def out_degrees(self, u: Any = ALL, etype: EType = None):
+        """Out-degrees of the nodes ``u`` (all nodes by default).
+
+        Parameters
+        ----------
+        u : int, sequence or torch.Tensor, optional
+        etype : str or tuple of str, optional
+
+        Returns
+        -------
+        int or torch.Tensor
+            An int for a single node id.
+
+        Examples
+        --------
+        >>> import graphdl as dgl, torch
+        >>> g = dgl.graph(([0, 0, 1], [1, 2, 2]))
+        >>> g.out_degrees()
+        tensor([2, 1, 0])
+        """
         return self._degrees(u, etype, False)
 
     def predecessors(self, v: Any, etype: EType = None) -> torch.Tensor:
-        if not _is_scalar(v):
+        """The sources of the edges ending at node ``v``.
+
+        Parameters
+        ----------
+        v : int
+        etype : str or tuple of str, optional
+
+        Returns
+        -------
+        torch.Tensor
+
+        Examples
+        --------
+        >>> import graphdl as dgl, torch
+        >>> g = dgl.graph(([0, 0, 1], [1, 2, 2]))
+        >>> g.predecessors(2)
+        tensor([0, 1])
+        """
+        if not is_scalar_id(v):
             raise DGLError("predecessors takes a single node id.")
         return self.in_edges(v, etype=etype)[0]
 
     def successors(self, v: Any, etype: EType = None) -> torch.Tensor:
-        if not _is_scalar(v):
+        """The destinations of the edges starting at node ``v``.
+
+        Parameters
+        ----------
+        v : int
+        etype : str or tuple of str, optional
+
+        Returns
+        -------
+        torch.Tensor
+
+        Examples
+        --------
+        >>> import graphdl as dgl, torch
+        >>> g = dgl.graph(([0, 0, 1], [1, 2, 2]))
+        >>> g.successors(0)
+        tensor([1, 2])
+        """
+        if not is_scalar_id(v):
             raise DGLError("successors takes a single node id.")
         return self.out_edges(v, etype=etype)[1]
 
     def has_nodes(self, vid: Any, ntype: Optional[str] = None):
+        """Whether each id is a node of the graph (out-of-range ids give ``False``).
+
+        Parameters
+        ----------
+        vid : int, sequence or torch.Tensor
+        ntype : str, optional
+
+        Returns
+        -------
+        bool or torch.Tensor
+        """
         slot = self._node_slot(ntype)
         t = to_id_tensor(vid, self._idtype, self._device)
         out = (t >= 0) & (t < self._num_nodes[slot])
-        return bool(out[0]) if _is_scalar(vid) else out
+        return bool(out[0]) if is_scalar_id(vid) else out
 
     has_node = has_nodes
 
@@ -608,19 +1103,68 @@ class DGLGraph:
         return skey, perm, q, pos, found
 
     def has_edges_between(self, u: Any, v: Any, etype: EType = None):
+        """Whether there is an edge from each ``u`` to the matching ``v``.
+
+        Parameters
+        ----------
+        u, v : int, sequence or torch.Tensor
+            Source and destination ids; a single id is broadcast.
+        etype : str or tuple of str, optional
+
+        Returns
+        -------
+        bool or torch.Tensor
+
+        Raises
+        ------
+        DGLError
+            For ids outside the graph, as in DGL.
+
+        Examples
+        --------
+        >>> import graphdl as dgl, torch
+        >>> g = dgl.graph(([0, 0, 1], [1, 2, 2]))
+        >>> g.has_edges_between([0, 2], [1, 0])
+        tensor([ True, False])
+        """
         etid = self.get_etype_id(etype)
         s, d = self._rel_slots[etid]
-        ut = to_id_tensor(u, self._idtype, self._device)
-        vt = to_id_tensor(v, self._idtype, self._device)
+        # out-of-range ids raise, as in edge_ids and in DGL
+        ut = self._check_node_ids(u, s, "source node")
+        vt = self._check_node_ids(v, d, "destination node")
         ut, vt = _broadcast_pair(ut, vt)
-        valid = (ut >= 0) & (ut < self._num_nodes[s]) & (vt >= 0) & (vt < self._num_nodes[d])
-        _, _, _, _, found = self._pair_lookup(etid, ut.clamp(min=0), vt.clamp(min=0))
-        out = found & valid
-        return bool(out[0]) if _is_scalar(u) and _is_scalar(v) else out
+        _, _, _, _, out = self._pair_lookup(etid, ut, vt)
+        return bool(out[0]) if is_scalar_id(u) and is_scalar_id(v) else out
 
     has_edge_between = has_edges_between
 
     def edge_ids(self, u: Any, v: Any, return_uv: bool = False, etype: EType = None):
+        """The ids of the edges from ``u`` to ``v``.
+
+        Parameters
+        ----------
+        u, v : int, sequence or torch.Tensor
+            Source and destination ids; a single id is broadcast.
+        return_uv : bool
+            Return ``(src, dst, eid)`` for every matching edge, parallel edges included.
+        etype : str or tuple of str, optional
+
+        Returns
+        -------
+        int or torch.Tensor or tuple of torch.Tensor
+
+        Raises
+        ------
+        DGLError
+            When a pair has no edge (unless ``return_uv``).
+
+        Examples
+        --------
+        >>> import graphdl as dgl, torch
+        >>> g = dgl.graph(([0, 0, 1], [1, 2, 2]))
+        >>> g.edge_ids(torch.tensor([0, 1]), torch.tensor([2, 2]))
+        tensor([1, 2])
+        """
         etid = self.get_etype_id(etype)
         s, d = self._rel_slots[etid]
         ut = self._check_node_ids(u, s, "source node")
@@ -638,12 +1182,33 @@ class DGLGraph:
             bad = int((~found).nonzero()[0, 0])
             raise DGLError(f"There is no edge from node {int(ut[bad])} to node {int(vt[bad])}.")
         eid = perm[pos].to(self._idtype)
-        return int(eid[0]) if _is_scalar(u) and _is_scalar(v) else eid
+        return int(eid[0]) if is_scalar_id(u) and is_scalar_id(v) else eid
 
     def edge_id(self, u: Any, v: Any, return_uv: bool = False, etype: EType = None):
+        """Alias of :meth:`edge_ids`.
+        """
         return self.edge_ids(u, v, return_uv=return_uv, etype=etype)
 
     def find_edges(self, eid: Any, etype: EType = None):
+        """The endpoints of the edges ``eid``.
+
+        Parameters
+        ----------
+        eid : int, sequence or torch.Tensor
+        etype : str or tuple of str, optional
+
+        Returns
+        -------
+        tuple of torch.Tensor
+            ``(src, dst)``.
+
+        Examples
+        --------
+        >>> import graphdl as dgl, torch
+        >>> g = dgl.graph(([0, 0, 1], [1, 2, 2]))
+        >>> g.find_edges([2])
+        (tensor([1]), tensor([2]))
+        """
         etid = self.get_etype_id(etype)
         t = self._check_edge_ids(eid, etid)
         adj = self._adjs[etid]
@@ -651,6 +1216,12 @@ class DGLGraph:
 
     @property
     def is_multigraph(self) -> bool:
+        """Whether some relation has two edges between the same pair of nodes.
+
+        Returns
+        -------
+        bool
+        """
         for adj in self._adjs:
             skey, _ = _sorted_pairs(adj)
             if bool((skey[1:] == skey[:-1]).any()):
@@ -662,6 +1233,21 @@ class DGLGraph:
     # ------------------------------------------------------------------------------------
     def adj_external(self, transpose: bool = False, ctx: Any = None, scipy_fmt: Optional[str] = None,
                      etype: EType = None):
+        """The adjacency matrix (``A[u, v] = 1`` for an edge ``u -> v``) of one edge type.
+
+        Parameters
+        ----------
+        transpose : bool
+            Rows are destinations instead.
+        ctx : torch.device, optional
+        scipy_fmt : str, optional
+            ``'coo'``, ``'csr'``... for a scipy matrix instead of a sparse torch tensor.
+        etype : str or tuple of str, optional
+
+        Returns
+        -------
+        torch.Tensor or scipy.sparse.spmatrix
+        """
         adj = self._adj(etype)
         rows, cols = (adj.dst, adj.src) if transpose else (adj.src, adj.dst)
         shape = (adj.num_dst, adj.num_src) if transpose else (adj.num_src, adj.num_dst)
@@ -679,6 +1265,19 @@ class DGLGraph:
     adjacency_matrix = adj_external
 
     def adj_tensors(self, fmt: str, etype: EType = None):
+        """The structure of one edge type in a sparse format.
+
+        Parameters
+        ----------
+        fmt : str
+            ``'coo'`` gives ``(src, dst)``; ``'csr'`` gives ``(indptr, dst, eid)`` grouped by source;
+            ``'csc'`` gives ``(indptr, src, eid)`` grouped by destination.
+        etype : str or tuple of str, optional
+
+        Returns
+        -------
+        tuple of torch.Tensor
+        """
         adj = self._adj(etype)
         if fmt == "coo":
             return adj.src, adj.dst
@@ -689,9 +1288,25 @@ class DGLGraph:
         raise DGLError(f"fmt must be 'coo', 'csr' or 'csc', got {fmt!r}.")
 
     def adj_sparse(self, fmt: str, etype: EType = None):
+        """Alias of :meth:`adj_tensors`.
+        """
         return self.adj_tensors(fmt, etype)
 
     def inc(self, typestr: str, ctx: Any = None, etype: EType = None) -> torch.Tensor:
+        """The incidence matrix of one edge type.
+
+        Parameters
+        ----------
+        typestr : str
+            ``'in'``, ``'out'`` or ``'both'``, as in DGL.
+        ctx : torch.device, optional
+        etype : str or tuple of str, optional
+
+        Returns
+        -------
+        torch.Tensor
+            A sparse ``num_nodes x num_edges`` tensor.
+        """
         adj = self._adj(etype)
         e = torch.arange(adj.num_edges, device=self._device)
         if typestr == "in":
@@ -717,6 +1332,16 @@ class DGLGraph:
     incidence_matrix = inc
 
     def formats(self, formats: Union[str, List[str], None] = None):
+        """The sparse formats created so far, or (given ``formats``) a graph restricted to them.
+
+        Parameters
+        ----------
+        formats : str or list of str, optional
+
+        Returns
+        -------
+        dict or DGLGraph
+        """
         if formats is None:
             created = ["coo"]
             if all(a._csr is not None for a in self._adjs) and self._adjs:
@@ -731,6 +1356,8 @@ class DGLGraph:
         return self.clone()
 
     def create_formats_(self) -> None:
+        """Build and cache CSR and CSC for every relation now, in place.
+        """
         for a in self._adjs:
             a.create_formats_()
 
@@ -789,6 +1416,23 @@ class DGLGraph:
 
     def add_nodes(self, num: int, data: Optional[Dict[str, torch.Tensor]] = None,
                   ntype: Optional[str] = None) -> None:
+        """Append ``num`` nodes, in place.
+
+        Parameters
+        ----------
+        num : int
+        data : dict of str to torch.Tensor, optional
+            Features of the new nodes; other features get zeros.
+        ntype : str, optional
+
+        Examples
+        --------
+        >>> import graphdl as dgl, torch
+        >>> g = dgl.graph(([0, 0, 1], [1, 2, 2]))
+        >>> g.add_nodes(2)
+        >>> g.num_nodes()
+        5
+        """
         self._check_mutable()
         num = int(num)
         if num < 0:
@@ -805,6 +1449,23 @@ class DGLGraph:
 
     def add_edges(self, u: Any, v: Any, data: Optional[Dict[str, torch.Tensor]] = None,
                   etype: EType = None) -> None:
+        """Append edges ``u -> v``, in place; nodes beyond the current range are added.
+
+        Parameters
+        ----------
+        u, v : int, sequence or torch.Tensor
+        data : dict of str to torch.Tensor, optional
+            Features of the new edges; other features get zeros.
+        etype : str or tuple of str, optional
+
+        Examples
+        --------
+        >>> import graphdl as dgl, torch
+        >>> g = dgl.graph(([0, 0, 1], [1, 2, 2]))
+        >>> g.add_edges([2], [0])
+        >>> g.num_edges()
+        4
+        """
         self._check_mutable()
         etid = self.get_etype_id(etype)
         s, d = self._rel_slots[etid]
@@ -826,6 +1487,15 @@ class DGLGraph:
                                      adj.num_src, adj.num_dst, validate=False)
 
     def remove_edges(self, eids: Any, etype: EType = None, store_ids: bool = False) -> None:
+        """Remove the edges ``eids``, in place.
+
+        Parameters
+        ----------
+        eids : int, sequence or torch.Tensor
+        etype : str or tuple of str, optional
+        store_ids : bool
+            Keep the original edge ids in ``edata[dgl.EID]``.
+        """
         self._check_mutable(keeps_batch=True)
         etid = self.get_etype_id(etype)
         t = torch.unique(self._check_edge_ids(eids, etid))
@@ -847,6 +1517,15 @@ class DGLGraph:
                                                            device=self._device)
 
     def remove_nodes(self, nids: Any, ntype: Optional[str] = None, store_ids: bool = False) -> None:
+        """Remove the nodes ``nids`` and their edges, in place.
+
+        Parameters
+        ----------
+        nids : int, sequence or torch.Tensor
+        ntype : str, optional
+        store_ids : bool
+            Keep the original ids in ``ndata[dgl.NID]`` and ``edata[dgl.EID]``.
+        """
         self._check_mutable(keeps_batch=True)
         slot = self._node_slot(ntype)
         t = torch.unique(self._check_node_ids(nids, slot))
@@ -894,36 +1573,170 @@ class DGLGraph:
     # message passing (graphdl/_graph/message_passing.py holds the logic)
     # ------------------------------------------------------------------------------------
     def apply_nodes(self, func, v=ALL, ntype=None):
+        """Update node features with ``func(nodes)``.
+
+        Parameters
+        ----------
+        func : callable
+            Takes a :class:`~graphdl.udf.NodeBatch`, returns a dict of new features.
+        v : node ids, optional
+            All nodes by default.
+        ntype : str, optional
+        """
         return _mp.apply_nodes(self, func, v, ntype)
 
     def apply_edges(self, func, edges=ALL, etype=None):
+        """Compute edge features with a built-in message function or ``func(edges)``.
+
+        Parameters
+        ----------
+        func : callable or built-in function
+            Takes an :class:`~graphdl.udf.EdgeBatch`, returns a dict of new features.
+        edges : edge ids or ``(u, v)``, optional
+            All edges by default.
+        etype : str or tuple of str, optional
+
+        Examples
+        --------
+        >>> import graphdl as dgl, graphdl.function as fn, torch
+        >>> g = dgl.graph(([0, 0, 1], [1, 2, 2]))
+        >>> g.ndata['h'] = torch.tensor([[1.0], [2.0], [3.0]])
+        >>> g.apply_edges(fn.u_add_v('h', 'h', 's'))
+        >>> g.edata['s'].squeeze(1)
+        tensor([3., 4., 5.])
+        """
         return _mp.apply_edges(self, func, edges, etype)
 
     def update_all(self, message_func, reduce_func, apply_node_func=None, etype=None):
+        """Send messages along every edge, reduce them at the destinations and write the result.
+
+        Parameters
+        ----------
+        message_func : callable or built-in function
+        reduce_func : callable or built-in function
+        apply_node_func : callable, optional
+            Applied to the destination nodes afterwards.
+        etype : str or tuple of str, optional
+
+        Examples
+        --------
+        >>> import graphdl as dgl, graphdl.function as fn, torch
+        >>> g = dgl.graph(([0, 0, 1], [1, 2, 2]))
+        >>> g.ndata['h'] = torch.tensor([[1.0], [2.0], [3.0]])
+        >>> g.update_all(fn.copy_u('h', 'm'), fn.sum('m', 'h'))
+        >>> g.ndata['h'].squeeze(1)
+        tensor([0., 1., 3.])
+        """
         return _mp.update_all(self, message_func, reduce_func, apply_node_func, etype)
 
     def multi_update_all(self, etype_dict, cross_reducer, apply_node_func=None):
+        """Message passing on several edge types, combining the per-type results.
+
+        Parameters
+        ----------
+        etype_dict : dict
+            ``{etype: (message_func, reduce_func[, apply_func])}``.
+        cross_reducer : str
+            ``'sum'``, ``'mean'``, ``'max'``, ``'min'``, ``'stack'`` or a callable.
+        apply_node_func : callable, optional
+        """
         return _mp.multi_update_all(self, etype_dict, cross_reducer, apply_node_func)
 
     def send_and_recv(self, edges, message_func, reduce_func, apply_node_func=None, etype=None):
+        """Message passing along the given edges only.
+
+        Parameters
+        ----------
+        edges : edge ids or ``(u, v)``
+        message_func, reduce_func : callable or built-in function
+        apply_node_func : callable, optional
+        etype : str or tuple of str, optional
+        """
         return _mp.send_and_recv(self, edges, message_func, reduce_func, apply_node_func, etype)
 
     def pull(self, v, message_func, reduce_func, apply_node_func=None, etype=None):
+        """Message passing into the nodes ``v`` along all their in-edges.
+
+        Parameters
+        ----------
+        v : node ids
+        message_func, reduce_func : callable or built-in function
+        apply_node_func : callable, optional
+        etype : str or tuple of str, optional
+        """
         return _mp.pull(self, v, message_func, reduce_func, apply_node_func, etype)
 
     def push(self, u, message_func, reduce_func, apply_node_func=None, etype=None):
+        """Message passing from the nodes ``u`` along all their out-edges.
+
+        Parameters
+        ----------
+        u : node ids
+        message_func, reduce_func : callable or built-in function
+        apply_node_func : callable, optional
+        etype : str or tuple of str, optional
+        """
         return _mp.push(self, u, message_func, reduce_func, apply_node_func, etype)
 
     def filter_nodes(self, predicate, nodes=ALL, ntype=None):
+        """The nodes for which ``predicate(nodes)`` is true.
+
+        Parameters
+        ----------
+        predicate : callable
+            Takes a :class:`~graphdl.udf.NodeBatch`, returns a boolean tensor.
+        nodes : node ids, optional
+        ntype : str, optional
+
+        Returns
+        -------
+        torch.Tensor
+        """
         return _mp.filter_nodes(self, predicate, nodes, ntype)
 
     def filter_edges(self, predicate, edges=ALL, etype=None):
+        """The edges for which ``predicate(edges)`` is true.
+
+        Parameters
+        ----------
+        predicate : callable
+            Takes an :class:`~graphdl.udf.EdgeBatch`, returns a boolean tensor.
+        edges : edge ids, optional
+        etype : str or tuple of str, optional
+
+        Returns
+        -------
+        torch.Tensor
+        """
         return _mp.filter_edges(self, predicate, edges, etype)
 
     # ------------------------------------------------------------------------------------
     # subgraphs and transforms offered as methods (logic in their modules)
     # ------------------------------------------------------------------------------------
     def subgraph(self, nodes, *, relabel_nodes=True, store_ids=True, output_device=None):
+        """The subgraph induced by ``nodes`` (see :func:`graphdl.node_subgraph`).
+
+        Parameters
+        ----------
+        nodes : node ids, a boolean mask, or a dict of them by node type
+        relabel_nodes : bool
+        store_ids : bool
+            Keep the original ids in ``ndata[dgl.NID]`` and ``edata[dgl.EID]``.
+        output_device : torch.device, optional
+
+        Returns
+        -------
+        DGLGraph
+
+        Examples
+        --------
+        >>> import graphdl as dgl, torch
+        >>> g = dgl.graph(([0, 0, 1], [1, 2, 2]))
+        >>> sg = g.subgraph([0, 2])
+        >>> sg.num_edges(), sg.ndata[dgl.NID].tolist()
+        (1, [0, 2])
+        """
+        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         from . import subgraph as _sg
         return _sg.node_subgraph(self, nodes, relabel_nodes=relabel_nodes, store_ids=store_ids,
                                  output_device=output_device)
@@ -931,50 +1744,197 @@ class DGLGraph:
     node_subgraph = subgraph
 
     def edge_subgraph(self, edges, *, relabel_nodes=True, store_ids=True, output_device=None):
+        """The subgraph made of ``edges`` (see :func:`graphdl.edge_subgraph`).
+
+        Parameters
+        ----------
+        edges : edge ids, a boolean mask, or a dict of them by edge type
+        relabel_nodes : bool
+        store_ids : bool
+        output_device : torch.device, optional
+
+        Returns
+        -------
+        DGLGraph
+        """
+        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         from . import subgraph as _sg
         return _sg.edge_subgraph(self, edges, relabel_nodes=relabel_nodes, store_ids=store_ids,
                                  output_device=output_device)
 
     def in_subgraph(self, nodes, *, relabel_nodes=False, store_ids=True, output_device=None):
+        """All nodes and the in-edges of ``nodes`` (see :func:`graphdl.in_subgraph`).
+
+        Parameters
+        ----------
+        nodes : node ids or a dict of them by node type
+        relabel_nodes : bool
+        store_ids : bool
+        output_device : torch.device, optional
+
+        Returns
+        -------
+        DGLGraph
+        """
+        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         from . import subgraph as _sg
         return _sg.in_subgraph(self, nodes, relabel_nodes=relabel_nodes, store_ids=store_ids,
                                output_device=output_device)
 
     def out_subgraph(self, nodes, *, relabel_nodes=False, store_ids=True, output_device=None):
+        """All nodes and the out-edges of ``nodes`` (see :func:`graphdl.out_subgraph`).
+
+        Parameters
+        ----------
+        nodes : node ids or a dict of them by node type
+        relabel_nodes : bool
+        store_ids : bool
+        output_device : torch.device, optional
+
+        Returns
+        -------
+        DGLGraph
+        """
+        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         from . import subgraph as _sg
         return _sg.out_subgraph(self, nodes, relabel_nodes=relabel_nodes, store_ids=store_ids,
                                 output_device=output_device)
 
     def node_type_subgraph(self, ntypes, output_device=None):
+        """The graph restricted to some node types and the edge types between them.
+
+        Parameters
+        ----------
+        ntypes : list of str
+        output_device : torch.device, optional
+
+        Returns
+        -------
+        DGLGraph
+        """
+        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         from . import subgraph as _sg
         return _sg.node_type_subgraph(self, ntypes, output_device=output_device)
 
     def edge_type_subgraph(self, etypes, output_device=None):
+        """The graph restricted to some edge types and their node types.
+
+        Parameters
+        ----------
+        etypes : list of str or tuple of str
+        output_device : torch.device, optional
+
+        Returns
+        -------
+        DGLGraph
+        """
+        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         from . import subgraph as _sg
         return _sg.edge_type_subgraph(self, etypes, output_device=output_device)
 
     def add_self_loop(self, edge_feat_names=None, fill_data=1.0, etype=None):
+        """A copy with a self-loop added on every node (see :func:`graphdl.add_self_loop`).
+
+        Parameters
+        ----------
+        edge_feat_names : list of str, optional
+        fill_data : float or str
+        etype : str or tuple of str, optional
+
+        Returns
+        -------
+        DGLGraph
+
+        Examples
+        --------
+        >>> import graphdl as dgl, torch
+        >>> g = dgl.graph(([0, 0, 1], [1, 2, 2]))
+        >>> g.add_self_loop().num_edges()
+        6
+        """
+        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         from .transforms import functional as _tf
         return _tf.add_self_loop(self, edge_feat_names=edge_feat_names, fill_data=fill_data, etype=etype)
 
     def remove_self_loop(self, etype=None):
+        """A copy without self-loops (see :func:`graphdl.remove_self_loop`).
+
+        Parameters
+        ----------
+        etype : str or tuple of str, optional
+
+        Returns
+        -------
+        DGLGraph
+        """
+        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         from .transforms import functional as _tf
         return _tf.remove_self_loop(self, etype=etype)
 
     def reverse(self, copy_ndata=True, copy_edata=False, **kwargs):
+        """The graph with every edge reversed (see :func:`graphdl.reverse`).
+
+        Parameters
+        ----------
+        copy_ndata, copy_edata : bool
+
+        Returns
+        -------
+        DGLGraph
+        """
+        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         from .transforms import functional as _tf
         return _tf.reverse(self, copy_ndata=copy_ndata, copy_edata=copy_edata, **kwargs)
 
     def to_simple(self, return_counts="count", writeback_mapping=False, copy_ndata=True, copy_edata=False):
+        """The graph with parallel edges merged (see :func:`graphdl.to_simple`).
+
+        Parameters
+        ----------
+        return_counts : str
+        writeback_mapping : bool
+        copy_ndata, copy_edata : bool
+
+        Returns
+        -------
+        DGLGraph
+        """
+        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         from .transforms import functional as _tf
         return _tf.to_simple(self, return_counts=return_counts, writeback_mapping=writeback_mapping,
                              copy_ndata=copy_ndata, copy_edata=copy_edata)
 
     def line_graph(self, backtracking=True, shared=False):
+        """The line graph (see :func:`graphdl.line_graph`).
+
+        Parameters
+        ----------
+        backtracking : bool
+        shared : bool
+
+        Returns
+        -------
+        DGLGraph
+        """
+        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         from .transforms import functional as _tf
         return _tf.line_graph(self, backtracking=backtracking, shared=shared)
 
     def sample_neighbors(self, nodes, fanout, **kwargs):
+        """Sample neighbours of ``nodes`` (see :func:`graphdl.sampling.sample_neighbors`).
+
+        Parameters
+        ----------
+        nodes : node ids or a dict of them by node type
+        fanout : int or dict
+        **kwargs
+            Passed to :func:`graphdl.sampling.sample_neighbors`.
+
+        Returns
+        -------
+        DGLGraph
+        """
+        # deferred: the module this method delegates to builds DGLGraph objects (import cycle)
         from .sampling import sample_neighbors
         return sample_neighbors(self, nodes, fanout, **kwargs)
 
@@ -1010,6 +1970,136 @@ class DGLGraph:
 
     def __setstate__(self, state):
         self.__dict__.update(state)
+
+    # ------------------------------------------------------------------------------------
+    # free functions DGL also offers as methods (thin delegations; logic in their modules)
+    # ------------------------------------------------------------------------------------
+    def __copy__(self) -> "DGLGraph":
+        """Shallow copy: a new graph object sharing this one's structure and feature frames."""
+        obj = type(self).__new__(type(self))
+        obj.__dict__.update(self.__dict__)
+        return obj
+
+    def khop_in_subgraph(self, nodes, k, *, relabel_nodes=True, store_ids=True, output_device=None):
+        """The subgraph induced by the nodes reaching ``nodes`` in at most ``k`` hops.
+
+        See :func:`graphdl.khop_in_subgraph`.
+        """
+        # deferred: import cycle graphdl.subgraph -> graphdl._result_graph -> graphdl.heterograph -> graphdl.heterograph
+        from . import subgraph as _sg
+        return _sg.khop_in_subgraph(self, nodes, k, relabel_nodes=relabel_nodes, store_ids=store_ids,
+                                    output_device=output_device)
+
+    def khop_out_subgraph(self, nodes, k, *, relabel_nodes=True, store_ids=True, output_device=None):
+        """The subgraph induced by the nodes reachable from ``nodes`` in at most ``k`` hops.
+
+        See :func:`graphdl.khop_out_subgraph`.
+        """
+        # deferred: import cycle graphdl.subgraph -> graphdl._result_graph -> graphdl.heterograph -> graphdl.heterograph
+        from . import subgraph as _sg
+        return _sg.khop_out_subgraph(self, nodes, k, relabel_nodes=relabel_nodes, store_ids=store_ids,
+                                     output_device=output_device)
+
+    def reorder_graph(self, node_permute_algo=None, edge_permute_algo="src", store_ids=True, permute_config=None):
+        """A copy with nodes and edges renumbered. See :func:`graphdl.reorder_graph`."""
+        # deferred: import cycle graphdl.transforms.functional -> graphdl._result_graph -> graphdl.heterograph -> graphdl.heterograph
+        from .transforms import functional as _tf
+        return _tf.reorder_graph(self, node_permute_algo=node_permute_algo, edge_permute_algo=edge_permute_algo,
+                                 store_ids=store_ids, permute_config=permute_config)
+
+    def to_networkx(self, node_attrs=None, edge_attrs=None, ntype_attr="ntype", etype_attr="etype", eid_attr="id"):
+        """This graph as a ``networkx.MultiDiGraph``. See :func:`graphdl.to_networkx`."""
+        # deferred: import cycle graphdl.convert -> graphdl.heterograph -> graphdl.heterograph
+        from .convert import to_networkx
+        return to_networkx(self, node_attrs=node_attrs, edge_attrs=edge_attrs, ntype_attr=ntype_attr,
+                           etype_attr=etype_attr, eid_attr=eid_attr)
+
+    def sample_etype_neighbors(self, nodes, etype_offset, fanout, edge_dir="in", prob=None, replace=False,
+                               copy_ndata=True, copy_edata=True, etype_sorted=False, _dist_training=False,
+                               output_device=None):
+        """Neighbour sampling with one fanout per edge type.
+
+        See :func:`graphdl.sampling.sample_etype_neighbors`.
+        """
+        # deferred: import cycle graphdl.sampling -> graphdl.sampling.neighbor -> graphdl.sampling._block -> graphdl.heterograph -> graphdl.heterograph
+        from .sampling import sample_etype_neighbors
+        return sample_etype_neighbors(self, nodes, etype_offset, fanout, edge_dir=edge_dir, prob=prob,
+                                      replace=replace, copy_ndata=copy_ndata, copy_edata=copy_edata,
+                                      etype_sorted=etype_sorted, _dist_training=_dist_training,
+                                      output_device=output_device)
+
+    def sample_neighbors_fused(self, nodes, fanout, edge_dir="in", prob=None, replace=False, copy_ndata=True,
+                               copy_edata=True, exclude_edges=None, mapping=None):
+        """Neighbour sampling straight into a block.
+
+        See :func:`graphdl.sampling.sample_neighbors_fused`.
+        """
+        # deferred: import cycle graphdl.sampling -> graphdl.sampling.neighbor -> graphdl.sampling._block -> graphdl.heterograph -> graphdl.heterograph
+        from .sampling import sample_neighbors_fused
+        return sample_neighbors_fused(self, nodes, fanout, edge_dir=edge_dir, prob=prob, replace=replace,
+                                      copy_ndata=copy_ndata, copy_edata=copy_edata, exclude_edges=exclude_edges,
+                                      mapping=mapping)
+
+    def sample_neighbors_biased(self, nodes, fanout, bias, edge_dir="in", tag_offset_name="_TAG_OFFSET",
+                                replace=False, copy_ndata=True, copy_edata=True, output_device=None):
+        """Neighbour sampling weighted by tag.
+
+        See :func:`graphdl.sampling.sample_neighbors_biased`.
+        """
+        # deferred: import cycle graphdl.sampling -> graphdl.sampling.neighbor -> graphdl.sampling._block -> graphdl.heterograph -> graphdl.heterograph
+        from .sampling import sample_neighbors_biased
+        return sample_neighbors_biased(self, nodes, fanout, bias, edge_dir=edge_dir,
+                                       tag_offset_name=tag_offset_name, replace=replace, copy_ndata=copy_ndata,
+                                       copy_edata=copy_edata, output_device=output_device)
+
+    def sample_labors(self, nodes, fanout, edge_dir="in", prob=None, importance_sampling=0, random_seed=None,
+                      seed2_contribution=0, copy_ndata=True, copy_edata=True, exclude_edges=None,
+                      output_device=None):
+        """Layer-neighbour (LABOR) sampling. See :func:`graphdl.sampling.sample_labors`."""
+        # deferred: import cycle graphdl.sampling -> graphdl.sampling.neighbor -> graphdl.sampling._block -> graphdl.heterograph -> graphdl.heterograph
+        from .sampling import sample_labors
+        return sample_labors(self, nodes, fanout, edge_dir=edge_dir, prob=prob,
+                             importance_sampling=importance_sampling, random_seed=random_seed,
+                             seed2_contribution=seed2_contribution, copy_ndata=copy_ndata, copy_edata=copy_edata,
+                             exclude_edges=exclude_edges, output_device=output_device)
+
+    def select_topk(self, k, weight, nodes=None, edge_dir="in", ascending=False, copy_ndata=True,
+                    copy_edata=True, output_device=None):
+        """The ``k`` edges of largest (or smallest) ``weight`` per node.
+
+        See :func:`graphdl.sampling.select_topk`.
+        """
+        # deferred: import cycle graphdl.sampling -> graphdl.sampling.neighbor -> graphdl.sampling._block -> graphdl.heterograph -> graphdl.heterograph
+        from .sampling import select_topk
+        return select_topk(self, k, weight, nodes=nodes, edge_dir=edge_dir, ascending=ascending,
+                           copy_ndata=copy_ndata, copy_edata=copy_edata, output_device=output_device)
+
+    def global_uniform_negative_sampling(self, num_samples, exclude_self_loops=True, replace=False, etype=None,
+                                         redundancy=None):
+        """Node pairs drawn uniformly among the non-edges.
+
+        See :func:`graphdl.sampling.global_uniform_negative_sampling`.
+        """
+        # deferred: import cycle graphdl.sampling -> graphdl.sampling.neighbor -> graphdl.sampling._block -> graphdl.heterograph -> graphdl.heterograph
+        from .sampling import global_uniform_negative_sampling
+        return global_uniform_negative_sampling(self, num_samples, exclude_self_loops=exclude_self_loops,
+                                                replace=replace, etype=etype, redundancy=redundancy)
+
+    def prop_nodes(self, nodes_generator, message_func, reduce_func, apply_node_func=None, etype=None):
+        """Pull messages into node frontiers in turn. See :func:`graphdl.prop_nodes`."""
+        prop_nodes(self, nodes_generator, message_func, reduce_func, apply_node_func, etype=etype)
+
+    def prop_edges(self, edges_generator, message_func, reduce_func, apply_node_func=None, etype=None):
+        """Send messages along edge frontiers in turn. See :func:`graphdl.prop_edges`."""
+        prop_edges(self, edges_generator, message_func, reduce_func, apply_node_func, etype=etype)
+
+    def is_pinned(self) -> bool:
+        """Whether the graph is in page-locked memory: never, :meth:`pin_memory_` keeps it as it is."""
+        return False
+
+    def unpin_memory_(self) -> "DGLGraph":
+        """Undo :meth:`pin_memory_` (nothing to undo; returns the graph)."""
+        return self
 
 
 DGLHeteroGraph = DGLGraph

@@ -10,16 +10,10 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import torch
 
-from ._build import (
-    CanonicalEtype,
-    build_graph,
-    canonical,
-    copy_frame,
-    edges_by_type,
-    node_map,
-    nodes_by_type,
-    unique_first_seen,
-)
+from ._graph.ids import CanonicalEType, canonical, edges_by_type, nodes_by_type
+from ._graph.frame import copy_frame
+from ._graph.relabel import node_map, unique_first_seen
+from ._result_graph import build_graph
 from .base import EID, NID, DGLError
 
 __all__ = [
@@ -67,7 +61,7 @@ def _carry_features(
     g: Any,
     sg: Any,
     nodes: Optional[Dict[str, torch.Tensor]],
-    edges: Dict[CanonicalEtype, torch.Tensor],
+    edges: Dict[CanonicalEType, torch.Tensor],
     store_ids: bool,
 ) -> None:
     """Copy features of ``g`` into its subgraph ``sg`` and record the original ids.
@@ -90,7 +84,7 @@ def _carry_features(
 
 def _subgraph_from_edges(
     g: Any,
-    eids: Dict[CanonicalEtype, torch.Tensor],
+    eids: Dict[CanonicalEType, torch.Tensor],
     relabel_nodes: bool,
     store_ids: bool,
 ) -> Any:
@@ -100,7 +94,7 @@ def _subgraph_from_edges(
     appearance (relation by relation, sources before destinations); otherwise every node is kept.
     """
     idtype, device = g.idtype, g.device
-    ends: Dict[CanonicalEtype, Tuple[torch.Tensor, torch.Tensor, torch.Tensor]] = {}
+    ends: Dict[CanonicalEType, Tuple[torch.Tensor, torch.Tensor, torch.Tensor]] = {}
     for cet in g.canonical_etypes:
         adj = g._adj(cet)
         e = eids.get(cet)
@@ -156,7 +150,7 @@ def node_subgraph(
     sel = {nt: given.get(nt, _empty(graph)) for nt in graph.ntypes}
     maps = {nt: node_map(ids, graph.num_nodes(nt)) for nt, ids in sel.items()}
     data = {}
-    kept: Dict[CanonicalEtype, torch.Tensor] = {}
+    kept: Dict[CanonicalEType, torch.Tensor] = {}
     for cet in graph.canonical_etypes:
         s, _, d = cet
         adj = graph._adj(cet)
@@ -207,7 +201,7 @@ def edge_subgraph(
     return _finish(_subgraph_from_edges(graph, eids, relabel_nodes, store_ids), output_device)
 
 
-def _neighbor_edges(graph: Any, nodes: Any, inbound: bool) -> Dict[CanonicalEtype, torch.Tensor]:
+def _neighbor_edges(graph: Any, nodes: Any, inbound: bool) -> Dict[CanonicalEType, torch.Tensor]:
     given = nodes_by_type(graph, nodes)
     out = {}
     for cet in graph.canonical_etypes:
@@ -320,7 +314,7 @@ def khop_out_subgraph(
     return _khop(graph, nodes, k, False, relabel_nodes, store_ids, output_device)
 
 
-def _type_subgraph(graph: Any, etypes: Sequence[CanonicalEtype], ntypes: Sequence[str]) -> Any:
+def _type_subgraph(graph: Any, etypes: Sequence[CanonicalEType], ntypes: Sequence[str]) -> Any:
     data = {}
     for cet in etypes:
         adj = graph._adj(cet)
@@ -350,7 +344,7 @@ def node_type_subgraph(graph: Any, ntypes: Sequence[str], output_device: Any = N
 def edge_type_subgraph(graph: Any, etypes: Sequence[Any], output_device: Any = None) -> Any:
     """The subgraph with the relations ``etypes`` (in that order) and the node types they touch."""
     _no_blocks(graph)
-    cets: List[CanonicalEtype] = []
+    cets: List[CanonicalEType] = []
     for et in etypes:
         c = canonical(graph, et)
         if c not in cets:

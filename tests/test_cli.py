@@ -121,22 +121,6 @@ def test_more_error_cases_in_process(tmp_path, capsys):
     assert_clean_error(_in_process(capsys, "info", str(truncated)), "Corrupt DGL file")
 
 
-def _layers_work() -> bool:
-    """True when the five layers exist and a GraphConv forward runs (message passing landed)."""
-    if not all(hasattr(graphdl.nn, n) for n in ("GraphConv", "SAGEConv", "GATConv", "APPNPConv", "SGConv")):
-        return False
-    try:
-        g = graphdl.graph(([0, 1], [1, 0]))
-        graphdl.nn.GraphConv(2, 2)(g, torch.ones(2, 2))
-    except (AttributeError, ImportError, NotImplementedError):
-        return False
-    return True
-
-
-needs_layers = pytest.mark.skipif(not _layers_work(), reason="graphdl.nn layers cannot run yet (message passing missing)")
-
-
-@needs_layers
 def test_short_training_run_writes_outputs(tmp_path):
     out = tmp_path / "run"
     proc = run("train", "--epochs", "5", "--out", str(out), "--device", "cpu")
@@ -152,7 +136,6 @@ def test_short_training_run_writes_outputs(tmp_path):
     assert state["model"] == "gcn" and any(k.startswith("layers.0.") for k in state["state_dict"])
 
 
-@needs_layers
 def test_config_file_and_default_out_folder(tmp_path):
     cfg = tmp_path / "run.yaml"
     cfg.write_text("model: sgc\nepochs: 3\nweight-decay: 0.0\nlr: 0.2\n")
@@ -163,7 +146,6 @@ def test_config_file_and_default_out_folder(tmp_path):
     assert metrics["options"]["lr"] == 0.2
 
 
-@needs_layers
 @pytest.mark.parametrize("model", ["sage", "gat", "appnp"])
 def test_other_models_train(tmp_path, model, capsys):
     from graphdl.cli import main
@@ -175,11 +157,6 @@ def test_other_models_train(tmp_path, model, capsys):
     assert metrics["options"]["model"] == model and len(metrics["history"]["val_acc"]) == 2
 
 
-def _sampling_works() -> bool:
-    return _layers_work() and all(hasattr(graphdl.dataloading, n) for n in ("NeighborSampler", "DataLoader"))
-
-
-@pytest.mark.skipif(not _sampling_works(), reason="graphdl.dataloading has no NeighborSampler/DataLoader yet")
 def test_minibatch_training(tmp_path):
     out = tmp_path / "mb"
     proc = run("train", "--minibatch", "--model", "sage", "--epochs", "1", "--batch-size", "512",
@@ -190,13 +167,10 @@ def test_minibatch_training(tmp_path):
 
 
 def test_minibatch_errors(capsys):
-    if not all(hasattr(graphdl.dataloading, n) for n in ("NeighborSampler", "DataLoader")):
-        assert_clean_error(_in_process(capsys, "train", "--minibatch", "--epochs", "1"), "--minibatch needs")
-    else:
-        assert_clean_error(_in_process(capsys, "train", "--minibatch", "--model", "appnp", "--epochs", "1"),
-                           "does not support --minibatch")
-        assert_clean_error(_in_process(capsys, "train", "--minibatch", "--fanouts", "a,b", "--epochs", "1"),
-                           "--fanouts")
+    assert_clean_error(_in_process(capsys, "train", "--minibatch", "--model", "appnp", "--epochs", "1"),
+                       "does not support --minibatch")
+    assert_clean_error(_in_process(capsys, "train", "--minibatch", "--fanouts", "a,b", "--epochs", "1"),
+                       "--fanouts")
 
 
 def test_unwritable_output_is_one_line(tmp_path, capsys):
@@ -206,7 +180,6 @@ def test_unwritable_output_is_one_line(tmp_path, capsys):
     assert_clean_error(proc, "Not a directory")
 
 
-@needs_layers
 def test_same_seed_same_run(tmp_path, capsys):
     from graphdl.cli import main
 

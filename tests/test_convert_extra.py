@@ -7,6 +7,7 @@ import scipy.sparse as sp
 import torch
 
 import graphdl as dgl
+from graphdl.testing import user_game_graph
 from graphdl import DGLError
 
 
@@ -16,20 +17,7 @@ def _el(g, etype=None):
 
 
 def _hetero(idtype):
-    g = dgl.heterograph(
-        {
-            ("user", "follows", "user"): ([0, 1, 2, 3, 3], [1, 2, 0, 0, 1]),
-            ("user", "plays", "game"): ([0, 1, 2, 2, 3], [0, 0, 1, 0, 2]),
-            ("developer", "develops", "game"): ([0, 1], [1, 0]),
-        },
-        {"user": 5, "game": 3, "developer": 2},
-        idtype=idtype,
-    )
-    g.nodes["user"].data["a"] = torch.arange(5.0)
-    g.nodes["game"].data["a"] = torch.arange(3.0) * 10
-    g.nodes["developer"].data["a"] = torch.arange(2.0) * 100
-    g.edges["plays"].data["x"] = torch.arange(5.0)
-    return g
+    return user_game_graph(idtype, follows_self_loop=False)
 
 
 @pytest.mark.parametrize("fmt", ["coo", "csr", "csc"])

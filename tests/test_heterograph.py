@@ -63,7 +63,12 @@ def test_edge_ids_has_edges_find_edges(idtype):
     assert sorted(e.tolist()) == [0, 4] and s.tolist() == [0, 0] and d.tolist() == [1, 1]
     with pytest.raises(DGLError, match="no edge from node 2 to node 1"):
         g.edge_ids(2, 1)
-    assert g.has_edges_between([0, 2, 1, 7], [1, 1, 2, 0]).tolist() == [True, False, True, False]
+    assert g.has_edges_between([0, 2, 1], [1, 1, 2]).tolist() == [True, False, True]
+    # an id outside the graph raises, as edge_ids does and as DGL does ("invalid node IDs")
+    with pytest.raises(DGLError, match="source node id 7"):
+        g.has_edges_between([0, 7], [1, 0])
+    with pytest.raises(DGLError, match="destination node id -1"):
+        g.has_edges_between(0, -1)
     assert g.has_edges_between(0, 1) is True
     s, d = g.find_edges([3, 0])
     assert s.tolist() == [2, 0] and d.tolist() == [0, 1]

@@ -3,6 +3,7 @@ import pytest
 import torch
 
 import graphdl as dgl
+from graphdl.testing import user_game_graph
 from graphdl import DGLError
 
 
@@ -22,19 +23,7 @@ def _random_graph(idtype, n=12, e=40, seed=0):
 
 
 def _hetero(idtype):
-    g = dgl.heterograph(
-        {
-            ("user", "follows", "user"): ([0, 1, 2, 3, 3, 4], [1, 2, 0, 0, 1, 4]),
-            ("user", "plays", "game"): ([0, 1, 2, 2, 3], [0, 0, 1, 0, 2]),
-            ("developer", "develops", "game"): ([0, 1], [1, 0]),
-        },
-        {"user": 5, "game": 3, "developer": 2},
-        idtype=idtype,
-    )
-    g.nodes["user"].data["a"] = torch.arange(5.0)
-    g.nodes["game"].data["a"] = torch.arange(3.0) * 10
-    g.edges["plays"].data["x"] = torch.arange(5.0)
-    return g
+    return user_game_graph(idtype, node_feats=("user", "game"))
 
 
 def _ref_node_subgraph(edges, nodes):

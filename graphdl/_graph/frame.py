@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import MutableMapping
-from typing import Dict, Iterator, Optional
+from typing import Any, Dict, Iterator, Mapping, Optional, Sequence
 
 import torch
 
@@ -147,3 +147,19 @@ class Frame(MutableMapping):
     def restore(self, columns: Dict[str, torch.Tensor], num_rows: int) -> None:
         self._columns = dict(columns)
         self.num_rows = num_rows
+
+
+def copy_frame(
+    src: Mapping[str, torch.Tensor],
+    dst: Any,
+    index: Optional[torch.Tensor] = None,
+    names: Optional[Sequence[str]] = None,
+    skip: Sequence[str] = (),
+) -> None:
+    """Write ``src[name][index]`` (or the whole tensor) into the frame ``dst`` for every name."""
+    keys = list(src.keys()) if names is None else list(names)
+    for k in keys:
+        if k in skip:
+            continue
+        v = src[k]
+        dst[k] = v if index is None else v[index.to(v.device).long()]

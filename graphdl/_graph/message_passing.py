@@ -24,6 +24,7 @@ from ..ops._topology import graph_topology, needs_grad
 from ..ops.sddmm import sddmm
 from ..ops.spmm import spmm
 from ..udf import EdgeBatch, GatheredData, NodeBatch
+from .ids import CanonicalEType, to_id_tensor
 
 __all__ = [
     "update_all",
@@ -38,7 +39,6 @@ __all__ = [
     "degree_buckets",
 ]
 
-CanonicalEType = Tuple[str, str, str]
 Features = Dict[str, torch.Tensor]
 
 
@@ -226,21 +226,11 @@ def _edge_ids(g: Any, edges: Any, ce: CanonicalEType) -> Optional[torch.Tensor]:
         return None
     if isinstance(edges, tuple) and len(edges) == 2:
         return torch.as_tensor(g.edge_ids(edges[0], edges[1], etype=ce)).reshape(-1).to(g.idtype)
-    from .._graph.storage import check_ids
-    from ..heterograph import to_id_tensor
-
-    ids = to_id_tensor(edges, g.idtype, g.device, "edge")
-    check_ids(ids, g.num_edges(ce), "edge")
-    return ids
+    return to_id_tensor(edges, g.idtype, g.device, "edge", bound=g.num_edges(ce))
 
 
 def _node_ids(g: Any, nodes: Any, bound: int) -> torch.Tensor:
-    from .._graph.storage import check_ids
-    from ..heterograph import to_id_tensor
-
-    ids = to_id_tensor(nodes, g.idtype, g.device, "node")
-    check_ids(ids, bound, "node")
-    return ids
+    return to_id_tensor(nodes, g.idtype, g.device, "node", bound=bound)
 
 
 # ------------------------------------------------------------------------------------------

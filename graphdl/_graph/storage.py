@@ -17,22 +17,11 @@ import torch
 
 from .._compat_torch import is_compiling
 from ..base import DGLError
+from .ids import check_ids
 
-__all__ = ["SparseAdj", "check_ids", "compress"]
+__all__ = ["SparseAdj", "compress"]
 
 Triple = Tuple[torch.Tensor, torch.Tensor, torch.Tensor]
-
-
-def check_ids(ids: torch.Tensor, bound: int, what: str) -> None:
-    """Raise ``DGLError`` naming the first id of ``ids`` outside ``[0, bound)``."""
-    if ids.numel() == 0:
-        return
-    lo = int(ids.min())
-    hi = int(ids.max())
-    if lo < 0:
-        raise DGLError(f"Invalid {what} id {lo}: ids must be non-negative.")
-    if hi >= bound:
-        raise DGLError(f"Invalid {what} id {hi}: there are only {bound} {what}s.")
 
 
 def compress(rows: torch.Tensor, cols: torch.Tensor, num_rows: int) -> Triple:
@@ -200,6 +189,29 @@ class SparseAdj:
         if self._out_deg is None:
             self._out_deg = torch.bincount(self.src.long(), minlength=self.num_src).to(self.idtype)
         return self._out_deg
+
+    def degrees_of(self, nodes: torch.Tensor, incoming: bool) -> torch.Tensor:
+        """In- (or out-) degrees of ``nodes`` (checked ids), counted without a per-node array
+        for the whole relation unless one is already cached or most nodes are asked for."""
+        deg = self._in_deg if incoming else self._out_deg
+        if deg is not None:
+            return deg[nodes.long()]
+        comp = self._csc if incoming else self._csr
+        if comp is not None:
+            indptr = comp[0]
+            n = nodes.long()
+            return (indptr[n + 1] - indptr[n]).to(self.idtype)
+        num = self.num_dst if incoming else self.num_src
+        if nodes.shape[0] * 4 >= num:
+            full = self.in_degrees() if incoming else self.out_degrees()
+            return full[nodes.long()]
+        # count the edges ending at each distinct queried node: O(E log k) with k queried nodes
+        uniq, inverse = torch.unique(nodes.long(), return_inverse=True)
+        ends = (self.dst if incoming else self.src).long()
+        pos = torch.searchsorted(uniq, ends).clamp_(max=max(uniq.shape[0] - 1, 0))
+        hit = uniq[pos] == ends if uniq.numel() else torch.zeros_like(ends, dtype=torch.bool)
+        counts = torch.bincount(pos[hit], minlength=uniq.shape[0])
+        return counts[inverse].to(self.idtype)
 
     # -- derived relations ---------------------------------------------------------------
     def to(self, device: torch.device | str) -> "SparseAdj":

@@ -8,12 +8,16 @@ from .csv_dataset import CSVDataset, DefaultDataParser
 from .dgl_dataset import DGLBuiltinDataset, DGLDataset
 from .fraud import FraudAmazonDataset, FraudDataset, FraudYelpDataset
 from .gin import GINDataset
-from .graph_dataloader import GraphCollator, GraphDataLoader
+from ..dataloading.graph_dataloader import GraphCollator, GraphDataLoader  # DGL re-exports it here
 from .graph_serialize import load_graphs, load_labels, save_graphs
 from .karate import KarateClub, KarateClubDataset
+from .minigc import MiniGCDataset
 from .movielens import MovieLensDataset
+from .sbm import SBMMixture, SBMMixtureDataset
+from .synthetic import BA2MotifDataset, BACommunityDataset, BAShapeDataset, TreeCycleDataset, TreeGridDataset
 from .tu import TUDataset
-from .utils import Subset, load_tensors, save_tensors, split_dataset
+from .legacy import load_citeseer, load_cora, load_data, load_pubmed, register_data_args
+from .utils import Subset, check_sha1, download, extract_archive, get_download_dir, load_tensors, save_tensors, split_dataset
 
 __all__ = [
     "DGLDataset",
@@ -45,4 +49,21 @@ __all__ = [
     "split_dataset",
     "Subset",
     "utils",
+    "BAShapeDataset",
+    "BACommunityDataset",
+    "TreeCycleDataset",
+    "TreeGridDataset",
+    "BA2MotifDataset",
+    "MiniGCDataset",
+    "SBMMixtureDataset",
+    "SBMMixture",
+    "download",
+    "get_download_dir",
+    "extract_archive",
+    "check_sha1",
+    "load_data",
+    "register_data_args",
+    "load_cora",
+    "load_citeseer",
+    "load_pubmed",
 ]

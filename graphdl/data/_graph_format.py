@@ -12,7 +12,6 @@ into :class:`~graphdl.DGLGraph` objects.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import torch
@@ -26,6 +25,8 @@ from ._binary import (
     write_named_tensors,
     write_ndarray,
 )
+from ._graph_format_v1 import read_v1_graphs, read_v1_labels
+from ._graph_records import MAX_NODES, GraphRecord, check_bounds, edge_order, read_id_array, scatter_by_eid
 
 __all__ = ["GraphRecord", "read_graph_file", "write_graph_file", "read_file_labels", "FILE_MAGIC"]
 
@@ -41,52 +42,7 @@ GRAPH_TYPE_HETERO = 2
 COO_CODE, CSR_CODE, CSC_CODE = 1, 2, 4
 _FORMAT_FLAG = 1 << 32
 _FORMAT_CODES = {"coo": COO_CODE, "csr": CSR_CODE, "csc": CSC_CODE}
-# Largest node count accepted for one type: far above any real graph, low enough that
-# a forged count cannot make later per-node allocations explode.
-MAX_NODES = 1 << 40
-
-
-@dataclass
-class GraphRecord:
-    """The content of one stored graph.
-
-    Attributes:
-        ntypes: Node type names, in type-id order.
-        etypes: Edge type names, in type-id order.
-        relations: ``(src type id, dst type id)`` per edge type.
-        num_nodes: Node count per node type.
-        edges: ``(src ids, dst ids)`` per edge type, in edge-id order, both of one id dtype.
-        node_tensors: Feature dict per node type.
-        edge_tensors: Feature dict per edge type.
-    """
-
-    ntypes: List[str]
-    etypes: List[str]
-    relations: List[Tuple[int, int]]
-    num_nodes: List[int]
-    edges: List[Tuple[torch.Tensor, torch.Tensor]]
-    node_tensors: List[Dict[str, torch.Tensor]] = field(default_factory=list)
-    edge_tensors: List[Dict[str, torch.Tensor]] = field(default_factory=list)
-
-    @property
-    def idtype(self) -> torch.dtype:
-        return self.edges[0][0].dtype if self.edges else torch.int64
-
-
 # ----------------------------------------------------------------------------- reading
-
-
-def _read_id_array(reader: ByteReader, field_name: str) -> torch.Tensor:
-    arr = read_ndarray(reader, field_name)
-    if arr.dtype not in (torch.int32, torch.int64) or arr.dim() != 1:
-        raise reader.fail(f"{field_name} must be a 1-D int32/int64 array, got {arr.dtype} of shape {tuple(arr.shape)}")
-    return arr
-
-
-def _check_bounds(reader: ByteReader, ids: torch.Tensor, bound: int, what: str) -> None:
-    if ids.numel() and (int(ids.min()) < 0 or int(ids.max()) >= bound):
-        bad = int(ids.min()) if int(ids.min()) < 0 else int(ids.max())
-        raise reader.fail(f"{what} id {bad} is out of range [0, {bound})")
 
 
 def _check_size(reader: ByteReader, value: int, what: str) -> int:
@@ -95,32 +51,21 @@ def _check_size(reader: ByteReader, value: int, what: str) -> int:
     return value
 
 
-def _edge_order(reader: ByteReader, eids: torch.Tensor, num_edges: int, what: str) -> torch.Tensor:
-    """Check ``eids`` is a permutation of ``0..num_edges-1`` and return it as int64."""
-    if eids.numel() != num_edges:
-        raise reader.fail(f"{what} edge-id array has {eids.numel()} entries for {num_edges} edges")
-    eids = eids.long()
-    _check_bounds(reader, eids, num_edges, f"{what} edge")
-    if num_edges and torch.bincount(eids, minlength=num_edges).max() != 1:
-        raise reader.fail(f"{what} edge ids repeat")
-    return eids
-
-
 def _read_coo(reader: ByteReader) -> Tuple[int, int, torch.Tensor, torch.Tensor]:
     reader.magic(COO_MAGIC, "COO matrix")
     num_cols = _check_size(reader, reader.i64("COO column count"), "COO column count")
     num_rows = _check_size(reader, reader.i64("COO row count"), "COO row count")
-    row = _read_id_array(reader, "COO row")
-    col = _read_id_array(reader, "COO col")
+    row = read_id_array(reader, "COO row")
+    col = read_id_array(reader, "COO col")
     data = read_ndarray(reader, "COO data")
     reader.flag("COO row_sorted")
     reader.flag("COO col_sorted")
     if row.numel() != col.numel() or row.dtype != col.dtype:
         raise reader.fail(f"COO row ({row.numel()}, {row.dtype}) and col ({col.numel()}, {col.dtype}) disagree")
-    _check_bounds(reader, row, num_rows, "COO row")
-    _check_bounds(reader, col, num_cols, "COO column")
+    check_bounds(reader, row, num_rows, "COO row")
+    check_bounds(reader, col, num_cols, "COO column")
     if data.numel():
-        order = _edge_order(reader, data, row.numel(), "COO")
+        order = edge_order(reader, data, row.numel(), "COO")
         src, dst = torch.empty_like(row), torch.empty_like(col)
         src[order], dst[order] = row, col
         row, col = src, dst
@@ -132,8 +77,8 @@ def _read_csr_raw(reader: ByteReader, what: str) -> Tuple[int, int, torch.Tensor
     reader.magic(CSR_MAGIC, f"{what} matrix")
     num_cols = _check_size(reader, reader.i64(f"{what} column count"), f"{what} column count")
     num_rows = _check_size(reader, reader.i64(f"{what} row count"), f"{what} row count")
-    indptr = _read_id_array(reader, f"{what} indptr")
-    indices = _read_id_array(reader, f"{what} indices")
+    indptr = read_id_array(reader, f"{what} indptr")
+    indices = read_id_array(reader, f"{what} indices")
     data = read_ndarray(reader, f"{what} data")
     reader.flag(f"{what} sorted")
     if indptr.numel() != num_rows + 1:
@@ -144,19 +89,13 @@ def _read_csr_raw(reader: ByteReader, what: str) -> Tuple[int, int, torch.Tensor
     diffs = indptr[1:] - indptr[:-1]
     if int(indptr[0]) != 0 or int(indptr[-1]) != nnz or (diffs.numel() and int(diffs.min()) < 0):
         raise reader.fail(f"{what} indptr is not a valid offset array for {nnz} entries")
-    _check_bounds(reader, indices, num_cols, f"{what} column")
+    check_bounds(reader, indices, num_cols, f"{what} column")
     rows = torch.repeat_interleave(torch.arange(num_rows, dtype=indices.dtype), diffs.long())
     if data.numel():
-        eids = _edge_order(reader, data, nnz, what)
+        eids = edge_order(reader, data, nnz, what)
     else:
         eids = torch.arange(nnz)
     return num_rows, num_cols, rows, indices, eids
-
-
-def _scatter_by_eid(first: torch.Tensor, second: torch.Tensor, eids: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
-    a, b = torch.empty_like(first), torch.empty_like(second)
-    a[eids], b[eids] = first, second
-    return a, b
 
 
 def _read_metagraph(reader: ByteReader) -> Tuple[int, List[Tuple[int, int]]]:
@@ -165,7 +104,7 @@ def _read_metagraph(reader: ByteReader) -> Tuple[int, List[Tuple[int, int]]]:
     num_rows, num_cols, rows, cols, eids = _read_csr_raw(reader, "metagraph CSR")
     if num_rows != num_cols:
         raise reader.fail(f"metagraph adjacency is {num_rows}x{num_cols}, not square")
-    src, dst = _scatter_by_eid(rows, cols, eids)
+    src, dst = scatter_by_eid(rows, cols, eids)
     return num_rows, list(zip(src.tolist(), dst.tolist()))
 
 
@@ -191,13 +130,13 @@ def _read_unit_graph(reader: ByteReader) -> Tuple[int, int, torch.Tensor, torch.
         _read_metagraph(reader)
         num_rows, num_cols, rows, cols, eids = _read_csr_raw(reader, "CSR")
         if result is None:
-            src, dst = _scatter_by_eid(rows, cols, eids)
+            src, dst = scatter_by_eid(rows, cols, eids)
             result = (num_rows, num_cols, src, dst)
     if saved_code & CSC_CODE:
         _read_metagraph(reader)
         num_rows, num_cols, rows, cols, eids = _read_csr_raw(reader, "CSC")
         if result is None:
-            dst, src = _scatter_by_eid(rows, cols, eids)
+            dst, src = scatter_by_eid(rows, cols, eids)
             result = (num_cols, num_rows, src, dst)
     assert result is not None
     return result
@@ -280,8 +219,6 @@ def read_file_labels(data: bytes, what: str) -> Dict[str, torch.Tensor]:
     reader = ByteReader(data, what)
     version, _ = _read_header(reader)
     if version == 1:
-        from ._graph_format_v1 import read_v1_labels
-
         return read_v1_labels(reader)
     reader.u64("graph data offset")
     return read_named_tensors(reader, "labels")
@@ -310,8 +247,6 @@ def read_graph_file(
     reader = ByteReader(data, what)
     version, num_graphs = _read_header(reader)
     if version == 1:
-        from ._graph_format_v1 import read_v1_graphs
-
         return read_v1_graphs(reader, idx_list)
     data_start = reader.u64("graph data offset")
     labels = read_named_tensors(reader, "labels")

@@ -13,7 +13,7 @@ import torch
 
 from ..base import DGLError
 from ._binary import ByteReader, read_named_tensors
-from ._graph_format import MAX_NODES, GraphRecord, _check_bounds, _edge_order, _read_id_array, _scatter_by_eid
+from ._graph_records import MAX_NODES, GraphRecord, check_bounds, edge_order, read_id_array, scatter_by_eid
 
 __all__ = ["read_v1_graphs", "read_v1_labels"]
 
@@ -35,9 +35,9 @@ def read_v1_labels(reader: ByteReader) -> Dict[str, torch.Tensor]:
 
 
 def _read_graph(reader: ByteReader, index: int, num_nodes: int, num_edges: int) -> GraphRecord:
-    indptr = _read_id_array(reader, f"graph {index} indptr")
-    indices = _read_id_array(reader, f"graph {index} indices")
-    eids = _read_id_array(reader, f"graph {index} edge ids")
+    indptr = read_id_array(reader, f"graph {index} indptr")
+    indices = read_id_array(reader, f"graph {index} indices")
+    eids = read_id_array(reader, f"graph {index} edge ids")
     node_tensors = read_named_tensors(reader, "node tensors")
     edge_tensors = read_named_tensors(reader, "edge tensors")
     if indptr.numel() != num_nodes + 1 or indices.numel() != num_edges:
@@ -46,10 +46,10 @@ def _read_graph(reader: ByteReader, index: int, num_nodes: int, num_edges: int) 
     diffs = indptr[1:] - indptr[:-1]
     if int(indptr[0]) != 0 or int(indptr[-1]) != num_edges or (diffs.numel() and int(diffs.min()) < 0):
         raise reader.fail(f"graph {index} indptr is not a valid offset array")
-    _check_bounds(reader, indices, num_nodes, f"graph {index} source node")
-    order = _edge_order(reader, eids, num_edges, f"graph {index}") if eids.numel() else torch.arange(num_edges)
+    check_bounds(reader, indices, num_nodes, f"graph {index} source node")
+    order = edge_order(reader, eids, num_edges, f"graph {index}") if eids.numel() else torch.arange(num_edges)
     dst_rows = torch.repeat_interleave(torch.arange(num_nodes, dtype=indices.dtype), diffs.long())
-    dst, src = _scatter_by_eid(dst_rows, indices, order)
+    dst, src = scatter_by_eid(dst_rows, indices, order)
     for kind, feats, count in (("node", node_tensors, num_nodes), ("edge", edge_tensors, num_edges)):
         for name, value in feats.items():
             if value.dim() == 0 or value.shape[0] != count:

@@ -7,6 +7,7 @@ import numpy as np
 import torch
 
 from ..base import DGLError
+from ..convert import graph
 
 __all__ = ["AsNodePredDataset", "AsLinkPredDataset", "AsGraphPredDataset"]
 
@@ -108,8 +109,6 @@ class AsLinkPredDataset:
 
     def __init__(self, dataset, split_ratio: Optional[Sequence[float]] = None, neg_ratio: int = 3,
                  random_state: Optional[int] = None, **kwargs) -> None:
-        from ..convert import graph
-
         if len(dataset) != 1:
             raise DGLError(f"AsLinkPredDataset needs a data set of one graph, got {len(dataset)}.")
         if split_ratio is None:

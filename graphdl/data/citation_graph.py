@@ -18,6 +18,7 @@ from ._planetoid import read_planetoid
 from .dgl_dataset import DGLBuiltinDataset
 from .graph_serialize import load_graphs, save_graphs
 from .utils import generate_mask_tensor
+from ..convert import graph
 
 __all__ = [
     "CitationGraphDataset",
@@ -53,8 +54,6 @@ def _row_normalise(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, sh
 
 def _graph_from_arrays(arrays: Dict[str, np.ndarray], reverse_edge: bool):
     """Build the citation graph with ``feat``, ``label`` and the three masks."""
-    from ..convert import graph
-
     indptr = arrays["feat_indptr"].astype(np.int64)
     indices = arrays["feat_indices"].astype(np.int64)
     data = arrays["feat_data"].astype(np.float32)

@@ -19,6 +19,7 @@ from tqdm import tqdm
 
 from ..base import DGLError
 from .dgl_dataset import DGLDataset
+from ..convert import heterograph
 
 __all__ = ["CSVDataset", "DefaultDataParser"]
 
@@ -141,8 +142,6 @@ class CSVDataset(DGLDataset):
         return df[field].to_numpy()
 
     def process(self) -> None:
-        from ..convert import heterograph
-
         meta = self._meta
         nodes: Dict[str, List[Tuple[np.ndarray, np.ndarray, Dict[str, np.ndarray]]]] = {}
         for entry in meta.get("node_data", []) or []:

@@ -9,6 +9,9 @@ import torch
 
 from ..base import DGLError
 from .dgl_dataset import DGLBuiltinDataset
+from ..convert import heterograph
+from .graph_serialize import load_graphs
+from .graph_serialize import save_graphs
 
 __all__ = ["FraudDataset", "FraudYelpDataset", "FraudAmazonDataset"]
 
@@ -54,8 +57,6 @@ class FraudDataset(DGLBuiltinDataset):
 
     def process(self) -> None:
         from scipy import io as sio
-
-        from ..convert import heterograph
 
         path = os.path.join(self.raw_path, _FILES[self.name])
         if not os.path.exists(path):
@@ -108,16 +109,12 @@ class FraudDataset(DGLBuiltinDataset):
         return os.path.join(self.save_path, f"{self.name}_dgl_graph_{self.hash}.bin")
 
     def save(self) -> None:
-        from .graph_serialize import save_graphs
-
         save_graphs(self._cache_file, [self.graph])
 
     def has_cache(self) -> bool:
         return os.path.exists(self._cache_file)
 
     def load(self) -> None:
-        from .graph_serialize import load_graphs
-
         (self.graph,), _ = load_graphs(self._cache_file)
         for key in ("train_mask", "val_mask", "test_mask"):
             self.graph.ndata[key] = self.graph.ndata[key].bool()

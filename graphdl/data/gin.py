@@ -9,6 +9,9 @@ from tqdm import tqdm
 
 from ..base import DGLError
 from .dgl_dataset import DGLBuiltinDataset
+from ..convert import graph
+from .graph_serialize import load_graphs
+from .graph_serialize import save_graphs
 
 __all__ = ["GINDataset"]
 
@@ -122,8 +125,6 @@ class GINDataset(DGLBuiltinDataset):
         return parsed
 
     def process(self) -> None:
-        from ..convert import graph
-
         if not os.path.exists(self.raw_file):
             raise DGLError(f"GIN data set {self._dataset_name}: missing file {self.raw_file}.")
         parsed = self._parse()
@@ -173,16 +174,12 @@ class GINDataset(DGLBuiltinDataset):
         return os.path.join(self.save_path, f"gin_{self._dataset_name}_{self.hash}.bin")
 
     def save(self) -> None:
-        from .graph_serialize import save_graphs
-
         save_graphs(self._cache_file, self.graphs, {"labels": self.labels})
 
     def has_cache(self) -> bool:
         return os.path.exists(self._cache_file)
 
     def load(self) -> None:
-        from .graph_serialize import load_graphs
-
         self.graphs, labels = load_graphs(self._cache_file)
         self.labels = labels["labels"]
         self.gclasses = int(self.labels.max()) + 1 if len(self.graphs) else 0

@@ -11,7 +11,10 @@ from typing import Dict, List, Optional, Sequence, Tuple, Union
 import torch
 
 from ..base import DGLError
-from ._graph_format import GraphRecord, format_code, read_file_labels, read_graph_file, write_graph_file
+from ._graph_format import format_code, read_file_labels, read_graph_file, write_graph_file
+from ._graph_records import GraphRecord
+from ..convert import heterograph
+from ..heterograph import DGLGraph
 
 __all__ = ["save_graphs", "load_graphs", "load_labels"]
 
@@ -43,8 +46,6 @@ def _to_record(g) -> GraphRecord:
 
 def _from_record(rec: GraphRecord, what: str):
     """Build a graph from a :class:`GraphRecord`."""
-    from ..convert import heterograph
-
     if len(set(rec.ntypes)) != len(rec.ntypes):
         raise DGLError(f"Corrupt DGL file {what}: node type names repeat: {rec.ntypes}.")
     data = {}
@@ -80,8 +81,6 @@ def save_graphs(
         formats: Sparse formats to store for every relation, any of ``'coo'``, ``'csr'``
             and ``'csc'``; ``None`` stores COO only.
     """
-    from ..heterograph import DGLGraph
-
     if isinstance(g_list, DGLGraph):
         g_list = [g_list]
     if not isinstance(g_list, (list, tuple)) or not all(isinstance(g, DGLGraph) for g in g_list):

@@ -7,6 +7,7 @@ import numpy as np
 import torch
 
 from .dgl_dataset import DGLDataset
+from ..convert import graph
 
 __all__ = ["KarateClubDataset", "KarateClub"]
 
@@ -34,8 +35,6 @@ class KarateClubDataset(DGLDataset):
 
     def process(self) -> None:
         import networkx as nx
-
-        from ..convert import graph
 
         club = nx.karate_club_graph()
         label = np.array([club.nodes[i]["club"] != "Mr. Hi" for i in sorted(club.nodes)], dtype=np.int64)

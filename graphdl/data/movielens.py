@@ -12,6 +12,7 @@ import torch
 from ..base import DGLError
 from .dgl_dataset import DGLDataset
 from .utils import download
+from ..convert import heterograph
 
 __all__ = ["MovieLensDataset", "GENRES_ML_LATEST"]
 
@@ -94,8 +95,6 @@ class MovieLensDataset(DGLDataset):
         return pd.read_csv(io.BytesIO(data))
 
     def process(self) -> None:
-        from ..convert import heterograph
-
         movies = self._read_csv("movies.csv")
         ratings = self._read_csv("ratings.csv")
         for frame, cols, fname in ((movies, ("movieId", "genres"), "movies.csv"),

@@ -10,6 +10,9 @@ from tqdm import tqdm
 
 from ..base import DGLError
 from .dgl_dataset import DGLBuiltinDataset
+from ..convert import graph
+from .graph_serialize import load_graphs
+from .graph_serialize import save_graphs
 
 __all__ = ["TUDataset"]
 
@@ -59,8 +62,6 @@ class TUDataset(DGLBuiltinDataset):
         return os.path.join(self.raw_path, self.name, f"{self.name}_{part}.txt")
 
     def process(self) -> None:
-        from ..convert import graph
-
         for part in ("A", "graph_indicator"):
             if not os.path.exists(self._file(part)):
                 raise DGLError(f"TU data set {self.name}: missing file {self._file(part)}.")
@@ -135,16 +136,12 @@ class TUDataset(DGLBuiltinDataset):
         return os.path.join(self.save_path, f"tu_{self.name}_{self.hash}.bin")
 
     def save(self) -> None:
-        from .graph_serialize import save_graphs
-
         save_graphs(self._cache_file, self.graph_lists, {"labels": self.graph_labels})
 
     def has_cache(self) -> bool:
         return os.path.exists(self._cache_file)
 
     def load(self) -> None:
-        from .graph_serialize import load_graphs
-
         self.graph_lists, labels = load_graphs(self._cache_file)
         self.graph_labels = labels["labels"]
         integer = not torch.is_floating_point(self.graph_labels)

@@ -7,8 +7,19 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Union
 import numpy as np
 import torch
 
+from .._graph.ids import CanonicalEType, to_id_tensor
 from ..base import EID, NID, DGLError
-from ..sampling._utils import CEType, as_id_tensor, as_list, resolve_etype, to_np
+from ..sampling._utils import as_list, resolve_etype, to_np
+from .lazy_features import (  # noqa: F401  (part of this module's public names)
+    resolve_lazy_features,
+    set_dst_lazy_features,
+    set_edge_lazy_features,
+    set_node_lazy_features,
+    set_src_lazy_features,
+)
+from ..convert import heterograph
+from ..sampling._block import relabel_first_seen
+from .dataloader import to_device
 
 __all__ = [
     "Sampler",
@@ -20,6 +31,7 @@ __all__ = [
     "set_edge_lazy_features",
     "set_src_lazy_features",
     "set_dst_lazy_features",
+    "resolve_lazy_features",
 ]
 
 FeatSpec = Union[None, Sequence[str], Mapping[Any, Sequence[str]]]
@@ -57,22 +69,22 @@ def _fill_nodes(g: Any, frames_and_ids, spec: FeatSpec) -> None:
             view[name] = val[ids.to(val.device).long()].to(ids.device)
 
 
-def set_src_lazy_features(g: Any, block: Any, spec: FeatSpec) -> None:
+def _copy_src_features(g: Any, block: Any, spec: FeatSpec) -> None:
     """Make sure ``block.srcdata`` holds the node features of ``g`` named in ``spec``."""
     _fill_nodes(g, [(nt, block.srcnodes[nt].data, block.srcnodes[nt].data[NID]) for nt in block.srctypes], spec)
 
 
-def set_dst_lazy_features(g: Any, block: Any, spec: FeatSpec) -> None:
+def _copy_dst_features(g: Any, block: Any, spec: FeatSpec) -> None:
     """Make sure ``block.dstdata`` holds the node features of ``g`` named in ``spec``."""
     _fill_nodes(g, [(nt, block.dstnodes[nt].data, block.dstnodes[nt].data[NID]) for nt in block.dsttypes], spec)
 
 
-def set_node_lazy_features(g: Any, subg: Any, spec: FeatSpec) -> None:
+def _copy_node_features(g: Any, subg: Any, spec: FeatSpec) -> None:
     """Make sure a (non-block) subgraph ``subg`` holds ``g``'s node features named in ``spec``."""
     _fill_nodes(g, [(nt, subg.nodes[nt].data, subg.nodes[nt].data[NID]) for nt in subg.ntypes], spec)
 
 
-def set_edge_lazy_features(g: Any, subg: Any, spec: FeatSpec) -> None:
+def _copy_edge_features(g: Any, subg: Any, spec: FeatSpec) -> None:
     """Make sure ``subg`` holds the edge features of ``g`` named in ``spec``."""
     for cet in subg.canonical_etypes:
         cet = tuple(cet)
@@ -114,23 +126,21 @@ class BlockSampler(Sampler):
     def sample(self, g: Any, seed_nodes: Any, exclude_eids: Any = None):
         input_nodes, output_nodes, blocks = self.sample_blocks(g, seed_nodes, exclude_eids=exclude_eids)
         if blocks:
-            set_src_lazy_features(g, blocks[0], self.prefetch_node_feats)
-            set_dst_lazy_features(g, blocks[-1], self.prefetch_labels)
+            _copy_src_features(g, blocks[0], self.prefetch_node_feats)
+            _copy_dst_features(g, blocks[-1], self.prefetch_labels)
             for b in blocks:
-                set_edge_lazy_features(g, b, self.prefetch_edge_feats)
+                _copy_edge_features(g, b, self.prefetch_edge_feats)
         if self.output_device is not None:
-            from .dataloader import to_device
-
             input_nodes, output_nodes, blocks = to_device((input_nodes, output_nodes, blocks), self.output_device)
         return input_nodes, output_nodes, blocks
 
 
-def _eids_dict(g: Any, eids: Any) -> Dict[CEType, torch.Tensor]:
+def _eids_dict(g: Any, eids: Any) -> Dict[CanonicalEType, torch.Tensor]:
     if isinstance(eids, Mapping):
-        return {resolve_etype(g, k): as_id_tensor(v, g.idtype, "edge") for k, v in eids.items()}
+        return {resolve_etype(g, k): to_id_tensor(v, g.idtype, "cpu", "edge", allow_float=True, move=True) for k, v in eids.items()}
     if len(g.canonical_etypes) != 1:
         raise DGLError("The graph has several edge types; give the seed edges as a dict.")
-    return {tuple(g.canonical_etypes[0]): as_id_tensor(eids, g.idtype, "edge")}
+    return {tuple(g.canonical_etypes[0]): to_id_tensor(eids, g.idtype, "cpu", "edge", allow_float=True, move=True)}
 
 
 def find_exclude_eids(
@@ -215,7 +225,7 @@ class EdgePredictionSampler(Sampler):
         self.prefetch_labels = prefetch_labels or []
         self.output_device = getattr(sampler, "output_device", None)
 
-    def _pairs(self, g: Any, seeds: Dict[CEType, torch.Tensor]):
+    def _pairs(self, g: Any, seeds: Dict[CanonicalEType, torch.Tensor]):
         pos = {}
         for cet, ids in seeds.items():
             adj = g._adj(cet)
@@ -230,14 +240,11 @@ class EdgePredictionSampler(Sampler):
             res = self.negative_sampler(g, arg)
             if not isinstance(res, Mapping):
                 res = {next(iter(seeds)): res}
-            neg = {resolve_etype(g, k): (as_id_tensor(v[0], g.idtype), as_id_tensor(v[1], g.idtype))
+            neg = {resolve_etype(g, k): (to_id_tensor(v[0], g.idtype, "cpu", allow_float=True, move=True), to_id_tensor(v[1], g.idtype, "cpu", allow_float=True, move=True))
                    for k, v in res.items()}
         return pos, neg
 
     def sample(self, g: Any, seed_edges: Any):
-        from ..convert import heterograph
-        from ..sampling._block import relabel_first_seen
-
         seeds = _eids_dict(g, seed_edges)
         pos, neg = self._pairs(g, seeds)
         graphs = [pos] + ([neg] if neg is not None else [])
@@ -290,8 +297,6 @@ class EdgePredictionSampler(Sampler):
         else:
             out = (input_nodes, pair_graph, blocks)
         if self.output_device is not None:
-            from .dataloader import to_device
-
             out = to_device(out, self.output_device)
         return out
 

@@ -6,59 +6,16 @@ import pickle
 from typing import Any, Optional, Sequence
 
 import numpy as np
-import scipy.sparse as sp
 import torch
 
+from .._graph.ids import to_id_tensor
+from .._partition_utils import partition_nodes
 from ..base import DGLError
 from ..sampling._block import induced_subgraph
-from ..sampling._utils import as_id_tensor, to_np
-from .base import Sampler, set_edge_lazy_features, set_node_lazy_features
+from ..sampling._utils import to_np
+from .base import Sampler, _copy_edge_features, _copy_node_features
 
-__all__ = ["ClusterGCNSampler", "partition_nodes"]
-
-
-def _sym_adjacency(g: Any) -> sp.csr_matrix:
-    adj = g._adj(g.canonical_etypes[0])
-    n = g.num_nodes()
-    u, v = to_np(adj.src.long()), to_np(adj.dst.long())
-    keep = u != v
-    a = sp.coo_matrix((np.ones(int(keep.sum()), np.int8), (u[keep], v[keep])), shape=(n, n)).tocsr()
-    a = ((a + a.T) > 0).astype(np.int8).tocsr()
-    a.sort_indices()
-    return a
-
-
-def partition_nodes(g: Any, k: int, recursive: bool = False) -> np.ndarray:
-    """Partition id of every node of a homogeneous graph into ``k`` parts.
-
-    Uses METIS (through the ``pymetis`` package) on the symmetrised graph when it is
-    installed. Otherwise nodes are ordered by reverse Cuthill-McKee, which keeps neighbours
-    close, and cut into ``k`` contiguous parts of equal size.
-    """
-    n = g.num_nodes()
-    if k < 1 or k > max(n, 1):
-        raise DGLError(f"Cannot split {n} nodes into k={k} partitions.")
-    if k == 1:
-        return np.zeros(n, np.int64)
-    a = _sym_adjacency(g)
-    try:
-        import pymetis  # optional dependency
-    except ImportError:
-        pymetis = None
-    if pymetis is not None and a.nnz > 0:
-        xadj, adjncy = a.indptr.astype(np.int64), a.indices.astype(np.int64)
-        if hasattr(pymetis, "CSRAdjacency"):
-            res = pymetis.part_graph(k, adjacency=pymetis.CSRAdjacency(adj_starts=xadj, adjacent=adjncy),
-                                     recursive=recursive)
-        else:
-            res = pymetis.part_graph(k, xadj=xadj, adjncy=adjncy, recursive=recursive)
-        return np.asarray(res[1], np.int64)
-    from scipy.sparse.csgraph import reverse_cuthill_mckee
-
-    order = reverse_cuthill_mckee(a, symmetric_mode=True)
-    parts = np.empty(n, np.int64)
-    parts[order] = np.arange(n) * k // n
-    return parts
+__all__ = ["ClusterGCNSampler"]
 
 
 class ClusterGCNSampler(Sampler):
@@ -119,13 +76,13 @@ class ClusterGCNSampler(Sampler):
 
     def sample(self, g: Any, partition_ids: Any) -> Any:
         """The subgraph induced by the nodes of the given partitions (``ndata[NID]``, ``edata[EID]``)."""
-        pids = as_id_tensor(partition_ids, torch.int64, "partition")
+        pids = to_id_tensor(partition_ids, torch.int64, "cpu", "partition", allow_float=True, move=True)
         if pids.numel() and (int(pids.min()) < 0 or int(pids.max()) >= self.k):
             raise DGLError(f"Invalid partition id {int(pids.max())}: there are {self.k} partitions.")
         off = self.partition_offset
         nodes = [self.partition_node_ids[off[i]:off[i + 1]] for i in pids.tolist()]
         ids = torch.cat(nodes) if nodes else torch.empty(0, dtype=g.idtype)
         sg = induced_subgraph(g, {g.ntypes[0]: to_np(ids)})
-        set_node_lazy_features(g, sg, self.prefetch_ndata)
-        set_edge_lazy_features(g, sg, self.prefetch_edata)
+        _copy_node_features(g, sg, self.prefetch_ndata)
+        _copy_edge_features(g, sg, self.prefetch_edata)
         return sg.to(self.output_device) if self.output_device is not None else sg

@@ -14,9 +14,10 @@ import numpy as np
 import torch
 import torch.utils.data as tud
 
+from .._graph.ids import to_id_tensor
 from ..base import DGLError
 from ..sampling import _rng
-from ..sampling._utils import as_id_tensor
+from .lazy_features import resolve_lazy_features
 
 __all__ = ["DataLoader", "to_device"]
 
@@ -73,7 +74,7 @@ class _BatchSet(tud.Dataset):
         """``key`` is ``(epoch seed, batch index, seed ids)`` as made by :class:`_BatchKeys`."""
         epoch_seed, i, ids = key
         with _rng.batch_state(epoch_seed, i):
-            return self.sampler.sample(self.graph, ids)
+            return resolve_lazy_features(self.graph, self.sampler.sample(self.graph, ids))
 
 
 class _BatchKeys(tud.Sampler):
@@ -139,7 +140,7 @@ class DataLoader(tud.DataLoader):
             kwargs.pop(bad, None)
         if isinstance(indices, Mapping):
             keys = list(indices)
-            parts = [as_id_tensor(indices[k], torch.int64) for k in keys]
+            parts = [to_id_tensor(indices[k], torch.int64, "cpu", allow_float=True, move=True) for k in keys]
             ids = torch.cat(parts) if parts else torch.empty(0, dtype=torch.int64)
             types = torch.cat([torch.full((p.shape[0],), j, dtype=torch.int64) for j, p in enumerate(parts)]) \
                 if parts else torch.empty(0, dtype=torch.int64)
@@ -148,7 +149,7 @@ class DataLoader(tud.DataLoader):
             if isinstance(indices, torch.Tensor) and indices.dtype == torch.bool:
                 indices = torch.nonzero(indices).squeeze(1)
             keys, types = None, None
-            ids = as_id_tensor(indices, graph.idtype)
+            ids = to_id_tensor(indices, graph.idtype, "cpu", allow_float=True, move=True)
         self.graph = graph
         self.indices = indices
         self.graph_sampler = graph_sampler

@@ -10,7 +10,7 @@ from ..sampling import _rng
 from ..sampling._block import induced_subgraph
 from ..sampling._utils import to_np
 from ..sampling.randomwalks import random_walk
-from .base import Sampler, set_edge_lazy_features, set_node_lazy_features
+from .base import Sampler, _copy_edge_features, _copy_node_features
 
 __all__ = ["SAINTSampler"]
 
@@ -98,6 +98,6 @@ class SAINTSampler(Sampler):
             raise DGLError("SAINTSampler needs a homogeneous graph.")
         nodes = self.node_set(g)
         sg = induced_subgraph(g, {g.ntypes[0]: to_np(nodes.to(g.idtype))})
-        set_node_lazy_features(g, sg, self.prefetch_ndata)
-        set_edge_lazy_features(g, sg, self.prefetch_edata)
+        _copy_node_features(g, sg, self.prefetch_ndata)
+        _copy_edge_features(g, sg, self.prefetch_edata)
         return sg.to(self.output_device) if self.output_device is not None else sg

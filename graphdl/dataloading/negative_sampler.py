@@ -7,9 +7,10 @@ from typing import Any, Tuple
 import numpy as np
 import torch
 
+from .._graph.ids import to_id_tensor
 from ..base import DGLError
 from ..sampling import _rng
-from ..sampling._utils import as_id_tensor, resolve_etype
+from ..sampling._utils import resolve_etype
 from ..sampling.negative import global_uniform_negative_sampling
 
 __all__ = ["PerSourceUniform", "Uniform", "GlobalUniform"]
@@ -23,11 +24,11 @@ class _BaseNegativeSampler:
         """Negative pairs ``(src, dst)`` for the seed edges ``eids`` (a dict per edge type for
         dict input)."""
         if isinstance(eids, Mapping):
-            return {resolve_etype(g, k): self._generate(g, as_id_tensor(v, g.idtype, "edge"), resolve_etype(g, k))
+            return {resolve_etype(g, k): self._generate(g, to_id_tensor(v, g.idtype, "cpu", "edge", allow_float=True, move=True), resolve_etype(g, k))
                     for k, v in eids.items()}
         if len(g.canonical_etypes) != 1:
             raise DGLError("The graph has several edge types; give the seed edges as a dict.")
-        return self._generate(g, as_id_tensor(eids, g.idtype, "edge"), tuple(g.canonical_etypes[0]))
+        return self._generate(g, to_id_tensor(eids, g.idtype, "cpu", "edge", allow_float=True, move=True), tuple(g.canonical_etypes[0]))
 
 
 class PerSourceUniform(_BaseNegativeSampler):

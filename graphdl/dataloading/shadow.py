@@ -7,7 +7,7 @@ from ..sampling._block import induced_subgraph
 from ..sampling._utils import check_fanouts, to_np
 from ..sampling.neighbor import pick_edges
 from ..sampling.utils import EidExcluder
-from .base import FeatSpec, Sampler, set_edge_lazy_features, set_node_lazy_features
+from .base import FeatSpec, Sampler, _copy_edge_features, _copy_node_features
 from .neighbor_sampler import blocks_by_layers
 
 __all__ = ["ShaDowKHopSampler"]
@@ -54,8 +54,8 @@ class ShaDowKHopSampler(Sampler):
         subg = induced_subgraph(g, {nt: to_np(v) for nt, v in nodes.items()})
         if exclude_eids is not None:
             subg = EidExcluder(exclude_eids)(subg)
-        set_node_lazy_features(g, subg, self.prefetch_node_feats)
-        set_edge_lazy_features(g, subg, self.prefetch_edge_feats)
+        _copy_node_features(g, subg, self.prefetch_node_feats)
+        _copy_edge_features(g, subg, self.prefetch_edge_feats)
         if self.output_device is not None:
             subg = subg.to(self.output_device)
         return input_nodes, output_nodes, subg

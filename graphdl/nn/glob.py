@@ -16,6 +16,8 @@ __all__ = [
     "GlobalAttentionPooling",
     "Set2Set",
     "WeightAndSum",
+    "SetTransformerEncoder",
+    "SetTransformerDecoder",
 ]
 
 
@@ -228,3 +230,7 @@ class WeightAndSum(nn.Module):
         weights = self.atom_weighting(feats)
         seg, counts = _segments(g, feats)
         return _seg_sum(feats * weights, seg, counts.shape[0])
+
+
+# DGL lists the Set Transformer readouts among its global pooling modules
+from .set_transformer import SetTransformerDecoder, SetTransformerEncoder  # noqa: E402

@@ -9,7 +9,7 @@ from torch.nn import functional as F
 
 from ..base import DGLError
 
-__all__ = ["EdgePredictor", "TransE"]
+__all__ = ["EdgePredictor", "TransE", "TransR"]
 
 
 class EdgePredictor(nn.Module):
@@ -89,3 +89,54 @@ class TransE(nn.Module):
     def forward(self, h_head: torch.Tensor, h_tail: torch.Tensor, rels: torch.Tensor) -> torch.Tensor:
         h_rel = self.rel_emb(rels.long())
         return -torch.norm(h_head + h_rel - h_tail, p=self.p, dim=-1)
+
+
+class TransR(nn.Module):
+    r"""TransR score of a knowledge-graph triple (`Lin et al., AAAI 2015
+    <https://ojs.aaai.org/index.php/AAAI/article/view/9491>`__): entities projected into the
+    relation's space by its own matrix :math:`M_r`.
+
+    .. math::
+
+        f(h, r, t) = -\lVert h M_r + r - t M_r \rVert_p
+
+    Parameters
+    ----------
+    num_rels : int
+        Number of relation types.
+    rfeats : int
+        Relation embedding size.
+    nfeats : int
+        Entity embedding size.
+    p : int
+        Norm order (default ``1``).
+
+    Shapes
+    ------
+    ``h_head``, ``h_tail`` :math:`(E, \text{nfeats})`; ``rels`` :math:`(E,)`; output :math:`(E,)`.
+
+    Examples
+    --------
+    >>> score = TransR(num_rels=3, rfeats=2, nfeats=5)(h, t, torch.tensor([0, 2]))
+    """
+
+    def __init__(self, num_rels: int, rfeats: int, nfeats: int, p: int = 1) -> None:
+        super().__init__()
+        self.rel_emb = nn.Embedding(num_rels, rfeats)
+        self.rel_project = nn.Embedding(num_rels, nfeats * rfeats)
+        self.rfeats = rfeats
+        self.nfeats = nfeats
+        self.p = p
+
+    def reset_parameters(self) -> None:
+        self.rel_emb.reset_parameters()
+        self.rel_project.reset_parameters()
+
+    def forward(self, h_head: torch.Tensor, h_tail: torch.Tensor, rels: torch.Tensor) -> torch.Tensor:
+        if h_head.shape != h_tail.shape or h_head.shape[-1] != self.nfeats:
+            raise DGLError(f"h_head and h_tail must both be (E, {self.nfeats}), got {tuple(h_head.shape)} "
+                           f"and {tuple(h_tail.shape)}.")
+        proj = self.rel_project(rels).view(-1, self.nfeats, self.rfeats)
+        head = torch.bmm(h_head.unsqueeze(1), proj).squeeze(1)
+        tail = torch.bmm(h_tail.unsqueeze(1), proj).squeeze(1)
+        return -torch.norm(head + self.rel_emb(rels) - tail, p=self.p, dim=-1)

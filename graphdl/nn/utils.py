@@ -6,6 +6,7 @@
 """
 from __future__ import annotations
 
+import warnings
 from typing import Any, Mapping, Optional, Sequence, Tuple, Union
 
 import torch
@@ -23,6 +24,7 @@ __all__ = [
     "Sequential",
     "JumpingKnowledge",
     "LabelPropagation",
+    "WeightBasis",
 ]
 
 Feat = Union[torch.Tensor, Tuple[torch.Tensor, torch.Tensor]]
@@ -245,3 +247,50 @@ class LabelPropagation(nn.Module):
                 if self.reset and mask is not None:
                     y[mask] = labels[mask].float()
             return y
+
+
+class WeightBasis(nn.Module):
+    r"""Weights as learned combinations of shared bases (the basis decomposition of R-GCN,
+    `Schlichtkrull et al., 2018 <https://arxiv.org/abs/1703.06103>`__).
+
+    .. math::
+
+        W_o = \sum_{b=1}^{B} a_{ob} V_b, \qquad o = 1, \ldots, \text{num\_outputs}
+
+    Parameters
+    ----------
+    shape : tuple of int
+        Shape of each weight :math:`V_b` and :math:`W_o`.
+    num_bases : int
+        Number of bases :math:`B`.
+    num_outputs : int
+        Number of weights produced.
+
+    Returns
+    -------
+    ``forward()`` gives the stacked weights, shape ``(num_outputs, *shape)``.
+
+    Examples
+    --------
+    >>> weights = WeightBasis((4, 3), num_bases=2, num_outputs=5)()
+    """
+
+    def __init__(self, shape: Sequence[int], num_bases: int, num_outputs: int) -> None:
+        super().__init__()
+        self.shape = tuple(shape)
+        self.num_bases = num_bases
+        self.num_outputs = num_outputs
+        if num_outputs <= num_bases:
+            warnings.warn("The number of weight outputs should be larger than the number of bases.")
+        self.weight = nn.Parameter(torch.empty(num_bases, *self.shape))
+        self.w_comp = nn.Parameter(torch.empty(num_outputs, num_bases))
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Xavier-uniform bases and coefficients (ReLU gain)."""
+        gain = nn.init.calculate_gain("relu")
+        nn.init.xavier_uniform_(self.weight, gain=gain)
+        nn.init.xavier_uniform_(self.w_comp, gain=gain)
+
+    def forward(self) -> torch.Tensor:
+        return torch.matmul(self.w_comp, self.weight.view(self.num_bases, -1)).view(self.num_outputs, *self.shape)

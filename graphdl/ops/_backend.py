@@ -14,6 +14,8 @@ from typing import Iterator
 import torch
 
 from ..base import DGLError
+from . import _numba_backend
+from . import _torch_backend
 
 __all__ = ["get_kernel_backend", "set_kernel_backend", "kernel_backend", "backend_for"]
 
@@ -49,9 +51,6 @@ def kernel_backend(name: str) -> Iterator[None]:
 def backend_for(x: torch.Tensor) -> ModuleType:
     """The backend module that computes on ``x``."""
     if _choice != "torch" and x.device.type == "cpu" and x.dtype in (torch.float32, torch.float64):
-        from . import _numba_backend
-
         return _numba_backend
-    from . import _torch_backend
 
     return _torch_backend

@@ -19,6 +19,8 @@ from torch import Tensor
 
 from ._bcast import broadcast_offsets, reduce_to_shape
 from ._topology import Topology, swap_target
+from .sddmm import sddmm
+from .spmm import spmm
 
 __all__ = ["operand_grad", "extreme_operand_grad"]
 
@@ -33,9 +35,6 @@ def operand_grad(
     topo: Topology, where: str, grad: Tensor, op: str, x: Tensor, tx: str, y: Optional[Tensor], ty: str
 ) -> Tensor:
     """Gradient of operand ``x`` (target ``tx``) of a sum-GSpMM (``where="v"``) or GSDDMM (``"e"``)."""
-    from .sddmm import sddmm
-    from .spmm import spmm
-
     if op in ("copy", "add"):
         a, ta, b, tb, mop = _feature_reduced(grad, x), where, None, where, "copy"
     elif op == "mul" and x.dim() > 1 and x.shape[-1] == 1 and grad.shape[-1] > 1:

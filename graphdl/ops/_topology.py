@@ -12,6 +12,7 @@ from typing import Any, Optional, Tuple
 import torch
 
 from ..base import DGLError
+from .._graph.storage import SparseAdj
 
 __all__ = ["Topology", "graph_topology", "segment_topology", "get_adj", "needs_grad", "swap_target"]
 
@@ -53,8 +54,6 @@ def swap_target(target: str) -> str:
 
 def get_adj(g: Any):
     """The single relation's adjacency of ``g`` (a graph, a relation slice or a ``SparseAdj``)."""
-    from .._graph.storage import SparseAdj
-
     if isinstance(g, SparseAdj):
         return g
     if hasattr(g, "canonical_etypes") and len(g.canonical_etypes) != 1:

@@ -10,6 +10,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
+from .._graph.ids import to_id_tensor
 from ..base import ALL, DGLError, is_all
 from ._backend import backend_for
 from ._register import kernel_op
@@ -86,13 +87,8 @@ def edge_softmax(graph: Any, logits: Tensor, eids: Any = ALL, norm_by: str = "ds
         raise DGLError(f"norm_by must be 'dst' or 'src', got {norm_by!r}.")
     adj = get_adj(graph)
     if not is_all(eids):
-        eids = torch.as_tensor(eids, device=adj.device)
-        if eids.dtype == torch.bool:
-            eids = eids.nonzero().reshape(-1)
-        eids = eids.to(adj.idtype).reshape(-1)
-        from .._graph.storage import check_ids
-
-        check_ids(eids, adj.num_edges, "edge")
+        eids = to_id_tensor(eids, adj.idtype, adj.device, "edge", bound=adj.num_edges,
+                            allow_mask=True, move=True)
         adj = adj.edge_subset(eids)
     if logits.shape[0] != adj.num_edges:
         raise DGLError(f"logits has {logits.shape[0]} rows but {adj.num_edges} edges are normalised.")

@@ -74,6 +74,7 @@ def _sddmm_setup(ctx, inputs, output) -> None:
 
 
 def _sddmm_backward(ctx, grad):
+    # deferred: import cycle graphdl.ops.sddmm -> graphdl.ops._grad -> graphdl.ops.sddmm
     from ._grad import operand_grad
 
     ptr, col, eid, tptr, tcol, teid, lhs, rhs = ctx.saved_tensors

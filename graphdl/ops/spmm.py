@@ -72,6 +72,7 @@ def _spmm_sum_setup(ctx, inputs, output) -> None:
 
 
 def _spmm_sum_backward(ctx, grad):
+    # deferred: import cycle graphdl.ops.spmm -> graphdl.ops._grad -> graphdl.ops.spmm
     from ._grad import operand_grad
 
     ptr, col, eid, tptr, tcol, teid, lhs, rhs = ctx.saved_tensors
@@ -156,6 +157,7 @@ def _spmm_extreme_setup(ctx, inputs, output) -> None:
 
 
 def _spmm_extreme_backward(ctx, grad, grad_arg):
+    # deferred: import cycle graphdl.ops.spmm -> graphdl.ops._grad -> graphdl.ops.spmm
     from ._grad import extreme_operand_grad
 
     ptr, col, eid, tptr, tcol, teid, lhs, rhs, arg = ctx.saved_tensors
@@ -219,6 +221,7 @@ def spmm(
             out = out / deg.reshape((-1,) + (1,) * (out.dim() - 1))
         return out
     if op == "dot":  # the dot message has one value per edge and head: build it, then reduce
+        # deferred: import cycle graphdl.ops.spmm -> graphdl.ops.sddmm -> graphdl.ops.spmm
         from .sddmm import sddmm
 
         msg = sddmm(topo, "dot", lhs, lhs_target, rhs, rhs_target)

@@ -6,6 +6,7 @@ level, so ``__all__`` is empty and ``from graphdl import *`` brings none of them
 from __future__ import annotations
 
 from . import utils
+from .biased import sample_neighbors_biased
 from .labor import sample_labors
 from .negative import global_uniform_negative_sampling
 from .neighbor import sample_etype_neighbors, sample_neighbors, sample_neighbors_fused, select_topk

@@ -12,11 +12,12 @@ from typing import Any, Dict, Optional, Sequence, Tuple
 import numpy as np
 import torch
 
+from .._graph.ids import CanonicalEType
 from .._graph.storage import SparseAdj
 from ..base import EID, NID, DGLError
 from ..heterograph import DGLGraph
 from . import _kernels as K
-from ._utils import CEType, to_np
+from ._utils import to_np
 
 __all__ = ["new_mapping", "block_from_picked", "induced_subgraph", "relabel_first_seen"]
 
@@ -53,7 +54,7 @@ def relabel_first_seen(
 def block_from_picked(
     g: Any,
     seeds: Dict[str, np.ndarray],
-    picked: Dict[CEType, Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]],
+    picked: Dict[CanonicalEType, Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]],
     copy_ndata: bool = True,
     copy_edata: bool = True,
     scratch: Optional[Dict[str, np.ndarray]] = None,

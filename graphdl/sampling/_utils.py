@@ -1,17 +1,16 @@
 """Argument normalisation shared by the samplers."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
 import numpy as np
 import torch
 
+from .._graph.ids import CanonicalEType, to_id_tensor
 from ..base import DGLError
 
 __all__ = [
-    "CEType",
     "to_np",
-    "as_id_tensor",
     "nodes_per_type",
     "per_etype",
     "edge_weights",
@@ -21,35 +20,13 @@ __all__ = [
     "as_list",
 ]
 
-CEType = Tuple[str, str, str]
-
 
 def to_np(t: torch.Tensor) -> np.ndarray:
     """A numpy view of a CPU tensor (copied to the CPU first when needed)."""
     return t.detach().cpu().contiguous().numpy()
 
 
-def as_id_tensor(ids: Any, idtype: torch.dtype, what: str = "node") -> torch.Tensor:
-    """Turn a tensor, sequence or scalar into a 1-D CPU id tensor of ``idtype``."""
-    if isinstance(ids, torch.Tensor):
-        t = ids
-    elif isinstance(ids, np.ndarray):
-        t = torch.from_numpy(ids)
-    else:
-        t = torch.as_tensor(ids)
-    if t.dim() == 0:
-        t = t.reshape(1)
-    if t.dim() != 1:
-        raise DGLError(f"Expected a 1-D tensor of {what} ids, got shape {tuple(t.shape)}.")
-    if t.dtype == torch.bool:
-        raise DGLError(f"Expected {what} ids, got a boolean tensor.")
-    if t.is_floating_point():
-        if t.numel() and not bool((t == t.round()).all()):
-            raise DGLError(f"Expected integer {what} ids, got {t.dtype} values.")
-    return t.cpu().to(idtype)
-
-
-def resolve_etype(g: Any, etype: Any) -> CEType:
+def resolve_etype(g: Any, etype: Any) -> CanonicalEType:
     try:
         return tuple(g.to_canonical_etype(etype))  # type: ignore[return-value]
     except DGLError:
@@ -65,34 +42,30 @@ def nodes_per_type(g: Any, nodes: Any, side_types: Sequence[str]) -> Dict[str, t
         for nt, ids in nodes.items():
             if nt not in g.ntypes:
                 raise DGLError(f"Unknown node type {nt!r} in the seed nodes.")
-            out[nt] = as_id_tensor(ids, g.idtype)
+            out[nt] = to_id_tensor(ids, g.idtype, "cpu", f"{nt!r} node", bound=g.num_nodes(nt),
+                                   allow_float=True, move=True)
     else:
         if len(side_types) != 1:
             raise DGLError(
                 "The graph has several node types; give the seed nodes as a dict {node type: ids}."
             )
-        out = {side_types[0]: as_id_tensor(nodes, g.idtype)}
-    for nt, ids in out.items():
-        n = g.num_nodes(nt)
-        if ids.numel():
-            lo, hi = int(ids.min()), int(ids.max())
-            if lo < 0 or hi >= n:
-                bad = lo if lo < 0 else hi
-                raise DGLError(f"Invalid node id {bad} of type {nt!r}: the graph has {n} such nodes.")
+        nt = side_types[0]
+        out = {nt: to_id_tensor(nodes, g.idtype, "cpu", f"{nt!r} node", bound=g.num_nodes(nt),
+                                allow_float=True, move=True)}
     return out
 
 
-def per_etype(g: Any, value: Any) -> Dict[CEType, Any]:
+def per_etype(g: Any, value: Any) -> Dict[CanonicalEType, Any]:
     """Broadcast a scalar to every relation, or map a dict keyed by any etype form."""
     if isinstance(value, Mapping):
-        out: Dict[CEType, Any] = {}
+        out: Dict[CanonicalEType, Any] = {}
         for et, v in value.items():
             out[resolve_etype(g, et)] = v
         return out
     return {cet: value for cet in g.canonical_etypes}
 
 
-def edge_weights(g: Any, cet: CEType, prob: Optional[Union[str, Mapping]]) -> Optional[np.ndarray]:
+def edge_weights(g: Any, cet: CanonicalEType, prob: Optional[Union[str, Mapping]]) -> Optional[np.ndarray]:
     """Per-edge weights of relation ``cet`` from the feature ``prob`` as float64, or ``None``
     when ``prob`` is ``None`` or the relation has no such feature (uniform sampling there).
 
@@ -125,7 +98,7 @@ def edge_weights(g: Any, cet: CEType, prob: Optional[Union[str, Mapping]]) -> Op
     return arr
 
 
-def exclude_per_etype(g: Any, exclude_edges: Any) -> Dict[CEType, np.ndarray]:
+def exclude_per_etype(g: Any, exclude_edges: Any) -> Dict[CanonicalEType, np.ndarray]:
     """Sorted int64 arrays of excluded edge ids per relation (empty where nothing is excluded)."""
     out = {cet: np.empty(0, np.int64) for cet in g.canonical_etypes}
     if exclude_edges is None:
@@ -137,16 +110,13 @@ def exclude_per_etype(g: Any, exclude_edges: Any) -> Dict[CEType, np.ndarray]:
             raise DGLError("The graph has several edge types; give exclude_edges as a dict.")
         items = [(g.canonical_etypes[0], exclude_edges)]
     for cet, v in items:
-        ids = as_id_tensor(v, torch.int64, "edge")
-        n = g.num_edges(cet)
-        if ids.numel() and (int(ids.min()) < 0 or int(ids.max()) >= n):
-            bad = int(ids.min()) if int(ids.min()) < 0 else int(ids.max())
-            raise DGLError(f"Invalid edge id {bad} in exclude_edges for {cet}: there are {n} edges.")
+        ids = to_id_tensor(v, torch.int64, "cpu", f"{cet} edge", bound=g.num_edges(cet),
+                           allow_float=True, move=True)
         out[cet] = np.unique(to_np(ids))
     return out
 
 
-def check_fanouts(g: Any, fanout: Any) -> Dict[CEType, int]:
+def check_fanouts(g: Any, fanout: Any) -> Dict[CanonicalEType, int]:
     """Fan-out per relation; a dict must name every relation."""
     fan = per_etype(g, fanout)
     if isinstance(fanout, Mapping) and len(fan) != len(g.canonical_etypes):

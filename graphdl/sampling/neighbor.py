@@ -10,21 +10,17 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 import numpy as np
 import torch
 
-from ..base import EID, DGLError
+from .._graph.ids import CanonicalEType
+from ..base import EID, ETYPE, DGLError
 from . import _kernels as K
 from . import _rng, _threads
-from ._utils import (
-    CEType,
-    check_fanouts,
-    edge_weights,
-    exclude_per_etype,
-    nodes_per_type,
-    to_np,
-)
+from ._utils import check_fanouts, edge_weights, exclude_per_etype, nodes_per_type, to_np
+from ..convert import heterograph
+from ._block import block_from_picked
 
 __all__ = ["sample_neighbors", "sample_neighbors_fused", "sample_etype_neighbors", "select_topk"]
 
-Picked = Dict[CEType, Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]
+Picked = Dict[CanonicalEType, Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]
 
 
 def _check_dir(edge_dir: str) -> None:
@@ -32,7 +28,7 @@ def _check_dir(edge_dir: str) -> None:
         raise DGLError(f"edge_dir must be 'in' or 'out', got {edge_dir!r}.")
 
 
-def _compressed(g: Any, cet: CEType, edge_dir: str) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _compressed(g: Any, cet: CanonicalEType, edge_dir: str) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
     adj = g._adj(cet)
     indptr, nbr, eid = adj.csc() if edge_dir == "in" else adj.csr()
     return to_np(indptr), to_np(nbr), to_np(eid)
@@ -57,11 +53,11 @@ def _uniform_in_threads(indptr, nbr, eid, rows, k, replace, seed):
 def pick_edges(
     g: Any,
     seeds: Dict[str, torch.Tensor],
-    fanouts: Dict[CEType, int],
+    fanouts: Dict[CanonicalEType, int],
     edge_dir: str,
     prob: Any,
     replace: bool,
-    exclude: Dict[CEType, np.ndarray],
+    exclude: Dict[CanonicalEType, np.ndarray],
 ) -> Picked:
     """Sample per relation. For each relation returns ``(rows, counts, neighbours, eids)``
     where ``rows`` are the seeds used and ``counts[i]`` edges were taken for ``rows[i]``."""
@@ -100,11 +96,9 @@ def frontier_from(
     copy_ndata: bool,
     copy_edata: bool,
     output_device: Any = None,
-    extra_edata: Optional[Dict[CEType, Dict[str, torch.Tensor]]] = None,
+    extra_edata: Optional[Dict[CanonicalEType, Dict[str, torch.Tensor]]] = None,
 ) -> Any:
     """Build the frontier graph (all nodes of ``g``, the picked edges, ``edata[EID]``)."""
-    from ..convert import heterograph
-
     data = {}
     eids = {}
     for cet, (rows, counts, pn, pe) in picked.items():
@@ -192,8 +186,6 @@ def sample_neighbors_fused(
     Only ``edge_dir='in'`` is supported. ``mapping`` is accepted for compatibility (graphdl
     keeps its own id tables).
     """
-    from ._block import block_from_picked
-
     if edge_dir != "in":
         raise DGLError(f"sample_neighbors_fused supports edge_dir='in' only, got {edge_dir!r}.")
     seeds = nodes_per_type(g, nodes, seeds_side(g, edge_dir))
@@ -222,8 +214,6 @@ def sample_etype_neighbors(
     ``etype_offset`` is accepted for signature compatibility (types are read from
     ``edata[ETYPE]``); ``fanout`` is one int for every type or a sequence with one per type.
     """
-    from ..base import ETYPE
-
     _check_dir(edge_dir)
     if len(g.canonical_etypes) != 1:
         raise DGLError("sample_etype_neighbors needs a graph with one relation and edata[ETYPE].")

@@ -5,10 +5,11 @@ from typing import Any, Optional
 
 import torch
 
+from .._graph.ids import to_id_tensor
 from ..base import DGLError
 from . import _kernels as K
 from . import _rng
-from ._utils import as_id_tensor, edge_weights, to_np
+from ._utils import edge_weights, to_np
 
 __all__ = ["node2vec_random_walk"]
 
@@ -51,7 +52,7 @@ def node2vec_random_walk(
     if int(walk_length) < 0:
         raise DGLError(f"walk_length must be non-negative, got {walk_length}.")
     cet = tuple(g.canonical_etypes[0])
-    starts = as_id_tensor(nodes, torch.int64)
+    starts = to_id_tensor(nodes, torch.int64, "cpu", allow_float=True, move=True)
     n = g.num_nodes()
     if starts.numel() and (int(starts.min()) < 0 or int(starts.max()) >= n):
         bad = int(starts.min()) if int(starts.min()) < 0 else int(starts.max())

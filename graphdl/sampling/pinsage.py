@@ -6,9 +6,11 @@ from typing import Any, Optional, Sequence
 import numpy as np
 import torch
 
+from .._graph.ids import to_id_tensor
 from ..base import DGLError
-from ._utils import as_id_tensor, resolve_etype, to_np
+from ._utils import resolve_etype, to_np
 from .randomwalks import random_walk
+from ..convert import heterograph
 
 __all__ = ["RandomWalkNeighborSampler", "PinSAGESampler"]
 
@@ -65,10 +67,8 @@ class RandomWalkNeighborSampler:
         self.restart_prob = torch.from_numpy(restart)
 
     def __call__(self, seed_nodes: Any) -> Any:
-        from ..convert import heterograph
-
         G = self.G
-        seeds = as_id_tensor(seed_nodes, torch.int64)
+        seeds = to_id_tensor(seed_nodes, torch.int64, "cpu", allow_float=True, move=True)
         starts = seeds.repeat_interleave(self.num_random_walks)
         traces, _ = random_walk(G, starts, metapath=self.metapath, restart_prob=self.restart_prob)
         ends = to_np(traces[:, self.metapath_hops :: self.metapath_hops].long())

@@ -7,10 +7,11 @@ import numba
 import numpy as np
 import torch
 
+from .._graph.ids import to_id_tensor
 from ..base import DGLError
 from . import _kernels as K
 from . import _rng
-from ._utils import as_id_tensor, edge_weights, resolve_etype, to_np
+from ._utils import edge_weights, resolve_etype, to_np
 
 __all__ = ["random_walk", "pack_traces"]
 
@@ -79,7 +80,7 @@ def random_walk(
     start_type = cetypes[path[0]][0] if path.shape[0] else g.ntypes[0]
     if metapath is not None and not len(metapath):
         raise DGLError("metapath must not be empty.")
-    starts = as_id_tensor(nodes, torch.int64)
+    starts = to_id_tensor(nodes, torch.int64, "cpu", allow_float=True, move=True)
     n = g.num_nodes(start_type)
     if starts.numel() and (int(starts.min()) < 0 or int(starts.max()) >= n):
         bad = int(starts.min()) if int(starts.min()) < 0 else int(starts.max())

@@ -1,4 +1,4 @@
 """Helpers for testing code built on graphdl: a registry of labelled graphs."""
-from .graphs import LABELS, get_cases, graph_cases
+from .graphs import LABELS, get_case, get_cases, graph_cases, user_game_graph
 
-__all__ = ["LABELS", "get_cases", "graph_cases"]
+__all__ = ["LABELS", "get_case", "get_cases", "graph_cases", "user_game_graph"]

@@ -22,7 +22,7 @@ import torch
 from ..convert import create_block, graph, heterograph
 from ..heterograph import DGLGraph
 
-__all__ = ["LABELS", "get_cases", "graph_cases"]
+__all__ = ["LABELS", "get_cases", "graph_cases", "get_case", "user_game_graph"]
 
 
 def _rng(seed: int) -> torch.Generator:
@@ -163,3 +163,40 @@ def graph_cases(labels: Optional[Iterable[str]] = None, exclude: Iterable[str] =
 
 def get_case(name: str, idtype: torch.dtype = torch.int64) -> DGLGraph:
     return _BUILDERS[name](idtype)
+
+
+def user_game_graph(
+    idtype: torch.dtype = torch.int64,
+    follows_self_loop: bool = True,
+    node_feats: Iterable[str] = ("user", "game", "developer"),
+) -> DGLGraph:
+    """A small heterograph whose every id can be followed by hand.
+
+    Relations: ``user -follows-> user`` (``0→1, 1→2, 2→0, 3→0, 3→1`` and, with
+    ``follows_self_loop``, ``4→4``), ``user -plays-> game`` (``0→0, 1→0, 2→1, 2→0, 3→2``) and
+    ``developer -develops-> game`` (``0→1, 1→0``); 5 users, 3 games, 2 developers.
+
+    Features: node feature ``"a"`` on the types in ``node_feats`` (users ``0..4``, games
+    ``0, 10, 20``, developers ``0, 100``) and edge feature ``"x"`` (``0..4``) on ``plays``.
+
+    Examples
+    --------
+    >>> from graphdl.testing import user_game_graph
+    >>> user_game_graph().num_edges("plays")
+    5
+    """
+    follows = ([0, 1, 2, 3, 3, 4], [1, 2, 0, 0, 1, 4]) if follows_self_loop else ([0, 1, 2, 3, 3], [1, 2, 0, 0, 1])
+    g = heterograph(
+        {
+            ("user", "follows", "user"): follows,
+            ("user", "plays", "game"): ([0, 1, 2, 2, 3], [0, 0, 1, 0, 2]),
+            ("developer", "develops", "game"): ([0, 1], [1, 0]),
+        },
+        {"user": 5, "game": 3, "developer": 2},
+        idtype=idtype,
+    )
+    scale = {"user": 1.0, "game": 10.0, "developer": 100.0}
+    for nt in node_feats:
+        g.nodes[nt].data["a"] = torch.arange(float(g.num_nodes(nt))) * scale[nt]
+    g.edges["plays"].data["x"] = torch.arange(5.0)
+    return g

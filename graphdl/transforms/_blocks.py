@@ -5,7 +5,10 @@ from typing import Any, Dict, List
 
 import torch
 
-from .._build import build_block, copy_frame, node_map, nodes_by_type, unique_first_seen
+from .._graph.frame import copy_frame
+from .._graph.ids import nodes_by_type
+from .._graph.relabel import node_map, unique_first_seen
+from .._result_graph import build_block
 from ..base import EID, NID, DGLError
 
 __all__ = ["to_block"]

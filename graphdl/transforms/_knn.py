@@ -5,7 +5,7 @@ from typing import Any, List, Sequence
 
 import torch
 
-from .._build import build_graph
+from .._result_graph import build_graph
 from ..base import DGLError
 
 __all__ = ["knn_graph", "segmented_knn_graph", "radius_graph"]

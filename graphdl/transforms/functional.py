@@ -13,18 +13,12 @@ import numpy as np
 import scipy.sparse as sp
 import torch
 
-from .._build import (
-    CanonicalEtype,
-    as_id_tensor,
-    build_block,
-    build_graph,
-    canonical,
-    copy_frame,
-    node_map,
-    nodes_by_type,
-    unique_first_seen,
-)
-from ..base import EID, NID, DGLError
+from .._graph.ids import CanonicalEType, canonical, nodes_by_type, to_id_tensor
+from .._graph.frame import copy_frame
+from .._graph.relabel import node_map, unique_first_seen
+from .._result_graph import build_block, build_graph
+from .._partition_utils import partition_nodes
+from ..base import EID, NID, DGLError, dgl_warning
 from .. import subgraph as _subgraph
 from ._blocks import to_block
 from ._knn import knn_graph, radius_graph, segmented_knn_graph
@@ -36,6 +30,7 @@ from ._positional import (
     shortest_dist,
     svd_pe,
 )
+from ..batch import unbatch
 
 __all__ = [
     "add_self_loop",
@@ -77,7 +72,7 @@ __all__ = [
     "remove_edges",
 ]
 
-Edges = Dict[CanonicalEtype, Tuple[torch.Tensor, torch.Tensor]]
+Edges = Dict[CanonicalEType, Tuple[torch.Tensor, torch.Tensor]]
 
 
 # ----------------------------------------------------------------------------------------
@@ -101,7 +96,7 @@ def _copy_ndata(g: Any, ng: Any) -> None:
         copy_frame(g.nodes[nt].data, ng.nodes[nt].data)
 
 
-def _same_type_etype(g: Any, etype: Any, name: str) -> CanonicalEtype:
+def _same_type_etype(g: Any, etype: Any, name: str) -> CanonicalEType:
     cet = canonical(g, etype)
     if cet[0] != cet[2]:
         raise DGLError(f"{name} needs an edge type whose source and destination types agree, got {cet}.")
@@ -246,7 +241,7 @@ def add_reverse_edges(g: Any, readonly: Any = None, copy_ndata: bool = True, cop
     """
     _no_blocks(g, "add_reverse_edges")
     data: Edges = {}
-    picks: Dict[CanonicalEtype, Optional[torch.Tensor]] = {}
+    picks: Dict[CanonicalEType, Optional[torch.Tensor]] = {}
     for cet in g.canonical_etypes:
         adj = g._adj(cet)
         u, v = adj.src, adj.dst
@@ -293,8 +288,8 @@ def to_simple(g: Any, return_counts: Optional[str] = "count", writeback_mapping:
     if aggregator not in ("arbitrary", "sum", "mean"):
         raise DGLError(f"aggregator must be 'arbitrary', 'sum' or 'mean', got {aggregator!r}.")
     data: Edges = {}
-    inverse: Dict[CanonicalEtype, torch.Tensor] = {}
-    counts: Dict[CanonicalEtype, torch.Tensor] = {}
+    inverse: Dict[CanonicalEType, torch.Tensor] = {}
+    counts: Dict[CanonicalEType, torch.Tensor] = {}
     for cet in g.canonical_etypes:
         adj = g._adj(cet)
         nd = max(adj.num_dst, 1)
@@ -407,7 +402,7 @@ def compact_graphs(graphs: Any, always_preserve: Any = None, copy_ndata: bool = 
 # ----------------------------------------------------------------------------------------
 # derived graphs
 # ----------------------------------------------------------------------------------------
-def _homogeneous_relation(g: Any, name: str) -> CanonicalEtype:
+def _homogeneous_relation(g: Any, name: str) -> CanonicalEType:
     if len(g.canonical_etypes) != 1 or len(g.ntypes) != 1:
         raise DGLError(f"{name} needs a homogeneous graph, got edge types {list(g.canonical_etypes)}.")
     return g.canonical_etypes[0]
@@ -441,7 +436,7 @@ def line_graph(g: Any, backtracking: bool = True, shared: bool = False) -> Any:
     return lg
 
 
-def _scipy_adj(g: Any, cet: CanonicalEtype, weight: Optional[torch.Tensor] = None) -> sp.csr_matrix:
+def _scipy_adj(g: Any, cet: CanonicalEType, weight: Optional[torch.Tensor] = None) -> sp.csr_matrix:
     adj = g._adj(cet)
     val = np.ones(adj.num_edges) if weight is None else weight.detach().cpu().numpy()
     return sp.coo_matrix(
@@ -553,7 +548,7 @@ def adj_product_graph(A: Any, B: Any, weight_name: str, etype: str = "_E") -> An
     return ng
 
 
-def _homogeneous_or_single(g: Any) -> CanonicalEtype:
+def _homogeneous_or_single(g: Any) -> CanonicalEType:
     if len(g.canonical_etypes) != 1:
         raise DGLError(f"Expected a graph with one edge type, got {list(g.canonical_etypes)}.")
     return g.canonical_etypes[0]
@@ -627,7 +622,7 @@ def reorder_graph(g: Any, node_permute_algo: Optional[str] = None, edge_permute_
 
 
 def _check_perm(p: Any, n: int, g: Any, what: str) -> torch.Tensor:
-    t = as_id_tensor(p, g.idtype, g.device, n, what)
+    t = to_id_tensor(p, g.idtype, g.device, what, bound=n, allow_mask=True, move=True)
     if t.shape[0] != n or torch.unique(t).shape[0] != n:
         raise DGLError(f"{what} must be a permutation of 0..{n - 1}.")
     return t
@@ -641,8 +636,6 @@ def laplacian_lambda_max(g: Any) -> List[float]:
 
     ``A`` is the (transposed) adjacency and ``D`` the in-degrees, clamped below at 1.
     """
-    from ..batch import unbatch
-
     cet = _homogeneous_relation(g, "laplacian_lambda_max")
     members = unbatch(g) if g.batch_size > 1 else [g]
     out = []
@@ -737,8 +730,6 @@ def to_bfloat16(g: Any) -> Any:
 
 def to_simple_graph(g: Any) -> Any:
     """Deprecated name of :func:`to_simple`."""
-    from ..base import dgl_warning
-
     dgl_warning("to_simple_graph is deprecated; use to_simple.")
     return to_simple(g)
 
@@ -791,8 +782,6 @@ def metis_partition_assignment(g: Any, k: int, balance_ntypes: Any = None, balan
     nodes are ordered by reverse Cuthill-McKee and cut into ``k`` equal contiguous parts.
     ``balance_ntypes``, ``balance_edges`` and ``objtype`` are accepted for compatibility.
     """
-    from ..dataloading.cluster_gcn import partition_nodes
-
     _homogeneous_relation(g, "metis_partition_assignment")
     if mode not in ("k-way", "recursive"):
         raise DGLError(f"mode must be 'k-way' or 'recursive', got {mode!r}.")

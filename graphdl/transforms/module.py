@@ -10,7 +10,9 @@ from typing import Any, Callable, Dict, Optional, Sequence
 
 import torch
 
-from .._build import build_graph, canonical, copy_frame
+from .._graph.frame import copy_frame
+from .._graph.ids import canonical
+from .._result_graph import build_graph
 from ..base import DGLError
 from . import functional as F
 

@@ -4,16 +4,6 @@ import torch
 import graphdl
 from graphdl.data import GraphDataLoader
 
-def _has_batch() -> bool:
-    try:
-        from graphdl.batch import batch  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-needs_batch = pytest.mark.skipif(not _has_batch(), reason="graphdl.batch.batch is not available yet")
-
 
 def _items(n=5):
     out = []
@@ -24,7 +14,6 @@ def _items(n=5):
     return out
 
 
-@needs_batch
 def test_batches_graphs_labels_and_dicts():
     items = _items()
     loader = GraphDataLoader(items, batch_size=2, shuffle=False)

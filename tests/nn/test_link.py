@@ -24,3 +24,16 @@ def test_transe():
     h, t, r = torch.randn(5, 4), torch.randn(5, 4), torch.tensor([0, 1, 2, 0, 1])
     torch.testing.assert_close(m(h, t, r), -torch.norm(h + m.rel_emb.weight[r] - t, p=2, dim=-1))
     assert TransE(3, 4)(h, t, r).shape == (5,)
+
+
+def test_transr_matches_reference():
+    from graphdl.nn import TransR
+
+    score = TransR(3, 2, 5, p=2)
+    h, t, r = torch.randn(4, 5), torch.randn(4, 5), torch.tensor([0, 2, 1, 2])
+    m = score.rel_project.weight.view(3, 5, 2)
+    want = torch.stack([-(h[i] @ m[r[i]] + score.rel_emb.weight[r[i]] - t[i] @ m[r[i]]).norm() for i in range(4)])
+    out = score(h, t, r)
+    torch.testing.assert_close(out, want, rtol=1e-5, atol=1e-6)
+    out.sum().backward()
+    assert score.rel_project.weight.grad.abs().sum() > 0

@@ -66,3 +66,14 @@ def test_label_propagation_matches_dense(idtype):
     torch.testing.assert_close(row.sum(1), torch.ones(5))
     with pytest.raises(DGLError):
         LabelPropagation(2, 0.5, norm_type="col")
+
+
+def test_weight_basis_combines_bases():
+    from graphdl.nn import WeightBasis
+
+    basis = WeightBasis((4, 3), 2, 5)
+    w = basis()
+    assert w.shape == (5, 4, 3)
+    torch.testing.assert_close(w[3], basis.w_comp[3, 0] * basis.weight[0] + basis.w_comp[3, 1] * basis.weight[1])
+    w.sum().backward()
+    assert basis.weight.grad is not None and basis.w_comp.grad is not None

@@ -6,6 +6,7 @@ import pytest
 import torch
 
 import graphdl as dgl
+from graphdl.testing import user_game_graph
 from graphdl import DGLError
 
 
@@ -28,18 +29,7 @@ def _graph(idtype, n=9, e=24, seed=0, loops=True):
 
 
 def _hetero(idtype):
-    g = dgl.heterograph(
-        {
-            ("user", "follows", "user"): ([0, 1, 2, 3, 3, 4], [1, 2, 0, 0, 1, 4]),
-            ("user", "plays", "game"): ([0, 1, 2, 2, 3], [0, 0, 1, 0, 2]),
-            ("developer", "develops", "game"): ([0, 1], [1, 0]),
-        },
-        {"user": 5, "game": 3, "developer": 2},
-        idtype=idtype,
-    )
-    g.nodes["user"].data["a"] = torch.arange(5.0)
-    g.edges["plays"].data["x"] = torch.arange(5.0)
-    return g
+    return user_game_graph(idtype, node_feats=("user",))
 
 
 def _dense(g, etype=None):

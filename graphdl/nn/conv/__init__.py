@@ -1,4 +1,15 @@
 """Graph convolution layers, one module per layer."""
+from .atomicconv import AtomicConv
+from .cfconv import CFConv
+from .densechebconv import DenseChebConv
+from .densegraphconv import DenseGraphConv
+from .densesageconv import DenseSAGEConv
+from .dgnconv import DGNConv
+from .edgegatconv import EdgeGATConv
+from .egnnconv import EGNNConv
+from .gatedgcnconv import GatedGCNConv
+from .grouprevres import GroupRevRes
+from .twirlsconv import TWIRLSConv, TWIRLSUnfoldingAndAttention
 from .agnnconv import AGNNConv
 from .appnpconv import APPNPConv
 from .chebconv import ChebConv
@@ -26,4 +37,6 @@ __all__ = [
     "GatedGraphConv", "GATv2Conv", "GCN2Conv", "GINConv", "GINEConv", "GMMConv", "GraphConv",
     "EdgeWeightNorm", "HGTConv", "NNConv", "PNAConv", "RelGraphConv", "SAGEConv", "SGConv",
     "TAGConv",
+    "AtomicConv", "CFConv", "DenseChebConv", "DenseGraphConv", "DenseSAGEConv", "DGNConv", "EdgeGATConv",
+    "EGNNConv", "GatedGCNConv", "GroupRevRes", "TWIRLSConv", "TWIRLSUnfoldingAndAttention",
 ]

@@ -23,7 +23,20 @@ def _scatter(values: torch.Tensor, index: torch.Tensor, n: int, how: str) -> tor
 
 
 def _aggregate(msg: torch.Tensor, dst: torch.Tensor, n: int, deg: torch.Tensor, names: Sequence[str]) -> torch.Tensor:
-    """Concatenate the named neighbourhood statistics of ``msg`` grouped by ``dst``."""
+    """Concatenate the named neighbourhood statistics of ``msg`` grouped by ``dst``.
+
+    With ``d`` the in-degree and ``mu = sum(x) / d``, ``var = sum((x - mu)^2) / d``,
+    ``std = sqrt(var + 1e-30)`` and ``moment<k> = sign(m_k) |m_k|^(1/k)`` with
+    ``m_k = sum((x - mu)^k) / d``, as DGL defines them.
+
+    The centred statistics are computed from centred messages (two passes) in float64 and
+    rounded back. The roots amplify a rounding residual ``r`` of a statistic whose true value
+    is 0 into ``r^(1/k)``: a float32 residual of about ``1e-7 * x^3`` in the third moment of
+    a node with two in-edges (whose third moment is exactly 0) becomes ``5e-3 * x`` under the
+    cube root, and ``E[x^2] - E[x]^2`` leaves such residuals wherever the variance is small.
+    In float64 the residual is about ``1e-16 * x^3``, its cube root ``5e-6 * x``, and it no
+    longer depends on the summation order of one processor.
+    """
     inv = (1.0 / deg.clamp(min=1)).unsqueeze(-1)
     cache: Dict[str, torch.Tensor] = {}
 
@@ -32,8 +45,16 @@ def _aggregate(msg: torch.Tensor, dst: torch.Tensor, n: int, deg: torch.Tensor, 
             cache["mean"] = _scatter(msg, dst, n, "sum") * inv
         return cache["mean"]
 
-    def var() -> torch.Tensor:
-        return torch.relu(_scatter(msg * msg, dst, n, "sum") * inv - mean() ** 2)
+    def central(k: int) -> torch.Tensor:
+        """``m_k`` in float64."""
+        key = f"central{k}"
+        if key not in cache:
+            if "centred" not in cache:
+                m64 = msg.double()
+                mu = _scatter(m64, dst, n, "sum") * inv.double()
+                cache["centred"] = m64 - mu[dst]
+            cache[key] = _scatter(cache["centred"] ** k, dst, n, "sum") * inv.double()
+        return cache[key]
 
     parts: List[torch.Tensor] = []
     for name in names:
@@ -44,15 +65,14 @@ def _aggregate(msg: torch.Tensor, dst: torch.Tensor, n: int, deg: torch.Tensor, 
         elif name in ("max", "min"):
             parts.append(_scatter(msg, dst, n, name))
         elif name == "var":
-            parts.append(var())
+            parts.append(central(2).to(msg.dtype))
         elif name == "std":
-            parts.append(torch.sqrt(var() + 1e-30))
+            parts.append(torch.sqrt(central(2) + 1e-30).to(msg.dtype))
         else:
             k = int(name[-1])
-            centred = (msg - mean()[dst]) ** k
-            moment = _scatter(centred, dst, n, "sum") * inv
+            moment = central(k)
             rooted = torch.sign(moment) * torch.pow(moment.abs() + 1e-30, 1.0 / k)
-            parts.append(rooted * (deg > 0).unsqueeze(-1).to(msg.dtype))
+            parts.append(rooted.to(msg.dtype) * (deg > 0).unsqueeze(-1).to(msg.dtype))
     return torch.cat(parts, dim=1)
 
 

@@ -1,4 +1,7 @@
-"""Mini-batches of whole graphs for graph-level tasks (``GraphDataLoader``)."""
+"""Mini-batches of whole graphs for graph-level tasks (``GraphDataLoader``).
+
+Also importable from :mod:`graphdl.data`, as in DGL.
+"""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -8,6 +11,8 @@ import numpy as np
 import torch
 
 from ..base import DGLError
+from ..batch import batch as batch_graphs
+from ..heterograph import DGLGraph
 
 __all__ = ["GraphDataLoader", "GraphCollator"]
 
@@ -17,14 +22,8 @@ class GraphCollator:
     tuples and dicts position by position or key by key."""
 
     def collate(self, items: List[Any]) -> Any:
-        from ..heterograph import DGLGraph
-
         first = items[0]
         if isinstance(first, DGLGraph):
-            try:
-                from ..batch import batch as batch_graphs
-            except ImportError as err:
-                raise DGLError("Batching graphs needs graphdl.batch, which this installation lacks.") from err
             return batch_graphs(items)
         if isinstance(first, torch.Tensor):
             return torch.stack(items, 0)
