@@ -3,6 +3,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from . import _compat_torch  # noqa: F401  (fails in one line when numpy and torch disagree)
 from . import _numba  # noqa: F401  (numba threading layer, before any kernel runs)
 from .base import ALL, EID, ETYPE, NID, NTYPE, DGLError
 from .heterograph import DGLGraph, DGLHeteroGraph

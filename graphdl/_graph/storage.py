@@ -15,6 +15,7 @@ from typing import Any, Callable, Optional, Tuple
 
 import torch
 
+from .._compat_torch import is_compiling
 from ..base import DGLError
 from .ids import check_ids
 
@@ -171,7 +172,7 @@ class SparseAdj:
         The relation is immutable, so the value stays valid for its lifetime. While
         ``torch.compile`` traces, the value is computed inline instead of cached.
         """
-        if torch.compiler.is_compiling():
+        if is_compiling():
             return compute()
         try:
             return self._derived[key]

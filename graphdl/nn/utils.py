@@ -13,6 +13,7 @@ import torch
 from torch import nn
 
 from .. import function as fn
+from .._compat_torch import is_compiling
 from ..base import DGLError
 
 __all__ = [
@@ -60,7 +61,7 @@ def check_zero_in_degree(graph: Any, allow_zero_in_degree: bool) -> None:
 
     The check needs the data on the host, so it is skipped while ``torch.compile`` traces.
     """
-    if allow_zero_in_degree or torch.compiler.is_compiling():
+    if allow_zero_in_degree or is_compiling():
         return
     found = graph._adj().derived("zero_in_degree", lambda: _zero_in_degree(graph.in_degrees()))
     if found is not None:

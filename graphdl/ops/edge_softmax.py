@@ -13,29 +13,31 @@ from torch import Tensor
 from .._graph.ids import to_id_tensor
 from ..base import ALL, DGLError, is_all
 from ._backend import backend_for
+from ._register import kernel_op
 from ._topology import get_adj, graph_topology
 
 __all__ = ["edge_softmax", "row_softmax"]
 
 
-@torch.library.custom_op("graphdl::edge_softmax", mutates_args=())
-def _edge_softmax_op(ptr: Tensor, eid: Tensor, group: Tensor, logits: Tensor) -> Tensor:
+def _edge_softmax_kernel(ptr: Tensor, eid: Tensor, group: Tensor, logits: Tensor) -> Tensor:
     return backend_for(logits).edge_softmax(ptr, eid, group, logits)
 
 
-@_edge_softmax_op.register_fake
 def _edge_softmax_fake(ptr, eid, group, logits):
     return torch.empty_like(logits)
 
 
-@torch.library.custom_op("graphdl::edge_softmax_backward", mutates_args=())
-def _edge_softmax_backward_op(ptr: Tensor, eid: Tensor, group: Tensor, out: Tensor, grad: Tensor) -> Tensor:
+def _edge_softmax_backward_kernel(ptr: Tensor, eid: Tensor, group: Tensor, out: Tensor, grad: Tensor) -> Tensor:
     return backend_for(out).edge_softmax_backward(ptr, eid, group, out, grad)
 
 
-@_edge_softmax_backward_op.register_fake
 def _edge_softmax_backward_fake(ptr, eid, group, out, grad):
     return torch.empty_like(out)
+
+
+# the backward's own kernel (no derivative of its own: edge softmax is differentiable once)
+_edge_softmax_backward_op = kernel_op("graphdl::edge_softmax_backward", _edge_softmax_backward_kernel,
+                                      fake=_edge_softmax_backward_fake)
 
 
 def _setup(ctx, inputs, output) -> None:
@@ -47,7 +49,8 @@ def _backward(ctx, grad):
     return None, None, None, _edge_softmax_backward_op(ptr, eid, group, out, grad.contiguous())
 
 
-_edge_softmax_op.register_autograd(_backward, setup_context=_setup)
+_edge_softmax_op = kernel_op("graphdl::edge_softmax", _edge_softmax_kernel, fake=_edge_softmax_fake,
+                             setup_context=_setup, backward=_backward)
 
 
 def row_softmax(ptr: Tensor, eid: Tensor, group: Tensor, logits: Tensor) -> Tensor:

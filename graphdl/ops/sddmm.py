@@ -12,6 +12,7 @@ from torch import Tensor
 
 from ..base import DGLError
 from ._backend import backend_for
+from ._register import kernel_op
 from ._topology import Topology, get_adj, graph_topology, needs_grad
 from .spmm import _out_shape, check_rows, normalise_operands
 
@@ -55,8 +56,7 @@ __all__ = [
 _TARGETS = {"u": "u", "v": "v", "e": "e", "src": "u", "dst": "v", "edge": "e"}
 
 
-@torch.library.custom_op("graphdl::sddmm", mutates_args=())
-def _sddmm_op(
+def _sddmm_kernel(
     ptr: Tensor, col: Tensor, eid: Tensor, tptr: Tensor, tcol: Tensor, teid: Tensor,
     lhs: Tensor, rhs: Optional[Tensor], op: str, lhs_target: str, rhs_target: str,
 ) -> Tensor:
@@ -64,7 +64,6 @@ def _sddmm_op(
     return backend_for(lhs).sddmm(ptr, col, eid, lhs, lhs_target, rhs, rhs_target, op, col.shape[0], shape)
 
 
-@_sddmm_op.register_fake
 def _sddmm_fake(ptr, col, eid, tptr, tcol, teid, lhs, rhs, op, lhs_target, rhs_target):
     return lhs.new_empty((col.shape[0],) + _out_shape(op, lhs, rhs))
 
@@ -88,7 +87,8 @@ def _sddmm_backward(ctx, grad):
     return (None,) * 6 + (glhs, grhs, None, None, None)
 
 
-_sddmm_op.register_autograd(_sddmm_backward, setup_context=_sddmm_setup)
+_sddmm_op = kernel_op("graphdl::sddmm", _sddmm_kernel, fake=_sddmm_fake,
+                      setup_context=_sddmm_setup, backward=_sddmm_backward)
 
 
 def sddmm(

@@ -14,6 +14,7 @@ from torch import Tensor
 from ..base import DGLError
 from ._backend import backend_for
 from ._bcast import out_feature_shape, pad_feature_dims
+from ._register import kernel_op
 from ._topology import Topology, get_adj, graph_topology, needs_grad
 
 __all__ = [
@@ -52,8 +53,7 @@ def _out_shape(op: str, lhs: Tensor, rhs: Optional[Tensor]) -> Tuple[int, ...]:
     return out_feature_shape(op, tuple(lhs.shape[1:]), None if rhs is None else tuple(rhs.shape[1:]))
 
 
-@torch.library.custom_op("graphdl::spmm_sum", mutates_args=())
-def _spmm_sum_op(
+def _spmm_sum_kernel(
     ptr: Tensor, col: Tensor, eid: Tensor, tptr: Tensor, tcol: Tensor, teid: Tensor,
     lhs: Tensor, rhs: Optional[Tensor], op: str, lhs_target: str, rhs_target: str,
 ) -> Tensor:
@@ -62,7 +62,6 @@ def _spmm_sum_op(
     return backend_for(lhs).spmm_sum(ptr, col, eid, lhs, lhs_target, rhs, rhs_target, op, num_rows, shape)
 
 
-@_spmm_sum_op.register_fake
 def _spmm_sum_fake(ptr, col, eid, tptr, tcol, teid, lhs, rhs, op, lhs_target, rhs_target):
     return lhs.new_empty((ptr.shape[0] - 1,) + _out_shape(op, lhs, rhs))
 
@@ -86,11 +85,11 @@ def _spmm_sum_backward(ctx, grad):
     return (None,) * 6 + (glhs, grhs, None, None, None)
 
 
-_spmm_sum_op.register_autograd(_spmm_sum_backward, setup_context=_spmm_sum_setup)
+_spmm_sum_op = kernel_op("graphdl::spmm_sum", _spmm_sum_kernel, fake=_spmm_sum_fake,
+                         setup_context=_spmm_sum_setup, backward=_spmm_sum_backward)
 
 
-@torch.library.custom_op("graphdl::spmm_copy_scaled", mutates_args=())
-def _spmm_copy_scaled_op(
+def _spmm_copy_scaled_kernel(
     ptr: Tensor, col: Tensor, tptr: Tensor, tcol: Tensor, x: Tensor,
     col_scale: Optional[Tensor], row_scale: Optional[Tensor], bias: Optional[Tensor],
     col_mean: bool = False, row_mean: bool = False,
@@ -107,7 +106,6 @@ def _spmm_copy_scaled_op(
     return out.reshape((num_rows,) + tuple(x.shape[1:]))
 
 
-@_spmm_copy_scaled_op.register_fake
 def _spmm_copy_scaled_fake(ptr, col, tptr, tcol, x, col_scale, row_scale, bias, col_mean=False, row_mean=False):
     return x.new_empty((ptr.shape[0] - 1,) + tuple(x.shape[1:]))
 
@@ -134,11 +132,11 @@ def _spmm_copy_scaled_backward(ctx, grad):
     return None, None, None, None, gx, None, None, gbias, None, None
 
 
-_spmm_copy_scaled_op.register_autograd(_spmm_copy_scaled_backward, setup_context=_spmm_copy_scaled_setup)
+_spmm_copy_scaled_op = kernel_op("graphdl::spmm_copy_scaled", _spmm_copy_scaled_kernel, fake=_spmm_copy_scaled_fake,
+                                 setup_context=_spmm_copy_scaled_setup, backward=_spmm_copy_scaled_backward)
 
 
-@torch.library.custom_op("graphdl::spmm_extreme", mutates_args=())
-def _spmm_extreme_op(
+def _spmm_extreme_kernel(
     ptr: Tensor, col: Tensor, eid: Tensor, tptr: Tensor, tcol: Tensor, teid: Tensor,
     lhs: Tensor, rhs: Optional[Tensor], op: str, lhs_target: str, rhs_target: str, reduce_op: str,
 ) -> Tuple[Tensor, Tensor]:
@@ -148,7 +146,6 @@ def _spmm_extreme_op(
     )
 
 
-@_spmm_extreme_op.register_fake
 def _spmm_extreme_fake(ptr, col, eid, tptr, tcol, teid, lhs, rhs, op, lhs_target, rhs_target, reduce_op):
     shape = (ptr.shape[0] - 1,) + _out_shape(op, lhs, rhs)
     return lhs.new_empty(shape), lhs.new_empty(shape, dtype=torch.int64)
@@ -174,7 +171,8 @@ def _spmm_extreme_backward(ctx, grad, grad_arg):
     return (None,) * 6 + (glhs, grhs, None, None, None, None)
 
 
-_spmm_extreme_op.register_autograd(_spmm_extreme_backward, setup_context=_spmm_extreme_setup)
+_spmm_extreme_op = kernel_op("graphdl::spmm_extreme", _spmm_extreme_kernel, fake=_spmm_extreme_fake,
+                             setup_context=_spmm_extreme_setup, backward=_spmm_extreme_backward)
 
 
 def normalise_operands(

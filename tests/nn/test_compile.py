@@ -4,6 +4,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from graphdl._compat_torch import FULLGRAPH_COMPILE_REASON, fullgraph_compile_supported
 from graphdl.nn import GATConv, GraphConv, SAGEConv
 
 from nn_helpers import random_graph
@@ -37,6 +38,10 @@ class GAT(torch.nn.Module):
 
     def forward(self, g, x):
         return self.c2(g, self.c1(g, x).flatten(1)).mean(1)
+
+
+pytestmark = pytest.mark.skipif(
+    not fullgraph_compile_supported(), reason=FULLGRAPH_COMPILE_REASON)
 
 
 @pytest.mark.parametrize("model_cls", [GCN, SAGE, GAT], ids=["gcn", "sage", "gat"])

@@ -4,16 +4,24 @@ import torch
 
 import graphdl
 import graphdl.ops as ops
+from graphdl._compat_torch import FULLGRAPH_COMPILE_REASON, HAS_CUSTOM_OP, fullgraph_compile_supported
 from graphdl.ops._topology import graph_topology
 from graphdl.ops.edge_softmax import _edge_softmax_op
 from graphdl.ops.sddmm import _sddmm_op
 from graphdl.ops.spmm import _spmm_extreme_op, _spmm_sum_op
 
 
+needs_custom_op = pytest.mark.skipif(
+    not HAS_CUSTOM_OP, reason=f"torch {torch.__version__} has no torch.library.custom_op (torch >= 2.4)")
+needs_fullgraph = pytest.mark.skipif(
+    not fullgraph_compile_supported(), reason=FULLGRAPH_COMPILE_REASON)
+
+
 def small_graph():
     return graphdl.graph(([0, 1, 2, 2, 3, 0, 4], [1, 2, 0, 1, 1, 3, 4]), num_nodes=6)
 
 
+@needs_custom_op
 def test_opcheck_custom_ops():
     g = small_graph()
     adj = g._adj()
@@ -27,6 +35,7 @@ def test_opcheck_custom_ops():
     torch.library.opcheck(_edge_softmax_op, (topo.ptr, topo.eid, adj.dst, logits))
 
 
+@needs_fullgraph
 def test_attention_block_compiles_fullgraph():
     g = small_graph()
     g.create_formats_()
