@@ -1,4 +1,4 @@
-"""One rank of a multi-process test (started by test_runtime.py with RANK/WORLD_SIZE set).
+"""One rank of a multi-process test (started by test_dist_runtime.py with RANK/WORLD_SIZE set).
 
 ``python _worker.py SCENARIO PART_CONFIG OUT_DIR``: checks run inside the rank and raise on a
 mismatch; results that the parent compares are saved as ``OUT_DIR/<scenario>-rank<r>.pt``.
