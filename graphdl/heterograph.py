@@ -1292,7 +1292,7 @@ class DGLGraph:
         Shape ``(num_src_nodes, num_dst_nodes)``; entry ``(u, v)`` for each edge ``u -> v``
         holds the edge feature ``eweight_name`` (ones by default), in edge-id order.
         """
-        from .sparse.construct import graph_adjacency
+        from .sparse.construct import graph_adjacency  # deferred: loaded on first use; no cycle needs it
 
         ce = self.to_canonical_etype(etype)
         val = None if eweight_name is None else self.edges[ce].data[eweight_name]

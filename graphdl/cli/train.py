@@ -180,7 +180,7 @@ def _finish(opts: Dict[str, Any], model: torch.nn.Module, result: FitResult, ela
 
 def run(args: argparse.Namespace) -> int:
     if getattr(args, "task", None):  # a workflow task on a constructed graph
-        from ..workflows.cli import cmd_train_task
+        from ..workflows.cli import cmd_train_task  # deferred: loaded on first use; no cycle needs it
 
         return cmd_train_task(args)
     opts = resolve_train_options(args)

@@ -90,7 +90,7 @@ class MiniGCDataset(DGLDataset):
         return None
 
     def process(self) -> None:
-        from ..convert import graph
+        from ..convert import graph  # deferred: loaded on first use; no cycle needs it
 
         rng = np.random.RandomState(self.seed)
         labels = []

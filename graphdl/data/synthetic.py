@@ -78,7 +78,7 @@ class _Builder:
             self.add_edge(u, v)
 
     def build(self, feat: torch.Tensor):
-        from ..convert import graph
+        from ..convert import graph  # deferred: loaded on first use; no cycle needs it
 
         g = graph((torch.tensor(self.src, dtype=torch.int64), torch.tensor(self.dst, dtype=torch.int64)),
                   num_nodes=self.n)

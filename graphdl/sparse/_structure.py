@@ -41,7 +41,7 @@ def check_index_tensor(x: torch.Tensor, what: str) -> None:
 def _compress(rows: torch.Tensor, cols: torch.Tensor, num_rows: int) -> Tuple[torch.Tensor, ...]:
     """Stable grouping of COO entries by ``rows``: ``(indptr, cols by row, permutation)``."""
     if not _compiling():
-        from .._graph.storage import compress
+        from .._graph.storage import compress  # deferred: loaded on first use; no cycle needs it
 
         return compress(rows, cols, num_rows)
     # While torch.compile traces: torch operators only (the CPU counting sort is a numba call).

@@ -117,7 +117,7 @@ def spspmm(A: SparseMatrix, B: SparseMatrix) -> SparseMatrix:
     >>> spspmm(I, I).nnz
     3
     """
-    from .spgemm import spspmm as _spspmm
+    from .spgemm import spspmm as _spspmm  # deferred: loaded on first use; no cycle needs it
 
     return _spspmm(A, B)
 

@@ -123,7 +123,7 @@ class SparseMatrix:
 
     def coalesce(self) -> "SparseMatrix":
         """Entries sorted by ``(row, col)`` with duplicates summed."""
-        from .elementwise import coalesced
+        from .elementwise import coalesced  # deferred: graphdl.sparse.elementwise imports graphdl.sparse.matrix at load (cycle)
 
         return coalesced(self)
 
@@ -177,63 +177,63 @@ class SparseMatrix:
     # -- selection (no autograd, as in DGL) -----------------------------------------------
     def index_select(self, dim: int, index: torch.Tensor) -> "SparseMatrix":
         """The rows (``dim=0``) or columns (``dim=1``) listed in ``index`` (repeats allowed)."""
-        from .select import index_select
+        from .select import index_select  # deferred: graphdl.sparse.select imports graphdl.sparse.matrix at load (cycle)
 
         return index_select(self, dim, index)
 
     def range_select(self, dim: int, index: slice) -> "SparseMatrix":
         """The rows or columns ``index.start`` to ``index.stop`` (a slice of step 1)."""
-        from .select import range_select
+        from .select import range_select  # deferred: graphdl.sparse.select imports graphdl.sparse.matrix at load (cycle)
 
         return range_select(self, dim, index)
 
     def sample(self, dim: int, fanout: int, ids: Optional[torch.Tensor] = None, replace: bool = False,
                bias: bool = False) -> "SparseMatrix":
         """At most ``fanout`` random entries of every selected row (``dim=0``) or column."""
-        from .select import sample
+        from .select import sample  # deferred: graphdl.sparse.select imports graphdl.sparse.matrix at load (cycle)
 
         return sample(self, dim, fanout, ids, replace, bias)
 
     def compact(self, dim: int, leading_indices: Optional[torch.Tensor] = None
                 ) -> Tuple["SparseMatrix", torch.Tensor]:
         """Drop empty rows (``dim=0``) or columns and relabel; ``leading_indices`` come first."""
-        from .select import compact
+        from .select import compact  # deferred: graphdl.sparse.select imports graphdl.sparse.matrix at load (cycle)
 
         return compact(self, dim, leading_indices)
 
     # -- operators ------------------------------------------------------------------------
     def __add__(self, other: Any) -> "SparseMatrix":
-        from .elementwise import add
+        from .elementwise import add  # deferred: graphdl.sparse.elementwise imports graphdl.sparse.matrix at load (cycle)
 
         return add(self, other)
 
     def __radd__(self, other: Any) -> "SparseMatrix":
-        from .elementwise import add
+        from .elementwise import add  # deferred: graphdl.sparse.elementwise imports graphdl.sparse.matrix at load (cycle)
 
         return add(self, other)
 
     def __sub__(self, other: Any) -> "SparseMatrix":
-        from .elementwise import sub
+        from .elementwise import sub  # deferred: graphdl.sparse.elementwise imports graphdl.sparse.matrix at load (cycle)
 
         return sub(self, other)
 
     def __rsub__(self, other: Any) -> "SparseMatrix":
-        from .elementwise import sub
+        from .elementwise import sub  # deferred: graphdl.sparse.elementwise imports graphdl.sparse.matrix at load (cycle)
 
         return sub(other, self)
 
     def __mul__(self, other: Any) -> "SparseMatrix":
-        from .elementwise import mul
+        from .elementwise import mul  # deferred: graphdl.sparse.elementwise imports graphdl.sparse.matrix at load (cycle)
 
         return mul(self, other)
 
     def __rmul__(self, other: Any) -> "SparseMatrix":
-        from .elementwise import mul
+        from .elementwise import mul  # deferred: graphdl.sparse.elementwise imports graphdl.sparse.matrix at load (cycle)
 
         return mul(self, other)
 
     def __truediv__(self, other: Any) -> "SparseMatrix":
-        from .elementwise import div
+        from .elementwise import div  # deferred: graphdl.sparse.elementwise imports graphdl.sparse.matrix at load (cycle)
 
         return div(self, other)
 
@@ -242,12 +242,12 @@ class SparseMatrix:
                        "use val_like(A, c / A.val) for the stored entries only.")
 
     def __pow__(self, exponent: Any) -> "SparseMatrix":
-        from .elementwise import power
+        from .elementwise import power  # deferred: graphdl.sparse.elementwise imports graphdl.sparse.matrix at load (cycle)
 
         return power(self, exponent)
 
     def __neg__(self) -> "SparseMatrix":
-        from .elementwise import neg
+        from .elementwise import neg  # deferred: graphdl.sparse.elementwise imports graphdl.sparse.matrix at load (cycle)
 
         return neg(self)
 
@@ -257,12 +257,12 @@ class SparseMatrix:
 
     def inv(self) -> "SparseMatrix":
         """Inverse of a diagonal matrix."""
-        from .elementwise import inv
+        from .elementwise import inv  # deferred: graphdl.sparse.elementwise imports graphdl.sparse.matrix at load (cycle)
 
         return inv(self)
 
     def __matmul__(self, other: Any) -> Union[torch.Tensor, "SparseMatrix"]:
-        from .matmul import matmul
+        from .matmul import matmul  # deferred: graphdl.sparse.matmul imports graphdl.sparse.matrix at load (cycle)
 
         return matmul(self, other)
 
@@ -272,13 +272,13 @@ class SparseMatrix:
 
     def softmax(self, dim: int = 1) -> "SparseMatrix":
         """Softmax over the stored entries of every row (``dim=1``) or column (``dim=0``)."""
-        from .softmax import softmax
+        from .softmax import softmax  # deferred: graphdl.sparse.softmax imports graphdl.sparse.matrix at load (cycle)
 
         return softmax(self, dim)
 
     def reduce(self, dim: Optional[int] = None, rtype: str = "sum") -> torch.Tensor:
         """Reduce the stored values over rows (``dim=0``), columns (``dim=1``) or all."""
-        from .reduction import reduce
+        from .reduction import reduce  # deferred: graphdl.sparse.reduction imports graphdl.sparse.matrix at load (cycle)
 
         return reduce(self, dim, rtype)
 

@@ -56,7 +56,7 @@ def _model_arguments(p: argparse.ArgumentParser, name: str) -> None:
 
 def add_train_options(train: argparse.ArgumentParser) -> None:
     """Options that turn ``graphdl train`` into a workflow task on a constructed graph."""
-    from .train import TASKS
+    from .train import TASKS  # deferred: loaded on first use; no cycle needs it
 
     train.add_argument("--task", choices=TASKS, help="train this task on a constructed graph (--graph)")
     train.add_argument("--graph", help="folder written by graphdl construct (with --task)")
@@ -64,7 +64,7 @@ def add_train_options(train: argparse.ArgumentParser) -> None:
 
 
 def cmd_construct(args: argparse.Namespace) -> int:
-    from .construct import construct_graph
+    from .construct import construct_graph  # deferred: loaded on first use; no cycle needs it
 
     summary = construct_graph(args.config, args.output, add_reverse_edges=args.add_reverse_edges,
                               seed=args.seed, progress=not args.quiet)
@@ -77,8 +77,8 @@ def cmd_construct(args: argparse.Namespace) -> int:
 
 
 def cmd_train_task(args: argparse.Namespace) -> int:
-    from ..base import DGLError
-    from .train import load_train_config, train
+    from ..base import DGLError  # deferred: loaded on first use; no cycle needs it
+    from .train import load_train_config, train  # deferred: loaded on first use; no cycle needs it
 
     opts = load_train_config(args.config)
     graph = args.graph or opts.get("graph")
@@ -101,14 +101,14 @@ def cmd_train_task(args: argparse.Namespace) -> int:
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
-    from .predict import predict
+    from .predict import predict  # deferred: loaded on first use; no cycle needs it
 
     print(f"Saved predictions: {predict(args.graph, args.model, args.output, top_k=args.top_k, batch_size=args.batch_size)}")
     return 0
 
 
 def cmd_embed(args: argparse.Namespace) -> int:
-    from .predict import embed
+    from .predict import embed  # deferred: loaded on first use; no cycle needs it
 
     print(f"Saved embeddings: {embed(args.graph, args.model, args.output, args.ntype)}")
     return 0
@@ -125,6 +125,6 @@ HANDLERS: Dict[str, Callable[[argparse.Namespace], int]] = {
 
 def commands():
     """The subcommands as :class:`graphdl.cli.Command` entries for ``graphdl.cli.SUBCOMMANDS``."""
-    from ..cli._command import Command
+    from ..cli._command import Command  # deferred: loaded on first use; no cycle needs it
 
     return tuple(Command(name, _HELP[name], _ADD[name], HANDLERS[name]) for name in ("construct", "predict", "embed"))

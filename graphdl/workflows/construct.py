@@ -234,8 +234,8 @@ def construct_graph(config: Any, output: str, *, add_reverse_edges: Optional[boo
     """
     import pandas as pd
 
-    from ..convert import heterograph
-    from ..data.graph_serialize import save_graphs
+    from ..convert import heterograph  # deferred: loaded on first use; no cycle needs it
+    from ..data.graph_serialize import save_graphs  # deferred: loaded on first use; no cycle needs it
 
     start = time.time()
     base = "."
@@ -456,7 +456,7 @@ class ConstructedGraph:
     """
 
     def __init__(self, path: str) -> None:
-        from ..data.graph_serialize import load_graphs
+        from ..data.graph_serialize import load_graphs  # deferred: loaded on first use; no cycle needs it
 
         if not os.path.isfile(os.path.join(path, "graph.bin")):
             raise DGLError(f"{path} is not a folder written by graphdl construct (no graph.bin)")

@@ -58,7 +58,7 @@ def _write(frame, path: str) -> str:
 def _encode(model, cg: ConstructedGraph, ck) -> Dict[str, torch.Tensor]:
     g = cg.graph
     if ck["task"] == "link-prediction":
-        from .train import link_split
+        from .train import link_split  # deferred: loaded on first use; no cycle needs it
 
         et = tuple(ck["target"]["etype"])
         split = link_split(cg, et)

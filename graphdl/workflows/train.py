@@ -165,7 +165,7 @@ def _features(g, names: Dict[str, List[str]], device) -> Dict[str, torch.Tensor]
 
 def _drop_edges(g, etypes_keep: Dict[Tuple[str, str, str], torch.Tensor]):
     """The graph with only the edges marked in ``etypes_keep`` for those relations (node data kept)."""
-    from ..convert import heterograph
+    from ..convert import heterograph  # deferred: loaded on first use; no cycle needs it
 
     data = {}
     for c in g.canonical_etypes:
@@ -354,7 +354,7 @@ def _train_node(cg, g, target, opts, run, enc_spec, names, device, resume, task)
 
     loader = None
     if opts["minibatch"]:
-        from ..dataloading import DataLoader, NeighborSampler
+        from ..dataloading import DataLoader, NeighborSampler  # deferred: loaded on first use; no cycle needs it
 
         fan = opts["fanouts"] if isinstance(opts["fanouts"], list) else [int(f) for f in str(opts["fanouts"]).split(",")]
         if len(fan) != opts["layers"]:
@@ -604,7 +604,7 @@ def _plots(result: Dict[str, Any], out: str) -> None:
         plt.close(fig)
     curve = result.pop("_curve", None)
     if curve is not None:
-        from .metrics import pr_curve, roc_curve
+        from .metrics import pr_curve, roc_curve  # deferred: loaded on first use; no cycle needs it
 
         y, s = curve
         fpr, tpr, _ = roc_curve(y, s)

@@ -271,7 +271,7 @@ class SubgraphX(nn.Module):
         """
         _checks.require_edges(graph, "SubgraphX")
         _checks.feature_rows(graph, feat)
-        from ...batch import batch
+        from ...batch import batch  # deferred: loaded on first use; no cycle needs it
 
         self.model.eval()
         n = graph.num_nodes()
@@ -304,7 +304,7 @@ class HeteroSubgraphX(SubgraphX):
         """The node ids, by node type, of the most important connected subgraph for ``target_class``."""
         _checks.require_edges(graph, "HeteroSubgraphX")
         _checks.feature_rows(graph, feat)
-        from ...batch import batch
+        from ...batch import batch  # deferred: loaded on first use; no cycle needs it
 
         self.model.eval()
         ntypes = list(graph.ntypes)
