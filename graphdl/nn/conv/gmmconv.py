@@ -30,18 +30,28 @@ class GMMConv(nn.Module):
 
     with pseudo-coordinates :math:`u_{ji}` per edge, plus an optional residual and bias.
 
-    Args:
-        in_feats: input size, or a pair.
-        out_feats: output size.
-        dim: pseudo-coordinate size.
-        n_kernels: number of kernels :math:`K`.
-        aggregator_type: ``'sum'`` (default), ``'mean'`` or ``'max'``.
-        residual: add a residual connection (default ``False``).
-        bias: learn a bias (default ``True``).
-        allow_zero_in_degree: skip the zero in-degree check (default ``False``).
+    Parameters
+    ----------
+    in_feats
+        input size, or a pair.
+    out_feats
+        output size.
+    dim
+        pseudo-coordinate size.
+    n_kernels
+        number of kernels :math:`K`.
+    aggregator_type
+        ``'sum'`` (default), ``'mean'`` or ``'max'``.
+    residual
+        add a residual connection (default ``False``).
+    bias
+        learn a bias (default ``True``).
+    allow_zero_in_degree
+        skip the zero in-degree check (default ``False``).
 
-    Shapes:
-        ``feat`` :math:`(N, D_{in})` or a pair; ``pseudo`` :math:`(E, dim)`; output :math:`(N_{dst}, D_{out})`.
+    Shapes
+    ------
+    ``feat`` :math:`(N, D_{in})` or a pair; ``pseudo`` :math:`(E, dim)`; output :math:`(N_{dst}, D_{out})`.
 
     Example
     -------

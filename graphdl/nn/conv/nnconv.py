@@ -29,16 +29,24 @@ class NNConv(nn.Module):
 
     where :math:`f_\Theta` maps each edge feature to an :math:`D_{in} \times D_{out}` matrix.
 
-    Args:
-        in_feats: input size, or a pair.
-        out_feats: output size.
-        edge_func: module mapping edge features :math:`(E, *)` to :math:`(E, D_{in} D_{out})`.
-        aggregator_type: ``'mean'`` (default), ``'sum'`` or ``'max'``.
-        residual: add a residual connection (default ``False``).
-        bias: learn a bias (default ``True``).
+    Parameters
+    ----------
+    in_feats
+        input size, or a pair.
+    out_feats
+        output size.
+    edge_func
+        module mapping edge features :math:`(E, *)` to :math:`(E, D_{in} D_{out})`.
+    aggregator_type
+        ``'mean'`` (default), ``'sum'`` or ``'max'``.
+    residual
+        add a residual connection (default ``False``).
+    bias
+        learn a bias (default ``True``).
 
-    Shapes:
-        ``feat`` :math:`(N, D_{in})` or a pair; ``efeat`` :math:`(E, *)`; output :math:`(N_{dst}, D_{out})`.
+    Shapes
+    ------
+    ``feat`` :math:`(N, D_{in})` or a pair; ``efeat`` :math:`(E, *)`; output :math:`(N_{dst}, D_{out})`.
 
     Example
     -------

@@ -143,19 +143,30 @@ class PNAConv(nn.Module):
     mixed by a linear layer with LeakyReLU, and added to the input when ``residual``. Scalers:
     identity, amplification :math:`\log(d+1)/\delta`, attenuation :math:`\delta/\log(d+1)`.
 
-    Args:
-        in_size: input size.
-        out_size: output size.
-        aggregators: names among ``mean, sum, max, min, std, var, moment3, moment4, moment5``.
-        scalers: names among ``identity, amplification, attenuation``.
-        delta: the average of :math:`\log(d+1)` over the training graphs.
-        dropout: dropout in the towers (default ``0.``).
-        num_towers: number of towers; must divide both sizes (default ``1``).
-        edge_feat_size: edge feature size, ``0`` for none (default ``0``).
-        residual: add the input to the output when the sizes agree (default ``True``).
+    Parameters
+    ----------
+    in_size
+        input size.
+    out_size
+        output size.
+    aggregators
+        names among ``mean, sum, max, min, std, var, moment3, moment4, moment5``.
+    scalers
+        names among ``identity, amplification, attenuation``.
+    delta
+        the average of :math:`\log(d+1)` over the training graphs.
+    dropout
+        dropout in the towers (default ``0.``).
+    num_towers
+        number of towers; must divide both sizes (default ``1``).
+    edge_feat_size
+        edge feature size, ``0`` for none (default ``0``).
+    residual
+        add the input to the output when the sizes agree (default ``True``).
 
-    Shapes:
-        ``node_feat`` :math:`(N, D_{in})`; ``edge_feat`` :math:`(E, D_e)`; output :math:`(N, D_{out})`.
+    Shapes
+    ------
+    ``node_feat`` :math:`(N, D_{in})`; ``edge_feat`` :math:`(E, D_e)`; output :math:`(N, D_{out})`.
 
     Example
     -------
