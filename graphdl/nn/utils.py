@@ -137,14 +137,19 @@ class JumpingKnowledge(nn.Module):
     where for ``lstm`` the scores :math:`\alpha` come from a bi-directional LSTM run over the
     layers followed by a linear layer and a softmax over layers.
 
-    Args:
-        mode: ``'cat'``, ``'max'`` or ``'lstm'`` (default ``'cat'``).
-        in_feats: feature size of every layer; needed for ``'lstm'``.
-        num_layers: number of layers; needed for ``'lstm'``.
+    Parameters
+    ----------
+    mode
+        ``'cat'``, ``'max'`` or ``'lstm'`` (default ``'cat'``).
+    in_feats
+        feature size of every layer; needed for ``'lstm'``.
+    num_layers
+        number of layers; needed for ``'lstm'``.
 
-    Shapes:
-        input: a list of ``L`` tensors of shape :math:`(N, F)`; output :math:`(N, LF)` for
-        ``cat``, :math:`(N, F)` otherwise.
+    Shapes
+    ------
+    input: a list of ``L`` tensors of shape :math:`(N, F)`; output :math:`(N, LF)` for
+    ``cat``, :math:`(N, F)` otherwise.
     """
 
     def __init__(self, mode: str = "cat", in_feats: Optional[int] = None, num_layers: Optional[int] = None) -> None:
@@ -186,17 +191,25 @@ class LabelPropagation(nn.Module):
     where :math:`Y^{(0)}` holds one-hot labels on the labelled nodes and zeros elsewhere and
     :math:`\tilde{A}` is the adjacency normalised as chosen by ``norm_type``.
 
-    Args:
-        k: number of propagation steps.
-        alpha: weight of the propagated part.
-        norm_type: ``'sym'`` (:math:`D^{-1/2}AD^{-1/2}`) or ``'row'`` (:math:`D^{-1}A`).
-        clamp: clamp the propagated values to ``[0, 1]`` after each step (default ``True``).
-        normalize: divide each row by its sum (L1) after each step (default ``False``).
-        reset: put the known labels back after each step (default ``False``).
+    Parameters
+    ----------
+    k
+        number of propagation steps.
+    alpha
+        weight of the propagated part.
+    norm_type
+        ``'sym'`` (:math:`D^{-1/2}AD^{-1/2}`) or ``'row'`` (:math:`D^{-1}A`).
+    clamp
+        clamp the propagated values to ``[0, 1]`` after each step (default ``True``).
+    normalize
+        divide each row by its sum (L1) after each step (default ``False``).
+    reset
+        put the known labels back after each step (default ``False``).
 
-    Shapes:
-        ``labels`` :math:`(N,)` int or :math:`(N, C)` soft labels, ``mask`` optional ids or
-        boolean mask of labelled nodes; output :math:`(N, C)`.
+    Shapes
+    ------
+    ``labels`` :math:`(N,)` int or :math:`(N, C)` soft labels, ``mask`` optional ids or
+    boolean mask of labelled nodes; output :math:`(N, C)`.
     """
 
     def __init__(
