@@ -50,14 +50,22 @@ class GINDataset(DGLBuiltinDataset):
     one-hot node labels, float32). With ``self_loop`` each node's loop follows its listed
     neighbours in edge order.
 
-    Args:
-        name: Data set name (``'MUTAG'``, ``'PROTEINS'``, ...).
-        self_loop: Add a self-loop to every node.
-        degree_as_nlabel: Use node degrees as node tags.
-        raw_dir: Folder holding ``GINDataset/dataset/<name>/<name>.txt`` (downloaded when missing).
-        force_reload: Re-process even when a cache exists.
-        verbose: Print progress and show a progress bar.
-        transform: Applied to every graph on access.
+    Parameters
+    ----------
+    name
+        Data set name (``'MUTAG'``, ``'PROTEINS'``, ...).
+    self_loop
+        Add a self-loop to every node.
+    degree_as_nlabel
+        Use node degrees as node tags.
+    raw_dir
+        Folder holding ``GINDataset/dataset/<name>/<name>.txt`` (downloaded when missing).
+    force_reload
+        Re-process even when a cache exists.
+    verbose
+        Print progress and show a progress bar.
+    transform
+        Applied to every graph on access.
     """
 
     def __init__(self, name: str, self_loop: bool, degree_as_nlabel: bool = False, raw_dir: Optional[str] = None,
