@@ -143,20 +143,32 @@ def sample_neighbors(
 ) -> Any:
     """Sample at most ``fanout`` in-edges (``edge_dir='out'``: out-edges) of each seed node.
 
-    Args:
-        g: the graph.
-        nodes: seed ids (tensor) or ``{ntype: ids}``.
-        fanout: edges per seed, one int for every relation or ``{etype: int}`` naming every
-            relation; ``-1`` takes all edges (those of non-zero ``prob``).
-        edge_dir: ``'in'`` or ``'out'``.
-        prob: name of a non-negative per-edge feature used as unnormalised sampling weights,
-            or of a boolean mask; edges of weight 0 are never taken.
-        replace: sample with replacement (then exactly ``fanout`` edges per seed with any edge).
-        copy_ndata / copy_edata: carry the node features / the features of the picked edges.
-        exclude_edges: edge ids (or ``{etype: ids}``) that must never be picked.
-        output_device: device of the result (default: the graph's).
+    Parameters
+    ----------
+    g
+        the graph.
+    nodes
+        seed ids (tensor) or ``{ntype: ids}``.
+    fanout
+        edges per seed, one int for every relation or ``{etype: int}`` naming every
+        relation; ``-1`` takes all edges (those of non-zero ``prob``).
+    edge_dir
+        ``'in'`` or ``'out'``.
+    prob
+        name of a non-negative per-edge feature used as unnormalised sampling weights,
+        or of a boolean mask; edges of weight 0 are never taken.
+    replace
+        sample with replacement (then exactly ``fanout`` edges per seed with any edge).
+    copy_ndata, copy_edata
+        carry the node features / the features of the picked edges.
+    exclude_edges
+        edge ids (or ``{etype: ids}``) that must never be picked.
+    output_device
+        device of the result (default: the graph's).
 
-    Returns:
+    Returns
+    -------
+    DGLGraph
         The frontier: all nodes of ``g``, the picked edges, with ``edata[EID]``.
     """
     _check_dir(edge_dir)

@@ -32,16 +32,26 @@ def node2vec_random_walk(
         \\pi(v, x) = w(v, x) \\cdot \\begin{cases} 1/p & x = t \\\\ 1 & t \\to x \\text{ is an edge}
         \\\\ 1/q & \\text{otherwise} \\end{cases}
 
-    Args:
-        g: a homogeneous graph.
-        nodes: start node ids.
-        p: return parameter.
-        q: in-out parameter.
-        walk_length: number of steps.
-        prob: name of a per-edge feature with the weights ``w`` (default: all 1).
-        return_eids: also return the traversed edge ids.
+    Parameters
+    ----------
+    g
+        a homogeneous graph.
+    nodes
+        start node ids.
+    p
+        return parameter.
+    q
+        in-out parameter.
+    walk_length
+        number of steps.
+    prob
+        name of a per-edge feature with the weights ``w`` (default: all 1).
+    return_eids
+        also return the traversed edge ids.
 
-    Returns:
+    Returns
+    -------
+    torch.Tensor or tuple of torch.Tensor
         ``traces`` of shape ``(len(nodes), walk_length + 1)`` padded with -1, and the edge ids
         ``(len(nodes), walk_length)`` when ``return_eids``.
     """
