@@ -69,11 +69,16 @@ class SparseAdam(_SparseOptimizer):
         m \leftarrow \beta_1 m + (1-\beta_1) g, \quad v \leftarrow \beta_2 v + (1-\beta_2) g^2, \quad
         w \leftarrow w - \eta \frac{m / (1-\beta_1^{t})}{\sqrt{v / (1-\beta_2^{t})} + \epsilon}
 
-    Args:
-        params: the ``NodeEmbedding`` objects.
-        lr: learning rate :math:`\eta`.
-        betas: :math:`(\beta_1, \beta_2)` (default ``(0.9, 0.999)``).
-        eps: :math:`\epsilon` (default ``1e-08``).
+    Parameters
+    ----------
+    params
+        the ``NodeEmbedding`` objects.
+    lr
+        learning rate :math:`\eta`.
+    betas
+        :math:`(\beta_1, \beta_2)` (default ``(0.9, 0.999)``).
+    eps
+        :math:`\epsilon` (default ``1e-08``).
     """
 
     def __init__(self, params: Iterable, lr: float, betas: Tuple[float, float] = (0.9, 0.999), eps: float = 1e-08) -> None:
@@ -112,10 +117,14 @@ class SparseAdagrad(_SparseOptimizer):
 
         G \leftarrow G + g^2, \qquad w \leftarrow w - \eta\, g / (\sqrt{G} + \epsilon)
 
-    Args:
-        params: the ``NodeEmbedding`` objects.
-        lr: learning rate.
-        eps: :math:`\epsilon` (default ``1e-10``).
+    Parameters
+    ----------
+    params
+        the ``NodeEmbedding`` objects.
+    lr
+        learning rate.
+    eps
+        :math:`\epsilon` (default ``1e-10``).
     """
 
     def __init__(self, params: Iterable, lr: float, eps: float = 1e-10) -> None:

@@ -30,13 +30,18 @@ def to_block(g: Any, dst_nodes: Any = None, include_dst_in_src: bool = True, src
     The original ids are stored in ``srcdata[NID]``, ``dstdata[NID]`` and ``edata[EID]``;
     node features of ``g`` are copied to both sides and edge features to the edges.
 
-    Args:
-        g: The graph (typically a sampled frontier).
-        dst_nodes: Destination node ids (tensor for one node type, else dict). Default: every
-            node with an in-edge, sorted.
-        include_dst_in_src: Put the destination nodes first among the sources.
-        src_nodes: Source node ids to use as given (tensor or dict); must contain every edge
-            source, and start with the destination nodes when ``include_dst_in_src``.
+    Parameters
+    ----------
+    g
+        The graph (typically a sampled frontier).
+    dst_nodes
+        Destination node ids (tensor for one node type, else dict). Default: every
+        node with an in-edge, sorted.
+    include_dst_in_src
+        Put the destination nodes first among the sources.
+    src_nodes
+        Source node ids to use as given (tensor or dict); must contain every edge
+        source, and start with the destination nodes when ``include_dst_in_src``.
     """
     if getattr(g, "is_block", False):
         raise DGLError("to_block expects a graph, not a block.")
