@@ -22,6 +22,7 @@ from ._graph.views import DataView, EdgeView, HeteroDataView, NodeView
 from ._graph import message_passing as _mp
 from .propagate import prop_edges
 from .propagate import prop_nodes
+from .sparse.construct import graph_adjacency
 
 __all__ = ["DGLGraph", "DGLHeteroGraph", "to_id_tensor"]
 
@@ -1292,8 +1293,6 @@ class DGLGraph:
         Shape ``(num_src_nodes, num_dst_nodes)``; entry ``(u, v)`` for each edge ``u -> v``
         holds the edge feature ``eweight_name`` (ones by default), in edge-id order.
         """
-        from .sparse.construct import graph_adjacency  # deferred: loaded on first use; no cycle needs it
-
         ce = self.to_canonical_etype(etype)
         val = None if eweight_name is None else self.edges[ce].data[eweight_name]
         return graph_adjacency(self._adj(ce), val)

@@ -9,6 +9,7 @@ import torch
 
 from ..base import DGLError
 from .dgl_dataset import DGLDataset
+from ..convert import graph
 
 __all__ = ["MiniGCDataset"]
 
@@ -90,8 +91,6 @@ class MiniGCDataset(DGLDataset):
         return None
 
     def process(self) -> None:
-        from ..convert import graph  # deferred: loaded on first use; no cycle needs it
-
         rng = np.random.RandomState(self.seed)
         labels = []
         for i in range(self.num_graphs):

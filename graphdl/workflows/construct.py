@@ -39,6 +39,8 @@ import torch
 from ..base import DGLError
 from .tables import Table, expand_files, read_table, to_id_strings, to_numbers
 from .transforms import make_transform
+from ..convert import heterograph
+from ..data.graph_serialize import save_graphs, load_graphs
 
 __all__ = ["construct_graph", "load_constructed", "ConstructedGraph", "schema_id"]
 
@@ -233,9 +235,6 @@ def construct_graph(config: Any, output: str, *, add_reverse_edges: Optional[boo
     >>> summary = construct_graph("movielens.json", "ml-graph")  # doctest: +SKIP
     """
     import pandas as pd
-
-    from ..convert import heterograph  # deferred: loaded on first use; no cycle needs it
-    from ..data.graph_serialize import save_graphs  # deferred: loaded on first use; no cycle needs it
 
     start = time.time()
     base = "."
@@ -456,8 +455,6 @@ class ConstructedGraph:
     """
 
     def __init__(self, path: str) -> None:
-        from ..data.graph_serialize import load_graphs  # deferred: loaded on first use; no cycle needs it
-
         if not os.path.isfile(os.path.join(path, "graph.bin")):
             raise DGLError(f"{path} is not a folder written by graphdl construct (no graph.bin)")
         self.path = path

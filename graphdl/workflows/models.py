@@ -25,7 +25,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from ..base import DGLError
+from .._type_conversion import to_homogeneous
+from ..base import ETYPE, NID, NTYPE, DGLError
+from ..nn import GATConv, GraphConv, HeteroGraphConv, HGTConv, SAGEConv
 
 __all__ = ["Encoder", "PairDecoder", "ENCODERS", "DECODERS", "node_inputs"]
 
@@ -69,7 +71,6 @@ class Encoder(nn.Module):
                  in_dims: Dict[str, int], num_nodes: Dict[str, int], hidden: int = 64, layers: int = 2,
                  kind: str = "sage", dropout: float = 0.0, id_embeddings: bool = False, heads: int = 4) -> None:
         super().__init__()
-        from ..nn import GATConv, GraphConv, HeteroGraphConv, HGTConv, SAGEConv  # deferred: loaded on first use; no cycle needs it
 
         if kind not in ENCODERS:
             raise DGLError(f"unknown encoder {kind!r}; use {', '.join(ENCODERS)}")
@@ -144,7 +145,6 @@ class Encoder(nn.Module):
         """Mini-batch forward over sampled blocks (not for ``hgt``)."""
         if self.kind == "hgt":
             raise DGLError("the hgt encoder trains full-graph only; set minibatch: false")
-        from ..base import NID  # deferred: loaded on first use; no cycle needs it
 
         nids = {nt: blocks[0].srcnodes[nt].data[NID] for nt in blocks[0].srctypes
                 if blocks[0].num_src_nodes(nt)}
@@ -171,9 +171,6 @@ class Encoder(nn.Module):
 
     def _hgt(self, g: Any, h: Dict[str, torch.Tensor]) -> Dict[str, torch.Tensor]:
         if not hasattr(self, "_homo") or self._homo[0] is not g:
-            from .. import to_homogeneous  # deferred: loaded on first use; no cycle needs it
-            from ..base import ETYPE, NTYPE  # deferred: loaded on first use; no cycle needs it
-
             hg = to_homogeneous(g)
             self._homo = (g, hg, hg.ndata[NTYPE], hg.edata[ETYPE])
         _, hg, ntype, etype = self._homo

@@ -19,7 +19,7 @@ import torch.nn.functional as F
 
 from ..base import DGLError
 from .construct import ConstructedGraph, load_constructed
-from .train import _by_source, _drop_edges, _features, build_model
+from .train import _by_source, _drop_edges, _features, build_model, link_split
 
 __all__ = ["load_model", "predict", "embed"]
 
@@ -58,8 +58,6 @@ def _write(frame, path: str) -> str:
 def _encode(model, cg: ConstructedGraph, ck) -> Dict[str, torch.Tensor]:
     g = cg.graph
     if ck["task"] == "link-prediction":
-        from .train import link_split  # deferred: loaded on first use; no cycle needs it
-
         et = tuple(ck["target"]["etype"])
         split = link_split(cg, et)
         m = split["masks"]

@@ -29,9 +29,11 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from ..base import DGLError
+from ..convert import heterograph
+from ..dataloading import DataLoader, NeighborSampler
 from .construct import ConstructedGraph, load_constructed
 from .losses import LINK_LOSSES, NEGATIVES, class_weights, focal_loss, link_loss, sample_negatives
-from .metrics import binary_report, full_ranking
+from .metrics import binary_report, full_ranking, pr_curve, roc_curve
 from .models import PairDecoder, Encoder, node_inputs
 
 __all__ = ["train", "TASKS", "TRAIN_DEFAULTS", "load_train_config", "build_model", "WorkflowModel"]
@@ -165,8 +167,6 @@ def _features(g, names: Dict[str, List[str]], device) -> Dict[str, torch.Tensor]
 
 def _drop_edges(g, etypes_keep: Dict[Tuple[str, str, str], torch.Tensor]):
     """The graph with only the edges marked in ``etypes_keep`` for those relations (node data kept)."""
-    from ..convert import heterograph  # deferred: loaded on first use; no cycle needs it
-
     data = {}
     for c in g.canonical_etypes:
         s, d = g.edges(etype=c)
@@ -354,8 +354,6 @@ def _train_node(cg, g, target, opts, run, enc_spec, names, device, resume, task)
 
     loader = None
     if opts["minibatch"]:
-        from ..dataloading import DataLoader, NeighborSampler  # deferred: loaded on first use; no cycle needs it
-
         fan = opts["fanouts"] if isinstance(opts["fanouts"], list) else [int(f) for f in str(opts["fanouts"]).split(",")]
         if len(fan) != opts["layers"]:
             raise DGLError(f"fanouts {fan} must have one entry per layer ({opts['layers']})")
@@ -604,8 +602,6 @@ def _plots(result: Dict[str, Any], out: str) -> None:
         plt.close(fig)
     curve = result.pop("_curve", None)
     if curve is not None:
-        from .metrics import pr_curve, roc_curve  # deferred: loaded on first use; no cycle needs it
-
         y, s = curve
         fpr, tpr, _ = roc_curve(y, s)
         prec, rec, _ = pr_curve(y, s)
