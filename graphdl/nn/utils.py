@@ -92,6 +92,24 @@ class Identity(nn.Module):
         return x
 
 
+def add_residual_and_bias(module: nn.Module, in_feats: int, out_feats: int, residual: bool, bias: bool) -> None:
+    """Give ``module`` a ``res_fc`` and a ``bias`` as most convolutions have them.
+
+    ``res_fc`` is a bias-free ``nn.Linear`` when ``residual`` and the sizes differ, an
+    :class:`Identity` when they agree, and a ``None`` buffer without ``residual``; ``bias`` is an
+    uninitialised ``(out_feats,)`` parameter, or a ``None`` buffer. The module's
+    ``reset_parameters`` initialises them.
+    """
+    if residual:
+        module.res_fc = nn.Linear(in_feats, out_feats, bias=False) if in_feats != out_feats else Identity()
+    else:
+        module.register_buffer("res_fc", None)
+    if bias:
+        module.bias = nn.Parameter(torch.empty(out_feats))
+    else:
+        module.register_buffer("bias", None)
+
+
 class Sequential(nn.Sequential):
     """A chain of graph layers that all take the graph as their first argument.
 

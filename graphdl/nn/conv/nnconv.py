@@ -8,7 +8,7 @@ from torch import nn
 
 from ... import function as fn
 from ...base import DGLError
-from ..utils import Identity, expand_as_pair
+from ..utils import add_residual_and_bias, expand_as_pair
 
 __all__ = ["NNConv"]
 
@@ -70,17 +70,7 @@ class NNConv(nn.Module):
         self._out_feats = out_feats
         self.edge_func = edge_func
         self._aggre_type = aggregator_type
-        if residual:
-            if self._in_dst_feats != out_feats:
-                self.res_fc = nn.Linear(self._in_dst_feats, out_feats, bias=False)
-            else:
-                self.res_fc = Identity()
-        else:
-            self.register_buffer("res_fc", None)
-        if bias:
-            self.bias = nn.Parameter(torch.empty(out_feats))
-        else:
-            self.register_buffer("bias", None)
+        add_residual_and_bias(self, self._in_dst_feats, out_feats, residual, bias)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
