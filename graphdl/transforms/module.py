@@ -376,41 +376,41 @@ class GCNNorm(BaseTransform):
         return g
 
 
-class DropNode(BaseTransform):
-    """Remove each node independently with probability ``p`` (with its edges)."""
+class _RandomDrop(BaseTransform):
+    """Removes each item (node or edge) independently with probability ``p``."""
 
     def __init__(self, p: float = 0.5) -> None:
         if not 0.0 <= p <= 1.0:
             raise DGLError(f"p must be in [0, 1], got {p}.")
         self.p = p
+
+    def _dropped(self, g: Any, count: int) -> torch.Tensor:
+        """The ids, among ``count``, that are drawn for removal."""
+        drop = torch.rand(count) < self.p
+        return torch.nonzero(drop, as_tuple=False).reshape(-1).to(device=g.device, dtype=g.idtype)
+
+
+class DropNode(_RandomDrop):
+    """Remove each node independently with probability ``p`` (with its edges)."""
 
     def __call__(self, g: Any) -> Any:
         g = g.clone()
         if self.p == 0:
             return g
         for nt in g.ntypes:
-            drop = torch.rand(g.num_nodes(nt)) < self.p
-            ids = torch.nonzero(drop, as_tuple=False).reshape(-1).to(device=g.device, dtype=g.idtype)
-            g.remove_nodes(ids, ntype=nt)
+            g.remove_nodes(self._dropped(g, g.num_nodes(nt)), ntype=nt)
         return g
 
 
-class DropEdge(BaseTransform):
+class DropEdge(_RandomDrop):
     """Remove each edge independently with probability ``p``."""
-
-    def __init__(self, p: float = 0.5) -> None:
-        if not 0.0 <= p <= 1.0:
-            raise DGLError(f"p must be in [0, 1], got {p}.")
-        self.p = p
 
     def __call__(self, g: Any) -> Any:
         g = g.clone()
         if self.p == 0:
             return g
         for cet in g.canonical_etypes:
-            drop = torch.rand(g.num_edges(cet)) < self.p
-            ids = torch.nonzero(drop, as_tuple=False).reshape(-1).to(device=g.device, dtype=g.idtype)
-            g.remove_edges(ids, etype=cet)
+            g.remove_edges(self._dropped(g, g.num_edges(cet)), etype=cet)
         return g
 
 
