@@ -179,3 +179,21 @@ class DGLBuiltinDataset(DGLDataset):
         except DGLError as err:
             raise DGLError(f"{err} Alternatively, put the extracted files in {self.raw_path}.") from None
         extract_archive(archive, self.raw_path)
+
+
+class LabelledGraphs:
+    """Mixin of the graph-classification sets: item ``idx`` is ``(graphs[idx], labels[idx])``,
+    the set's transform applied to the graph, and the length is the number of graphs."""
+
+    graphs: list
+    labels: Any
+    _transform: Optional[Callable]
+
+    def __getitem__(self, idx: int):
+        g = self.graphs[idx]
+        if self._transform is not None:
+            g = self._transform(g)
+        return g, self.labels[idx]
+
+    def __len__(self) -> int:
+        return len(self.graphs)

@@ -8,7 +8,7 @@ import numpy as np
 import torch
 
 from ..base import DGLError
-from .dgl_dataset import DGLDataset
+from .dgl_dataset import DGLDataset, LabelledGraphs
 from ..convert import graph
 
 __all__ = ["MiniGCDataset"]
@@ -39,7 +39,7 @@ def _shape(kind: str, n: int, rng: np.random.RandomState):
     return nx.circular_ladder_graph(max(n // 2, 2))
 
 
-class MiniGCDataset(DGLDataset):
+class MiniGCDataset(LabelledGraphs, DGLDataset):
     """Generated graphs of eight shapes (cycle, star, wheel, lollipop, hypercube, grid, clique,
     circular ladder; labels 0-7 in that order), for graph classification.
 
@@ -108,12 +108,3 @@ class MiniGCDataset(DGLDataset):
     @property
     def num_classes(self) -> int:
         return len(_SHAPES)
-
-    def __getitem__(self, idx: int):
-        g = self.graphs[idx]
-        if self._transform is not None:
-            g = self._transform(g)
-        return g, self.labels[idx]
-
-    def __len__(self) -> int:
-        return len(self.graphs)

@@ -19,7 +19,7 @@ import numpy as np
 import torch
 
 from ..base import DGLError
-from .dgl_dataset import DGLDataset
+from .dgl_dataset import DGLDataset, LabelledGraphs
 from ..convert import graph
 
 __all__ = ["BAShapeDataset", "BACommunityDataset", "TreeCycleDataset", "TreeGridDataset", "BA2MotifDataset"]
@@ -352,7 +352,7 @@ class TreeGridDataset(_SingleGraphSet):
         self._graph = b.build(torch.ones(b.n, 1))
 
 
-class BA2MotifDataset(DGLDataset):
+class BA2MotifDataset(LabelledGraphs, DGLDataset):
     """BA-2Motifs: 1,000 small BA graphs carrying a house (class 0) or a five-cycle (class 1) (Luo et al., 2020).
 
     Each graph is a 20-node Barabási–Albert graph (one edge per new node) with a five-node motif
@@ -414,15 +414,6 @@ class BA2MotifDataset(DGLDataset):
             self.graphs.append(g)
             labels.append(label)
         self.labels = torch.tensor(labels, dtype=torch.int64)
-
-    def __getitem__(self, idx: int):
-        g = self.graphs[idx]
-        if self._transform is not None:
-            g = self._transform(g)
-        return g, self.labels[idx]
-
-    def __len__(self) -> int:
-        return len(self.graphs)
 
     @property
     def num_classes(self) -> int:
