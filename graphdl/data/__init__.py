@@ -16,6 +16,8 @@ from .movielens import MovieLensDataset
 from .sbm import SBMMixture, SBMMixtureDataset
 from .synthetic import BA2MotifDataset, BACommunityDataset, BAShapeDataset, TreeCycleDataset, TreeGridDataset
 from .tu import TUDataset
+from .gnn_benchmark import (AmazonCoBuyComputerDataset, AmazonCoBuyPhotoDataset, CoauthorCSDataset,
+                            CoauthorPhysicsDataset, CoraFullDataset, GNNBenchmarkDataset)
 from .graphsaint import FlickrDataset, YelpDataset
 from .ppi import LegacyPPIDataset, PPIDataset
 from .reddit import RedditDataset
@@ -80,4 +82,10 @@ __all__ = [
     "LegacyPPIDataset",
     "FlickrDataset",
     "YelpDataset",
+    "GNNBenchmarkDataset",
+    "CoraFullDataset",
+    "CoauthorCSDataset",
+    "CoauthorPhysicsDataset",
+    "AmazonCoBuyComputerDataset",
+    "AmazonCoBuyPhotoDataset",
 ]
