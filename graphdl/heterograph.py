@@ -1276,6 +1276,13 @@ class DGLGraph:
         if scipy_fmt is not None:
             import scipy.sparse as sp
 
+            if scipy_fmt in ("csr", "csc"):
+                # straight from the stored compressed rows, keeping their order and duplicates
+                by_src = (scipy_fmt == "csr") != transpose
+                indptr, indices, _ = adj.csr() if by_src else adj.csc()
+                build = sp.csr_matrix if scipy_fmt == "csr" else sp.csc_matrix
+                return build((np.ones(adj.num_edges, dtype=np.float32), indices.cpu().numpy(),
+                              indptr.cpu().numpy()), shape=shape)
             m = sp.coo_matrix((np.ones(adj.num_edges, dtype=np.float32),
                                (rows.cpu().numpy(), cols.cpu().numpy())), shape=shape)
             return m.asformat(scipy_fmt)
