@@ -355,6 +355,11 @@ class DGLGraph:
 
     def _node_slot(self, ntype: Optional[str], side: str = "all") -> int:
         """Index of the node set for ``ntype`` on ``side`` ('src', 'dst' or 'all')."""
+        if (side == "all" and isinstance(ntype, str) and ntype[:4] in ("SRC/", "DST/")
+                and ntype not in self._src_slot and ntype not in self._dst_slot
+                and (self.is_block or self._is_unibipartite_types())):
+            # a block's (uni-bipartite graph's) two sides by name, as in DGL: 'SRC/A', 'DST/A'
+            return self._node_slot(ntype[4:], "src" if ntype[0] == "S" else "dst")
         if side == "src":
             table, names = self._src_slot, self.srctypes
         elif side == "dst":
@@ -1277,6 +1282,13 @@ class DGLGraph:
         if scipy_fmt is not None:
             import scipy.sparse as sp
 
+            if scipy_fmt in ("csr", "csc"):
+                # straight from the stored compressed rows, keeping their order and duplicates
+                by_src = (scipy_fmt == "csr") != transpose
+                indptr, indices, _ = adj.csr() if by_src else adj.csc()
+                build = sp.csr_matrix if scipy_fmt == "csr" else sp.csc_matrix
+                return build((np.ones(adj.num_edges, dtype=np.float32), indices.cpu().numpy(),
+                              indptr.cpu().numpy()), shape=shape)
             m = sp.coo_matrix((np.ones(adj.num_edges, dtype=np.float32),
                                (rows.cpu().numpy(), cols.cpu().numpy())), shape=shape)
             return m.asformat(scipy_fmt)

@@ -16,6 +16,12 @@ from .movielens import MovieLensDataset
 from .sbm import SBMMixture, SBMMixtureDataset
 from .synthetic import BA2MotifDataset, BACommunityDataset, BAShapeDataset, TreeCycleDataset, TreeGridDataset
 from .tu import TUDataset
+from .gnn_benchmark import (AmazonCoBuyComputerDataset, AmazonCoBuyPhotoDataset, CoauthorCSDataset,
+                            CoauthorPhysicsDataset, CoraFullDataset, GNNBenchmarkDataset)
+from .graphsaint import FlickrDataset, YelpDataset
+from .ppi import LegacyPPIDataset, PPIDataset
+from .reddit import RedditDataset
+from .rdf import AIFBDataset, AMDataset, BGSDataset, MUTAGDataset, RDFGraphDataset
 from .legacy import load_citeseer, load_cora, load_data, load_pubmed, register_data_args
 from .utils import Subset, check_sha1, download, extract_archive, get_download_dir, load_tensors, save_tensors, split_dataset
 
@@ -66,4 +72,20 @@ __all__ = [
     "load_cora",
     "load_citeseer",
     "load_pubmed",
+    "RDFGraphDataset",
+    "AIFBDataset",
+    "MUTAGDataset",
+    "BGSDataset",
+    "AMDataset",
+    "RedditDataset",
+    "PPIDataset",
+    "LegacyPPIDataset",
+    "FlickrDataset",
+    "YelpDataset",
+    "GNNBenchmarkDataset",
+    "CoraFullDataset",
+    "CoauthorCSDataset",
+    "CoauthorPhysicsDataset",
+    "AmazonCoBuyComputerDataset",
+    "AmazonCoBuyPhotoDataset",
 ]

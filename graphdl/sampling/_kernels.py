@@ -14,6 +14,7 @@ __all__ = [
     "kernel",
     "sample_rows",
     "sample_rows_uniform",
+    "sample_rows_uniform_keyed",
     "topk_rows",
     "relabel_into",
     "random_walk",
@@ -89,6 +90,12 @@ def _count(deg, k, replace):
 
 @njit(cache=True, inline="always")
 def _sample_rows_uniform_impl(indptr, indices, eids, rows, k, replace, seed, base):
+    return _uniform_rows(indptr, indices, eids, rows, k, replace, seed, base,
+                         np.empty(0, np.int64), np.empty(0, np.int64))
+
+
+@njit(cache=True, inline="always")
+def _uniform_rows(indptr, indices, eids, rows, k, replace, seed, base, row_seeds, row_keys):
     """Uniform sampling of ``k`` stored entries per row (``k < 0``: all of them).
 
     Returns ``(counts, nbr, eid)``: ``counts[i]`` entries were taken for ``rows[i]``, and the
@@ -97,7 +104,10 @@ def _sample_rows_uniform_impl(indptr, indices, eids, rows, k, replace, seed, bas
     Three passes keep the random memory reads independent of each other: row extents, then
     the picked positions (only arithmetic), then one gather of neighbours and edge ids.
     Row ``i`` draws from the stream of row ``base + i``, so a call on a slice of the rows
-    gives the same picks as the call on all of them.
+    gives the same picks as the call on all of them. When ``row_keys`` is not empty, row ``i``
+    draws instead from the stream ``(row_seeds[i], row_keys[i])``: the stream a call with seed
+    ``row_seeds[i]`` gives its row ``row_keys[i]`` (how a partition's owner reproduces the
+    picks of the requester's single call).
     """
     n = rows.shape[0]
     offs = np.zeros(n + 1, np.int64)
@@ -121,7 +131,10 @@ def _sample_rows_uniform_impl(indptr, indices, eids, rows, k, replace, seed, bas
             continue
         s = starts[i]
         d = degs[i]
-        st = _start(seed, base + i)
+        if row_keys.shape[0]:
+            st = _start(row_seeds[i], row_keys[i])
+        else:
+            st = _start(seed, base + i)
         if k < 0 or (not replace and d <= k):
             for j in range(d):
                 pos[o + j] = s + j
@@ -502,6 +515,11 @@ def sample_rows_uniform(indptr, indices, eids, rows, k, replace, seed, base):
 @njit(cache=True, nogil=True)
 def sample_rows_uniform_serial(indptr, indices, eids, rows, k, replace, seed, base):
     return _sample_rows_uniform_impl(indptr, indices, eids, rows, k, replace, seed, base)
+
+@njit(cache=True, nogil=True)
+def sample_rows_uniform_keyed(indptr, indices, eids, rows, k, replace, row_seeds, row_keys):
+    """Uniform sampling where row ``i`` uses the stream ``(row_seeds[i], row_keys[i])``."""
+    return _uniform_rows(indptr, indices, eids, rows, k, replace, 0, 0, row_seeds, row_keys)
 
 @njit(parallel=True, cache=True)
 def sample_rows(indptr, indices, eids, rows, k, replace, prob, has_prob, excl, seed):

@@ -195,15 +195,20 @@ def sample_neighbors_fused(
     block's destination nodes are ``nodes``, its sources are ``nodes`` followed by the other
     sampled neighbours in first-seen order, with ``srcdata/dstdata[NID]`` and ``edata[EID]``.
 
-    Only ``edge_dir='in'`` is supported. ``mapping`` is accepted for compatibility (graphdl
-    keeps its own id tables).
+    A node repeated among ``nodes`` is a destination node at each of its positions (each
+    samples on its own) and, as a source, its first position, as in DGL.
+
+    Only ``edge_dir='in'`` is supported: DGL's out-edge variant returns a block whose edges
+    end at source-node positions past its destination-node count, which is not a valid
+    block. ``mapping`` is accepted for compatibility (graphdl keeps its own id tables).
     """
     if edge_dir != "in":
         raise DGLError(f"sample_neighbors_fused supports edge_dir='in' only, got {edge_dir!r}.")
     seeds = nodes_per_type(g, nodes, seeds_side(g, edge_dir))
     picked = pick_edges(g, seeds, check_fanouts(g, fanout), "in", prob, replace,
                         exclude_per_etype(g, exclude_edges))
-    return block_from_picked(g, {nt: to_np(t) for nt, t in seeds.items()}, picked, copy_ndata, copy_edata)
+    return block_from_picked(g, {nt: to_np(t) for nt, t in seeds.items()}, picked, copy_ndata, copy_edata,
+                             repeated_seeds=True)
 
 
 def _per_type_prob(prob: Sequence[Any], etypes: np.ndarray) -> torch.Tensor:

@@ -375,6 +375,7 @@ def construct_graph(config: Any, output: str, *, add_reverse_edges: Optional[boo
                 t = to_numbers(table, lab["time_col"], allow_missing=False)
                 masks = _leave_last_out(s.astype(np.int64), t, len(s))
                 store.update(masks)
+                store[f"{name}_time"] = torch.from_numpy(t)  # float64: exact for integer timestamps
                 label_stats[name].update({k: int(v.sum()) for k, v in masks.items()})
         edge_data[rel] = store
         summary["edges"][key] = {"count": int(len(s)), "labels": label_stats}

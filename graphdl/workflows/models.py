@@ -117,14 +117,20 @@ class Encoder(nn.Module):
             h[nt] = sum(parts)
         return h
 
-    def forward(self, g: Any, feats: Dict[str, torch.Tensor]) -> Dict[str, torch.Tensor]:
-        """Full-graph forward: representations of every node, per type."""
+    def forward(self, g: Any, feats: Dict[str, torch.Tensor],
+                edge_weight: Optional[Dict[Tuple[str, str, str], torch.Tensor]] = None) -> Dict[str, torch.Tensor]:
+        """Full-graph forward: representations of every node, per type.
+
+        ``edge_weight`` maps relations to per-edge message weights (``sage`` and ``rgcn``
+        aggregate :math:`\\sum_u w_{uv} h_u / |N(v)|`, ``gat`` scales the attention).
+        """
         h = self.inputs(feats)
+        kwargs = self._weight_kwargs(g, edge_weight)
         if self.kind == "hgt":
             return self._hgt(g, h)
         for i, conv in enumerate(self.convs):
             hin = {k: self.dropout(v) for k, v in h.items()}
-            out = conv(g, hin)
+            out = conv(g, hin, mod_kwargs=kwargs)
             new = {}
             for nt in h:
                 m = out.get(nt)
@@ -140,6 +146,18 @@ class Encoder(nn.Module):
                 new[nt] = m + h[nt]
             h = new
         return h
+
+    def _weight_kwargs(self, g: Any, edge_weight) -> Dict[str, dict]:
+        if not edge_weight:
+            return {}
+        if self.kind == "hgt":
+            raise DGLError("the hgt encoder takes no edge weights; use sage, rgcn or gat")
+        out = {}
+        for c, w in edge_weight.items():
+            if sum(1 for x in g.canonical_etypes if x[1] == c[1]) != 1:
+                raise DGLError(f"edge weights need a relation name used once; {c[1]!r} is not")
+            out[c[1]] = {"edge_weight": w}
+        return out
 
     def forward_blocks(self, blocks: Sequence[Any], feats: Dict[str, torch.Tensor]) -> Dict[str, torch.Tensor]:
         """Mini-batch forward over sampled blocks (not for ``hgt``)."""

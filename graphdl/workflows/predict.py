@@ -19,7 +19,7 @@ import torch.nn.functional as F
 
 from ..base import DGLError
 from .construct import ConstructedGraph, load_constructed
-from .train import _by_source, _drop_edges, _features, build_model, link_split
+from .train import _by_source, _features, build_model, link_message_graph, link_split
 
 __all__ = ["load_model", "predict", "embed"]
 
@@ -56,17 +56,14 @@ def _write(frame, path: str) -> str:
 
 
 def _encode(model, cg: ConstructedGraph, ck) -> Dict[str, torch.Tensor]:
-    g = cg.graph
+    g, weights = cg.graph, None
     if ck["task"] == "link-prediction":
         et = tuple(ck["target"]["etype"])
-        split = link_split(cg, et)
-        m = split["masks"]
-        keep = {et: m["train_mask"] | m["val_mask"]}
-        if split["reverse"]:
-            keep[split["reverse"]] = keep[et]
-        g = _drop_edges(g, keep)
+        m = link_split(cg, et)["masks"]
+        keep = (m["train_mask"] | m["val_mask"]).numpy()
+        g, weights = link_message_graph(cg, et, keep, ck["config"], ck["target"]["label"])
     with torch.no_grad():
-        return model.encoder(g, _features(cg.graph, ck["feature_names"], "cpu"))
+        return model.encoder(g, _features(cg.graph, ck["feature_names"], "cpu"), weights)
 
 
 def embed(graph: Any, model_path: str, output: str, ntype: Optional[str] = None) -> str:

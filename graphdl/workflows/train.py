@@ -73,6 +73,9 @@ TRAIN_DEFAULTS: Dict[str, Any] = {
     "ks": [10, 20],
     "val_metric": None,          # default: accuracy (multi-class), pr_auc (binary), ndcg@10 (link), rmse
     "test_with_val_edges": True,  # link prediction: message passing at test time also uses validation edges
+    "lp_targets": "all",         # all: every training edge is a target | next: per source, the edges after a random time cut
+    "next_window": 1,            # lp_targets next: targets per source and epoch
+    "recency_tau": None,         # weigh the reverse relation's messages by exp(-rank/tau), rank 0 = latest edge
 }
 
 
@@ -501,28 +504,110 @@ def link_split(cg: ConstructedGraph, et: Tuple[str, str, str]) -> Dict[str, Any]
     return out
 
 
+def _link_order(cg: ConstructedGraph, et: Tuple[str, str, str], label: str) -> np.ndarray:
+    """Edge ids of a relation ordered by source, then time (the split's ``time_col`` when the
+    graph has it, else file order), then file order."""
+    g = cg.graph
+    src = g.edges(etype=et)[0].numpy()
+    eid = np.arange(len(src))
+    key = f"{label}_time"
+    t = g.edges[et].data[key].numpy() if key in g.edges[et].data else eid.astype(np.float64)
+    return np.lexsort((eid, t, src))
+
+
+def recency_weights(src: np.ndarray, order: np.ndarray, keep: np.ndarray, tau: float) -> np.ndarray:
+    """Per-edge weights :math:`w = e^{-r/\\tau}`, :math:`r` = 0 for each source's latest kept edge,
+    1 for the one before and so on, scaled so that each source's weights average 1 (a mean
+    aggregator then computes the recency-weighted mean). Returns the weights of the kept edges
+    in edge-id order."""
+    o = order[keep[order]]
+    s = src[o]
+    n = len(o)
+    if n == 0:
+        return np.zeros(0, dtype=np.float32)
+    starts = np.r_[0, np.flatnonzero(np.diff(s)) + 1]
+    counts = np.diff(np.r_[starts, n])
+    pos = np.arange(n) - np.repeat(starts, counts)
+    rank = np.repeat(counts, counts) - 1 - pos
+    w = np.exp(-rank / tau)
+    w *= np.repeat(counts / np.add.reduceat(w, starts), counts)
+    out = np.empty(len(src), dtype=np.float64)
+    out[o] = w
+    return out[keep].astype(np.float32)
+
+
+def link_message_graph(cg: ConstructedGraph, et: Tuple[str, str, str], keep: np.ndarray, opts: Dict[str, Any],
+                       label: str, device: Any = "cpu", order: Optional[np.ndarray] = None):
+    """The message-passing graph holding only the ``keep`` edges of the target relation (and
+    of its reverse), and the edge weights of ``recency_tau`` (None without it)."""
+    g = cg.graph
+    rev = cg.schema.get("reverse_etypes", {}).get(":".join(et))
+    rev = tuple(rev.split(":")) if rev else None
+    mask = torch.from_numpy(keep)
+    kept = {et: mask}
+    if rev:
+        kept[rev] = mask
+    graph = _drop_edges(g, kept).to(device)
+    weights = None
+    if opts.get("recency_tau"):
+        if rev is None:
+            raise DGLError("recency_tau weighs the reverse relation's messages; construct with add_reverse_edges")
+        src = g.edges(etype=et)[0].numpy()
+        order = _link_order(cg, et, label) if order is None else order
+        w = recency_weights(src, order, keep, float(opts["recency_tau"]))
+        weights = {rev: torch.from_numpy(w).to(device)}
+    return graph, weights
+
+
+def _next_item_targets(src: np.ndarray, order: np.ndarray, train: np.ndarray, window: int,
+                       rng: np.random.Generator) -> Tuple[np.ndarray, np.ndarray]:
+    """One draw of ``lp_targets: next``: per source a random cut in its time-ordered training
+    edges; the ``window`` edges after the cut are the targets, the edges before it the message
+    graph (later ones are left out). Returns (message mask, target edge ids)."""
+    o = order[train[order]]
+    s = src[o]
+    n = len(o)
+    starts = np.r_[0, np.flatnonzero(np.diff(s)) + 1]
+    counts = np.diff(np.r_[starts, n])
+    pos = np.arange(n) - np.repeat(starts, counts)
+    # cut in [1, count - 1]: at least one edge before it and one target after it
+    cut = np.repeat(1 + np.floor(rng.random(len(counts)) * np.maximum(counts - 1, 1)).astype(np.int64), counts)
+    multi = np.repeat(counts >= 2, counts)
+    keep = np.zeros(len(src), dtype=bool)
+    keep[o[(pos < cut) | ~multi]] = True
+    targets = o[multi & (pos >= cut) & (pos < cut + window)]
+    return keep, targets
+
+
 def _train_link(cg, g, target, opts, run, enc_spec, names, device, resume):
     et = target["etype"]
     if opts["loss"] is None:
         opts["loss"] = "bpr"
     if opts["loss"] not in LINK_LOSSES:
         raise DGLError(f"unknown link-prediction loss {opts['loss']!r}; use {', '.join(LINK_LOSSES)}")
-    if opts["negative"] not in NEGATIVES:
-        raise DGLError(f"unknown negative sampler {opts['negative']!r}; use {', '.join(NEGATIVES)}")
+    if opts["negative"] not in NEGATIVES + ("all",):
+        raise DGLError(f"unknown negative sampler {opts['negative']!r}; use {', '.join(NEGATIVES + ('all',))}")
+    if opts["negative"] == "all" and (opts["decoder"] == "mlp" or opts["loss"] != "contrastive"):
+        raise DGLError("negative: all (a softmax over every destination) needs loss: contrastive and a dot or distmult decoder")
+    if opts["lp_targets"] not in ("all", "next"):
+        raise DGLError(f"unknown lp_targets {opts['lp_targets']!r}; use all or next")
     split = link_split(cg, et)
     masks = split["masks"]
-    keep_train = {et: masks["train_mask"]}
-    keep_trval = {et: masks["train_mask"] | masks["val_mask"]}
-    if split["reverse"]:
-        keep_train[split["reverse"]] = masks["train_mask"]
-        keep_trval[split["reverse"]] = masks["train_mask"] | masks["val_mask"]
-    g_train = _drop_edges(g, keep_train).to(device)
-    g_test = _drop_edges(g, keep_trval).to(device) if opts["test_with_val_edges"] else g_train
+    label = target["label"]
+    order = _link_order(cg, et, label)
+    src_all = g.edges(etype=et)[0].numpy()
+    dst_all = g.edges(etype=et)[1].to(device)
+    train_np = masks["train_mask"].numpy()
+    trval_np = (masks["train_mask"] | masks["val_mask"]).numpy()
+    g_train, w_train = link_message_graph(cg, et, train_np, opts, label, device, order)
+    g_test, w_test = link_message_graph(cg, et, trval_np, opts, label, device, order) \
+        if opts["test_with_val_edges"] else (g_train, w_train)
     spec = {"encoder": enc_spec, "head": {"kind": opts["decoder"], "out": 1}}
     model = build_model(spec).to(device)
     run.setup(model, resume)
     feats = _features(g, names, device)
     tr_s, tr_d = (torch.from_numpy(x).to(device) for x in split["train_mask"])
+    train_eids = np.flatnonzero(train_np)
     num_dst = g.num_nodes(et[2])
     pop = torch.bincount(tr_d.cpu(), minlength=num_dst).float() ** 0.75 + 1e-6
     seen_train = _by_source(*split["train_mask"])
@@ -530,32 +615,49 @@ def _train_link(cg, g, target, opts, run, enc_spec, names, device, resume):
     seen_trval = _by_source(*trval)
     val_t, test_t = _by_source(*split["val_mask"]), _by_source(*split["test_mask"])
     B, K = opts["lp_batch_size"], opts["num_negatives"]
+    rng = np.random.default_rng(opts["seed"])
+    src_t = torch.from_numpy(src_all).to(device)
 
-    def train_step():
-        perm = torch.randperm(len(tr_s), device=device)
-        total = 0.0
-        for i in range(0, len(perm), B):
-            idx = perm[i:i + B]
-            run.optim.zero_grad()
-            h = model.encoder(g_train, feats)
-            hu, hv = h[et[0]][tr_s[idx]], h[et[2]][tr_d[idx]]
+    def step(graph, weights, eids):
+        run.optim.zero_grad()
+        h = model.encoder(graph, feats, weights)
+        u, v = src_t[eids], dst_all[eids]
+        hu, hv = h[et[0]][u], h[et[2]][v]
+        if opts["negative"] == "all":
+            logits = model.head.all_pairs(hu, h[et[2]]) / opts["temperature"]
+            loss = F.cross_entropy(logits, v)
+        else:
             pos = model.head(hu, hv)
             if opts["negative"] == "in_batch":
                 neg = model.head.all_pairs(hu, hv)
-                mask = tr_d[idx].unsqueeze(0) != tr_d[idx].unsqueeze(1)  # drop the pair itself (and duplicates)
+                mask = v.unsqueeze(0) != v.unsqueeze(1)  # drop the pair itself (and duplicates)
             else:
-                nid = sample_negatives(opts["negative"], len(idx), K, num_dst, pop.cpu()).to(device)
+                nid = sample_negatives(opts["negative"], len(eids), K, num_dst, pop.cpu()).to(device)
                 hn = h[et[2]][nid]
                 neg = model.head(hu.unsqueeze(1).expand_as(hn), hn)
-                mask = nid != tr_d[idx].unsqueeze(1)
+                mask = nid != v.unsqueeze(1)
             loss = link_loss(opts["loss"], pos, neg, mask, opts["temperature"])
-            loss.backward()
-            run.optim.step()
-            total += loss.item() * len(idx)
-        return total / len(perm)
+        loss.backward()
+        run.optim.step()
+        return loss.item()
 
-    def rank(graph, targets, seen, curve_k=0):
-        h = model.encoder(graph, feats)
+    def train_step():
+        if opts["lp_targets"] == "next":
+            keep, targets = _next_item_targets(src_all, order, train_np, int(opts["next_window"]), rng)
+            graph, weights = link_message_graph(cg, et, keep, opts, label, device, order)
+            eids = torch.from_numpy(targets).to(device)
+        else:
+            graph, weights = g_train, w_train
+            eids = torch.from_numpy(train_eids).to(device)
+        perm = eids[torch.randperm(len(eids), device=device)]
+        total = 0.0
+        for i in range(0, len(perm), B):
+            idx = perm[i:i + B]
+            total += step(graph, weights, idx) * len(idx)
+        return total / max(len(perm), 1)
+
+    def rank(graph, weights, targets, seen, curve_k=0):
+        h = model.encoder(graph, feats, weights)
         hu_all, hv_all = h[et[0]], h[et[2]]
         return full_ranking(lambda ub: model.head.all_pairs(hu_all[ub.to(device)], hv_all),
                             np.array(sorted(targets)), targets, seen, num_dst, opts["ks"], curve_k=curve_k)
@@ -563,15 +665,15 @@ def _train_link(cg, g, target, opts, run, enc_spec, names, device, resume):
     metric = opts["val_metric"] or "ndcg@10"
 
     def evaluate():
-        m = rank(g_train, val_t, seen_train)
+        m = rank(g_train, w_train, val_t, seen_train)
         if metric not in m:
             raise DGLError(f"unknown val_metric {metric!r}; use one of {', '.join(k for k in m if k != 'queries')}")
         return m[metric]
 
     run.epochs(train_step, evaluate)
     with torch.no_grad():
-        val = rank(g_train, val_t, seen_train)
-        test = rank(g_test, test_t, seen_trval, curve_k=50)
+        val = rank(g_train, w_train, val_t, seen_train)
+        test = rank(g_test, w_test, test_t, seen_trval, curve_k=50)
     curve = test.pop("hits_curve")
     return {"spec": spec, "val": val, "test": test, "val_metric": metric, "_hits_curve": curve}
 

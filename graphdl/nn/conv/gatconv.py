@@ -171,7 +171,8 @@ class GATConv(nn.Module):
             graph.update_all(fn.u_mul_e("ft", "a", "m"), fn.sum("m", "ft"))
             rst = graph.dstdata["ft"]
             if self.res_fc is not None:
-                rst = rst + self.res_fc(h_dst).view(h_dst.shape[0], -1, out)
+                # heads is given, not inferred: view(n, -1, out) is ambiguous when n == 0.
+                rst = rst + self.res_fc(h_dst).view(h_dst.shape[0], heads, out)
             if self.has_explicit_bias:
                 rst = rst + self.bias.view(1, heads, out)
             if self.activation is not None:

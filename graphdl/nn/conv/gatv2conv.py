@@ -145,7 +145,8 @@ class GATv2Conv(nn.Module):
             graph.update_all(fn.u_mul_e("el", "a", "m"), fn.sum("m", "ft"))
             rst = graph.dstdata["ft"]
             if self.res_fc is not None:
-                rst = rst + self.res_fc(h_dst).view(h_dst.shape[0], -1, self._out_feats)
+                # heads is given, not inferred: view(n, -1, out) is ambiguous when n == 0.
+                rst = rst + self.res_fc(h_dst).view(h_dst.shape[0], self._num_heads, self._out_feats)
             if self.activation is not None:
                 rst = self.activation(rst)
             if get_attention:
