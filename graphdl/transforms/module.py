@@ -669,7 +669,24 @@ def _sparsified_graph(g: Any, s: torch.Tensor, eweight_name: str, eps: Optional[
     return ng
 
 
-class PPR(BaseTransform):
+class _Diffusion(BaseTransform):
+    """A dense diffusion ``S`` of the weighted adjacency, then :func:`_sparsified_graph`."""
+
+    def __init__(self, eweight_name: str, eps: Optional[float], avg_degree: int) -> None:
+        self.eweight_name = eweight_name
+        self.eps = eps
+        self.avg_degree = avg_degree
+
+    def _diffuse(self, a: torch.Tensor) -> torch.Tensor:
+        """``S`` from the ``(N, N)`` weighted adjacency ``a``."""
+        raise NotImplementedError
+
+    def __call__(self, g: Any) -> Any:
+        s = self._diffuse(_weighted_dense(g, self.eweight_name))
+        return _sparsified_graph(g, s, self.eweight_name, self.eps, self.avg_degree)
+
+
+class PPR(_Diffusion):
     """Personalized-PageRank graph diffusion, then sparsification.
 
     .. math::
@@ -694,19 +711,15 @@ class PPR(BaseTransform):
 
     def __init__(self, alpha: float = 0.15, eweight_name: str = "w", eps: Optional[float] = None,
                  avg_degree: int = 5) -> None:
+        super().__init__(eweight_name, eps, avg_degree)
         self.alpha = alpha
-        self.eweight_name = eweight_name
-        self.eps = eps
-        self.avg_degree = avg_degree
 
-    def __call__(self, g: Any) -> Any:
-        a = _weighted_dense(g, self.eweight_name)
+    def _diffuse(self, a: torch.Tensor) -> torch.Tensor:
         n = a.shape[0]
-        s = self.alpha * torch.linalg.inv(torch.eye(n, dtype=a.dtype) - (1 - self.alpha) * a)
-        return _sparsified_graph(g, s, self.eweight_name, self.eps, self.avg_degree)
+        return self.alpha * torch.linalg.inv(torch.eye(n, dtype=a.dtype) - (1 - self.alpha) * a)
 
 
-class HeatKernel(BaseTransform):
+class HeatKernel(_Diffusion):
     """Heat-kernel graph diffusion, then sparsification (see :class:`PPR` for the rest).
 
     .. math::
@@ -716,29 +729,21 @@ class HeatKernel(BaseTransform):
     ----------
     t
         Diffusion time.
-    eweight_name
-        Edge weight feature, read and written.
-    eps
-        Threshold for keeping an entry.
-    avg_degree
-        Average degree kept when ``eps`` is None.
+    eweight_name, eps, avg_degree
+        As for :class:`PPR`.
     """
 
     def __init__(self, t: float = 2.0, eweight_name: str = "w", eps: Optional[float] = None,
                  avg_degree: int = 5) -> None:
+        super().__init__(eweight_name, eps, avg_degree)
         self.t = t
-        self.eweight_name = eweight_name
-        self.eps = eps
-        self.avg_degree = avg_degree
 
-    def __call__(self, g: Any) -> Any:
-        a = _weighted_dense(g, self.eweight_name)
+    def _diffuse(self, a: torch.Tensor) -> torch.Tensor:
         n = a.shape[0]
-        s = torch.linalg.matrix_exp(-self.t * (torch.eye(n, dtype=a.dtype) - a))
-        return _sparsified_graph(g, s, self.eweight_name, self.eps, self.avg_degree)
+        return torch.linalg.matrix_exp(-self.t * (torch.eye(n, dtype=a.dtype) - a))
 
 
-class GDC(BaseTransform):
+class GDC(_Diffusion):
     """Generalised graph diffusion with given coefficients, then sparsification (see :class:`PPR`).
 
     .. math::
@@ -748,27 +753,19 @@ class GDC(BaseTransform):
     ----------
     coefs
         The coefficients ``theta_0, theta_1, ...``.
-    eweight_name
-        Edge weight feature, read and written.
-    eps
-        Threshold for keeping an entry.
-    avg_degree
-        Average degree kept when ``eps`` is None.
+    eweight_name, eps, avg_degree
+        As for :class:`PPR`.
     """
 
     def __init__(self, coefs: Sequence[float], eweight_name: str = "w", eps: Optional[float] = None,
                  avg_degree: int = 5) -> None:
+        super().__init__(eweight_name, eps, avg_degree)
         self.coefs = list(coefs)
-        self.eweight_name = eweight_name
-        self.eps = eps
-        self.avg_degree = avg_degree
 
-    def __call__(self, g: Any) -> Any:
-        a = _weighted_dense(g, self.eweight_name)
-        n = a.shape[0]
+    def _diffuse(self, a: torch.Tensor) -> torch.Tensor:
         s = torch.zeros_like(a)
-        power = torch.eye(n, dtype=a.dtype)
+        power = torch.eye(a.shape[0], dtype=a.dtype)
         for c in self.coefs:
             s = s + c * power
             power = power @ a
-        return _sparsified_graph(g, s, self.eweight_name, self.eps, self.avg_degree)
+        return s
