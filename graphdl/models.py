@@ -157,10 +157,9 @@ class APPNP(nn.Module):
     ----------
     in_feats, n_classes : int
         Input feature size and number of classes.
-    hidden : int
-        Hidden size of the MLP (default 64).
-    dropout : float
-        Dropout before each linear layer (default 0.5).
+    hidden, dropout
+        The MLP's hidden size (default 64) and the dropout before each of its linear layers
+        (default 0.5).
     k : int
         Propagation steps (default 10).
     alpha : float
