@@ -75,6 +75,15 @@ def _stack(values: List[Any], what: str) -> torch.Tensor:
         raise DGLError(f"Cannot turn attribute {what!r} into a tensor: {err}") from err
 
 
+def _edge_id(value: Any, u: Any, v: Any) -> int:
+    """An edge-id attribute as an int: a Python or numpy integer, or a one-element array or
+    tensor (networkx attributes are often stored as ``np.array([3])``)."""
+    arr = np.asarray(value.detach().cpu() if isinstance(value, torch.Tensor) else value)
+    if arr.size != 1 or not np.issubdtype(arr.dtype, np.integer):
+        raise DGLError(f"The edge id of edge ({u}, {v}) must be one integer, got {value!r}.")
+    return int(arr.reshape(-1)[0])
+
+
 def _nx_edges(nx_graph: Any, edge_id_attr_name: Optional[str]) -> List[Tuple[Any, Any, dict]]:
     if nx_graph.is_multigraph():
         edges = [(u, v, d) for u, v, _, d in nx_graph.edges(keys=True, data=True)]
@@ -85,7 +94,7 @@ def _nx_edges(nx_graph: Any, edge_id_attr_name: Optional[str]) -> List[Tuple[Any
         for u, v, d in edges:
             if edge_id_attr_name not in d:
                 raise DGLError(f"Edge ({u}, {v}) has no attribute {edge_id_attr_name!r}.")
-            ids.append(int(d[edge_id_attr_name]))
+            ids.append(_edge_id(d[edge_id_attr_name], u, v))
         if sorted(ids) != list(range(len(edges))):
             raise DGLError(f"Edge attribute {edge_id_attr_name!r} must be a permutation of 0..{len(edges) - 1}.")
         ordered: List[Any] = [None] * len(edges)
@@ -168,7 +177,7 @@ def bipartite_from_networkx(nx_graph: Any, utype: str, etype: str, vtype: str,
     bmap = {x: i for i, x in enumerate(bottom)}
     edges = [(u, v, d) for u, v, d in _nx_edges(nx_graph, None) if u in tmap and v in bmap]
     if edge_id_attr_name is not None:
-        edges.sort(key=lambda e: int(e[2][edge_id_attr_name]))
+        edges.sort(key=lambda e: _edge_id(e[2][edge_id_attr_name], e[0], e[1]))
     cet = (utype, etype, vtype)
     dev = default_device(device)
     src = torch.tensor([tmap[u] for u, _, _ in edges], dtype=torch.int64)

@@ -43,6 +43,23 @@ def test_bipartite_from_scipy(idtype):
     assert np.allclose(g.edata["w"].numpy(), coo.data)
 
 
+@pytest.mark.parametrize("wrap", [np.array, torch.tensor, np.int64])
+def test_networkx_edge_ids_held_in_arrays(idtype, wrap):
+    # networkx attributes are often one-element arrays; they are read as the integer they hold
+    dg = nx.DiGraph()
+    dg.add_nodes_from([1, 3], bipartite=0)
+    dg.add_nodes_from([2, 4, 5], bipartite=1)
+    dg.add_edge(1, 4, eid=wrap([1]) if wrap is not np.int64 else wrap(1))
+    dg.add_edge(3, 5, eid=wrap([0]) if wrap is not np.int64 else wrap(0))
+    g = dgl.bipartite_from_networkx(dg, "u", "e", "v", edge_id_attr_name="eid", idtype=idtype)
+    assert _el(g) == [(1, 2), (0, 1)]
+    h = dgl.from_networkx(dg, edge_id_attr_name="eid", idtype=idtype)
+    assert _el(h) == [(2, 4), (0, 3)]  # labels 1,2,3,4,5 -> 0..4
+    dg.add_edge(1, 5, eid=np.array([0.5]))
+    with pytest.raises(DGLError, match="one integer"):
+        dgl.from_networkx(dg, edge_id_attr_name="eid")
+
+
 def test_from_networkx(idtype):
     ng = nx.Graph()
     ng.add_nodes_from([3, 1, 2, 0])
@@ -159,6 +176,20 @@ def test_to_homogeneous(idtype):
     assert nc == counts and ec == [h.num_edges(c) for c in h.canonical_etypes]
     with pytest.raises(DGLError, match="x"):
         dgl.to_homogeneous(h, edata=["x"])
+
+
+def test_to_homogeneous_types_without_nodes_or_edges_may_lack_features(idtype):
+    h = dgl.heterograph({("a", "ab", "b"): ([0, 1], [1, 0]), ("b", "bc", "c"): ([], [])},
+                        num_nodes_dict={"a": 2, "b": 2, "c": 0}, idtype=idtype)
+    h.nodes["a"].data["x"] = torch.randn(2, 3)
+    h.nodes["b"].data["x"] = torch.randn(2, 3)
+    h.edges["ab"].data["w"] = torch.randn(2)
+    g = dgl.to_homogeneous(h, ndata=["x"], edata=["w"])
+    assert torch.equal(g.ndata["x"], torch.cat([h.nodes["a"].data["x"], h.nodes["b"].data["x"]]))
+    assert torch.equal(g.edata["w"], h.edges["ab"].data["w"])
+    del h.nodes["b"].data["x"]  # a type with nodes must still have it
+    with pytest.raises(DGLError, match="'b'"):
+        dgl.to_homogeneous(h, ndata=["x"])
 
 
 def test_to_heterogeneous_roundtrip(idtype):
