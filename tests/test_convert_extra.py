@@ -124,6 +124,32 @@ def test_to_networkx_roundtrip(idtype):
     assert h.number_of_edges() == 12
 
 
+def test_to_networkx_hetero_features_per_type(idtype):
+    # a listed feature goes on the items of the types that have it, in that type's shape
+    g = dgl.heterograph({("user", "follows", "user"): ([0, 1], [1, 2]),
+                         ("user", "follows", "topic"): ([1, 1], [1, 2]),
+                         ("user", "plays", "game"): ([0, 3], [3, 4])}, idtype=idtype)
+    g.nodes["game"].data["n"] = torch.randn(5, 3)
+    g.nodes["user"].data["n"] = torch.randn(4, 2)
+    g.edges["plays"].data["e"] = torch.randn(2, 2)
+    nxg = dgl.to_networkx(g, node_attrs=["n"], edge_attrs=["e"])
+    hom = dgl.to_homogeneous(g)
+    for i, d in nxg.nodes(data=True):
+        nt = g.ntypes[int(hom.ndata[dgl.NTYPE][i])]
+        assert d["ntype"] == nt
+        if nt == "topic":
+            assert set(d) == {"ntype"}
+        else:
+            assert torch.equal(d["n"], g.nodes[nt].data["n"][int(hom.ndata[dgl.NID][i])])
+    for u, v, d in nxg.edges(data=True):
+        if d["etype"] == ("user", "plays", "game"):
+            assert torch.equal(d["e"], g.edges["plays"].data["e"][int(hom.edata[dgl.EID][d["id"]])])
+        else:
+            assert set(d) == {"id", "etype"}
+    with pytest.raises(DGLError, match="zz"):
+        dgl.to_networkx(dgl.graph(([0], [1])), node_attrs=["zz"])
+
+
 def test_rand_graph_and_bipartite(idtype):
     dgl.seed(0)
     g = dgl.rand_graph(10, 30, idtype=idtype)
