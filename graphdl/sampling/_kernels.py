@@ -20,6 +20,7 @@ __all__ = [
     "random_walk",
     "node2vec_walk",
     "labor_rows",
+    "labor_rows_weighted",
 ]
 
 _GOLD = np.uint64(0x9E3779B97F4A7C15)
@@ -506,6 +507,60 @@ def _labor_rows_impl(indptr, indices, eids, rows, k, seed, excl):
                 out_eid[o] = eids[p]
                 o += 1
     return offs[1:] - offs[:-1], out_nbr, out_eid
+
+@njit(cache=True)
+def _labor_scale(w, k):
+    """The ``c`` with ``sum(min(1, c * w)) == k`` for positive weights ``w`` (``k < len(w)``)."""
+    ws = np.sort(w)[::-1]
+    rest = ws.sum()
+    for j in range(k):
+        c = (k - j) / rest
+        if c * ws[j] <= 1.0:
+            return c
+        rest -= ws[j]
+    return 1.0 / ws[k - 1]
+
+
+@njit(cache=True)
+def labor_rows_weighted(indptr, indices, eids, rows, k, seed, excl, prob):
+    """Weighted LABOR-0 (single-threaded): entry ``(t -> r)`` of weight ``w`` is taken when
+    ``r_t <= c_r * w``, where ``c_r`` makes the expected count ``sum(min(1, c_r * w))`` of
+    row ``r`` equal ``k`` (every edge of positive weight when ``k < 0`` or fewer are left).
+    Entries of weight 0 are never taken."""
+    n = rows.shape[0]
+    counts = np.zeros(n, np.int64)
+    out_nbr = []
+    out_eid = []
+    for i in range(n):
+        r = rows[i]
+        s = np.int64(indptr[r])
+        d = np.int64(indptr[r + 1]) - s
+        pos = []
+        for p in range(s, s + d):
+            if prob[eids[p]] > 0 and not _in_sorted(excl, eids[p]):
+                pos.append(p)
+        m = len(pos)
+        if m == 0:
+            continue
+        take_all = k < 0 or k >= m
+        c = 0.0
+        if not take_all:
+            w = np.empty(m, np.float64)
+            for j in range(m):
+                w[j] = prob[eids[pos[j]]]
+            c = _labor_scale(w, k)
+        for p in pos:
+            if take_all or _labor_u(seed, indices[p]) <= c * prob[eids[p]]:
+                out_nbr.append(indices[p])
+                out_eid.append(eids[p])
+                counts[i] += 1
+    nbr = np.empty(len(out_nbr), indices.dtype)
+    eid = np.empty(len(out_eid), eids.dtype)
+    for j in range(len(out_nbr)):
+        nbr[j] = out_nbr[j]
+        eid[j] = out_eid[j]
+    return counts, nbr, eid
+
 
 @njit(parallel=True, cache=True)
 def sample_rows_uniform(indptr, indices, eids, rows, k, replace, seed, base):
