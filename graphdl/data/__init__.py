@@ -18,6 +18,7 @@ from .synthetic import BA2MotifDataset, BACommunityDataset, BAShapeDataset, Tree
 from .tu import TUDataset
 from .gnn_benchmark import (AmazonCoBuyComputerDataset, AmazonCoBuyPhotoDataset, CoauthorCSDataset,
                             CoauthorPhysicsDataset, CoraFullDataset, GNNBenchmarkDataset)
+from .knowledge_graph import FB15k237Dataset, FB15kDataset, KnowledgeGraphDataset, WN18Dataset
 from .graphsaint import FlickrDataset, YelpDataset
 from .ppi import LegacyPPIDataset, PPIDataset
 from .reddit import RedditDataset
@@ -88,4 +89,8 @@ __all__ = [
     "CoauthorPhysicsDataset",
     "AmazonCoBuyComputerDataset",
     "AmazonCoBuyPhotoDataset",
+    "KnowledgeGraphDataset",
+    "FB15k237Dataset",
+    "FB15kDataset",
+    "WN18Dataset",
 ]
