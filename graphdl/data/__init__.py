@@ -16,6 +16,7 @@ from .movielens import MovieLensDataset
 from .sbm import SBMMixture, SBMMixtureDataset
 from .synthetic import BA2MotifDataset, BACommunityDataset, BAShapeDataset, TreeCycleDataset, TreeGridDataset
 from .tu import TUDataset
+from .legacy_tu import LegacyTUDataset
 from .gnn_benchmark import (AmazonCoBuyComputerDataset, AmazonCoBuyPhotoDataset, CoauthorCSDataset,
                             CoauthorPhysicsDataset, CoraFullDataset, GNNBenchmarkDataset)
 from .knowledge_graph import FB15k237Dataset, FB15kDataset, KnowledgeGraphDataset, WN18Dataset
@@ -93,4 +94,5 @@ __all__ = [
     "FB15k237Dataset",
     "FB15kDataset",
     "WN18Dataset",
+    "LegacyTUDataset",
 ]
