@@ -20,6 +20,7 @@ from .legacy_tu import LegacyTUDataset
 from .gnn_benchmark import (AmazonCoBuyComputerDataset, AmazonCoBuyPhotoDataset, CoauthorCSDataset,
                             CoauthorPhysicsDataset, CoraFullDataset, GNNBenchmarkDataset)
 from .knowledge_graph import FB15k237Dataset, FB15kDataset, KnowledgeGraphDataset, WN18Dataset
+from .molecules import QM9, QM9Dataset, QM9Edge, QM9EdgeDataset, ZINCDataset
 from .graphsaint import FlickrDataset, YelpDataset
 from .ppi import LegacyPPIDataset, PPIDataset
 from .reddit import RedditDataset
@@ -95,4 +96,9 @@ __all__ = [
     "FB15kDataset",
     "WN18Dataset",
     "LegacyTUDataset",
+    "QM9Dataset",
+    "QM9EdgeDataset",
+    "QM9",
+    "QM9Edge",
+    "ZINCDataset",
 ]
