@@ -21,6 +21,9 @@ from .gnn_benchmark import (AmazonCoBuyComputerDataset, AmazonCoBuyPhotoDataset,
                             CoauthorPhysicsDataset, CoraFullDataset, GNNBenchmarkDataset)
 from .knowledge_graph import FB15k237Dataset, FB15kDataset, KnowledgeGraphDataset, WN18Dataset
 from .molecules import QM9, QM9Dataset, QM9Edge, QM9EdgeDataset, ZINCDataset
+from .heterophilous import (ActorDataset, AmazonRatingsDataset, ChameleonDataset, CornellDataset, GeomGCNDataset,
+                            HeterophilousGraphDataset, MinesweeperDataset, QuestionsDataset, RomanEmpireDataset,
+                            SquirrelDataset, TexasDataset, TolokersDataset, WisconsinDataset)
 from .graphsaint import FlickrDataset, YelpDataset
 from .ppi import LegacyPPIDataset, PPIDataset
 from .reddit import RedditDataset
@@ -101,4 +104,17 @@ __all__ = [
     "QM9",
     "QM9Edge",
     "ZINCDataset",
+    "GeomGCNDataset",
+    "ChameleonDataset",
+    "SquirrelDataset",
+    "CornellDataset",
+    "TexasDataset",
+    "WisconsinDataset",
+    "ActorDataset",
+    "HeterophilousGraphDataset",
+    "RomanEmpireDataset",
+    "AmazonRatingsDataset",
+    "MinesweeperDataset",
+    "TolokersDataset",
+    "QuestionsDataset",
 ]
