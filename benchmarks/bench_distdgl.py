@@ -151,7 +151,9 @@ def main():
     from bench_distributed import build
     from graphdl.distributed import partition_graph
 
-    torch.manual_seed(args.seed)
+    import graphdl
+
+    graphdl.seed(args.seed)  # rand_graph draws from numpy's generator
     g = build(args.nodes, args.edges, args.feats)
     with tempfile.TemporaryDirectory() as tmp:
         for r in [int(x) for x in args.ranks.split(",")]:

@@ -124,7 +124,9 @@ def main():
     print(f"# {args.nodes:,} nodes, {args.edges:,} edges, {args.feats} features; CPU {cpu}, "
           f"{os.cpu_count()} cores", flush=True)
     t = time.perf_counter()
-    torch.manual_seed(args.seed)
+    import graphdl
+
+    graphdl.seed(args.seed)  # rand_graph draws from numpy's generator
     g = build(args.nodes, args.edges, args.feats)
     print(f"built in {time.perf_counter() - t:.1f}s", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
