@@ -29,7 +29,8 @@ def labor_pick(g: Any, seeds, fanouts, edge_dir: str, exclude, random_seed: int)
             continue
         indptr, nbr, eid = _compressed(g, cet, edge_dir)
         excl = exclude[cet].astype(eid.dtype)
-        counts, pn, pe = K.kernel("labor_rows")(indptr, nbr, eid, rows, k, (random_seed + i) % (2**63), excl)
+        counts, pn, pe = K.over_rows(K.labor_rows, (indptr, nbr, eid), rows, (k, (random_seed + i) % (2**63), excl),
+                                     K.row_work(indptr, rows))
         picked[cet] = (rows, counts, pn, pe)
     return picked
 
