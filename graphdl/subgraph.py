@@ -332,15 +332,20 @@ def _type_subgraph(graph: Any, etypes: Sequence[CanonicalEType], ntypes: Sequenc
         adj = graph._adj(cet)
         data[cet] = (adj.src, adj.dst)
     sg = build_graph(data, {nt: graph.num_nodes(nt) for nt in ntypes}, graph.idtype, graph.device)
+    # The feature frames are shared with ``graph``, as in DGL: a feature set on either
+    # graph afterwards shows in both.
     for nt in ntypes:
-        copy_frame(graph.nodes[nt].data, sg.nodes[nt].data)
+        sg._node_frames[sg._src_slot[nt]] = graph._node_frames[graph._src_slot[nt]]
     for cet in etypes:
-        copy_frame(graph.edges[cet].data, sg.edges[cet].data)
+        sg._edge_frames[sg.get_etype_id(cet)] = graph._edge_frames[graph.get_etype_id(cet)]
     return sg
 
 
 def node_type_subgraph(graph: Any, ntypes: Sequence[str], output_device: Any = None) -> Any:
-    """The subgraph with the node types ``ntypes`` and every relation among them."""
+    """The subgraph with the node types ``ntypes`` and every relation among them.
+
+    Its feature frames are those of ``graph`` (shared, not copied), as in DGL.
+    """
     _no_blocks(graph)
     ntypes = list(ntypes)
     for nt in ntypes:
@@ -354,7 +359,10 @@ def node_type_subgraph(graph: Any, ntypes: Sequence[str], output_device: Any = N
 
 
 def edge_type_subgraph(graph: Any, etypes: Sequence[Any], output_device: Any = None) -> Any:
-    """The subgraph with the relations ``etypes`` (in that order) and the node types they touch."""
+    """The subgraph with the relations ``etypes`` (in that order) and the node types they touch.
+
+    Its feature frames are those of ``graph`` (shared, not copied), as in DGL.
+    """
     _no_blocks(graph)
     cets: List[CanonicalEType] = []
     for et in etypes:

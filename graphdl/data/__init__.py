@@ -16,8 +16,14 @@ from .movielens import MovieLensDataset
 from .sbm import SBMMixture, SBMMixtureDataset
 from .synthetic import BA2MotifDataset, BACommunityDataset, BAShapeDataset, TreeCycleDataset, TreeGridDataset
 from .tu import TUDataset
+from .legacy_tu import LegacyTUDataset
 from .gnn_benchmark import (AmazonCoBuyComputerDataset, AmazonCoBuyPhotoDataset, CoauthorCSDataset,
                             CoauthorPhysicsDataset, CoraFullDataset, GNNBenchmarkDataset)
+from .knowledge_graph import FB15k237Dataset, FB15kDataset, KnowledgeGraphDataset, WN18Dataset
+from .molecules import QM9, QM9Dataset, QM9Edge, QM9EdgeDataset, ZINCDataset
+from .heterophilous import (ActorDataset, AmazonRatingsDataset, ChameleonDataset, CornellDataset, GeomGCNDataset,
+                            HeterophilousGraphDataset, MinesweeperDataset, QuestionsDataset, RomanEmpireDataset,
+                            SquirrelDataset, TexasDataset, TolokersDataset, WisconsinDataset)
 from .graphsaint import FlickrDataset, YelpDataset
 from .ppi import LegacyPPIDataset, PPIDataset
 from .reddit import RedditDataset
@@ -88,4 +94,27 @@ __all__ = [
     "CoauthorPhysicsDataset",
     "AmazonCoBuyComputerDataset",
     "AmazonCoBuyPhotoDataset",
+    "KnowledgeGraphDataset",
+    "FB15k237Dataset",
+    "FB15kDataset",
+    "WN18Dataset",
+    "LegacyTUDataset",
+    "QM9Dataset",
+    "QM9EdgeDataset",
+    "QM9",
+    "QM9Edge",
+    "ZINCDataset",
+    "GeomGCNDataset",
+    "ChameleonDataset",
+    "SquirrelDataset",
+    "CornellDataset",
+    "TexasDataset",
+    "WisconsinDataset",
+    "ActorDataset",
+    "HeterophilousGraphDataset",
+    "RomanEmpireDataset",
+    "AmazonRatingsDataset",
+    "MinesweeperDataset",
+    "TolokersDataset",
+    "QuestionsDataset",
 ]

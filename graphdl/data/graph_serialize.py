@@ -99,6 +99,15 @@ def save_graphs(
     for i, g in enumerate(g_list):
         if g.is_block:
             raise DGLError(f"Graph {i} is a message-flow block; blocks cannot be saved to a graph file.")
+    if formats is not None:
+        wanted = [formats] if isinstance(formats, str) else list(formats)
+        for i, g in enumerate(g_list):
+            fmts = g.formats()
+            allowed = fmts["created"] + fmts["not created"]
+            missing = [f for f in wanted if f in ("coo", "csr", "csc") and f not in allowed]
+            if missing:
+                raise DGLError(f"Graph {i} is restricted to formats {allowed}; it cannot be saved "
+                               f"as {missing}.")
     labels = {} if labels is None else labels
     if not isinstance(labels, dict):
         raise DGLError(f"labels must be a dict of tensors, got {type(labels).__name__}.")

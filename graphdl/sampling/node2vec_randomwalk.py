@@ -73,9 +73,9 @@ def node2vec_random_walk(
     ip, nb, ei = g._adj(cet).csr()
     has = w is not None
     warr = w if has else torch.empty(0, dtype=torch.float64).numpy()
-    traces, te = K.kernel("node2vec_walk")(
-        to_np(ip.long()), to_np(nb.long()), to_np(ei.long()), warr, has, to_np(starts),
-        int(walk_length), float(p), float(q), _rng.next_seed(),
+    traces, te = K.over_rows(
+        K.node2vec_walk, (to_np(ip.long()), to_np(nb.long()), to_np(ei.long()), warr, has), to_np(starts),
+        (int(walk_length), float(p), float(q), _rng.next_seed()), starts.shape[0] * max(1, int(walk_length)),
     )
     traces_t = torch.from_numpy(traces).to(g.idtype)
     if return_eids:

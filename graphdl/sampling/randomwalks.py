@@ -107,7 +107,8 @@ def random_walk(
     ips, inds, eids, probs, has = _walk_inputs(g, cetypes, prob)
     if prob is not None and not has.any():
         raise DGLError(f"Edge feature {prob!r} is missing on the metapath's edge types.")
-    traces, te = K.kernel("random_walk")(ips, inds, eids, probs, has, path, to_np(starts), restart, _rng.next_seed())
+    traces, te = K.over_rows(K.random_walk, (ips, inds, eids, probs, has, path), to_np(starts),
+                             (restart, _rng.next_seed()), starts.shape[0] * max(1, steps))
     ntype_ids = [g.get_ntype_id(start_type)] + [g.get_ntype_id(cetypes[t][2]) for t in path]
     types = torch.tensor(ntype_ids, dtype=torch.int64)
     traces_t = torch.from_numpy(traces).to(g.idtype)

@@ -436,9 +436,11 @@ class AddEdge(BaseTransform):
 
 
 class NodeShuffle(BaseTransform):
-    """Randomly permute the rows of every node feature (the same permutation per node type)."""
+    """Randomly permute the rows of every node feature (the same permutation per node type)
+    of a copy of the graph; the input graph keeps its features."""
 
     def __call__(self, g: Any) -> Any:
+        g = g.clone()
         for nt in g.ntypes:
             frame = g.nodes[nt].data
             perm = torch.randperm(g.num_nodes(nt))
@@ -646,9 +648,11 @@ def _sparsified_graph(g: Any, s: torch.Tensor, eweight_name: str, eps: Optional[
                       avg_degree: int) -> Any:
     """The graph of the dense diffusion matrix ``s``: entry ``(u, v)`` becomes edge ``u -> v``.
 
-    Keeps entries ``>= eps``, or, without ``eps``, the ``N * avg_degree`` largest entries.
-    Edges are ordered by destination, then source. Node features are copied; the entries are
-    stored as ``edata[eweight_name]``.
+    Keeps entries ``>= eps``, or, without ``eps``, those at least as large as the
+    ``N * avg_degree``-th largest entry (so entries tied with it are kept too, as in DGL; values
+    within a relative 1e-9 of it count as tied, since equal diffusion values may differ in
+    their last bits). Edges are ordered by destination, then source. Node features are copied;
+    the entries are stored as ``edata[eweight_name]``.
     """
     n = s.shape[0]
     flat = s.t().reshape(-1)  # position p = v * n + u
@@ -656,7 +660,11 @@ def _sparsified_graph(g: Any, s: torch.Tensor, eweight_name: str, eps: Optional[
         keep = torch.nonzero(flat >= eps, as_tuple=False).reshape(-1)
     else:
         top = min(n * int(avg_degree), flat.shape[0])
-        keep = torch.sort(torch.argsort(flat, descending=True, stable=True)[:top])[0]
+        if top == 0:
+            keep = torch.zeros(0, dtype=torch.int64)
+        else:
+            cut = float(torch.sort(flat, descending=True)[0][top - 1])
+            keep = torch.nonzero(flat >= cut - 1e-9 * abs(cut), as_tuple=False).reshape(-1)
     v, u = keep // max(n, 1), keep % max(n, 1)
     cet = g.canonical_etypes[0]
     ng = build_graph({cet: (u, v)}, {cet[0]: n}, g.idtype, g.device)
@@ -694,7 +702,7 @@ class PPR(_Diffusion):
 
     where ``A[u, v]`` is the weight of edge ``u -> v`` (``edata[eweight_name]``, 1 when
     absent). The result has an edge ``u -> v`` weighted ``S[u, v]`` for every kept entry: those
-    ``>= eps``, or without ``eps`` the ``N * avg_degree`` largest. Edges are ordered by
+    ``>= eps``, or without ``eps`` those not below the ``N * avg_degree``-th largest. Edges are ordered by
     destination, then source; node features are copied, edge features are not.
 
     Parameters

@@ -55,6 +55,9 @@ def _model_arguments(p: argparse.ArgumentParser, name: str) -> None:
         if name == "predict":
             p.add_argument("--top-k", dest="top_k", type=int, default=10, help="link prediction: items per user")
             p.add_argument("--batch-size", dest="batch_size", type=int, default=512, help="users scored at once")
+            p.add_argument("--new-nodes", dest="new_nodes", nargs="+", default=None,
+                           help="node tasks: score these new rows of the target type (CSV/Parquet) "
+                                "through the saved feature transforms")
         else:
             p.add_argument("--ntype", help="node type (default: all, one file each)")
 
@@ -99,7 +102,7 @@ def cmd_train_task(args: argparse.Namespace) -> int:
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
-    print(f"Saved predictions: {predict(args.graph, args.model, args.output, top_k=args.top_k, batch_size=args.batch_size)}")
+    print(f"Saved predictions: {predict(args.graph, args.model, args.output, top_k=args.top_k, batch_size=args.batch_size, new_nodes=getattr(args, 'new_nodes', None))}")
     return 0
 
 

@@ -92,7 +92,10 @@ def _columns(entry: Dict[str, Any], id_cols: Sequence[str], feats, labels) -> Li
     return cols
 
 
-def _apply_features(table: Table, feats, store: Dict[str, torch.Tensor], state: Dict[str, Any]) -> None:
+def _apply_features(table: Table, feats, store: Dict[str, torch.Tensor], state: Dict[str, Any],
+                    fit: bool = True) -> None:
+    """Transform the feature columns into ``store``; ``fit=False`` applies already-fitted
+    transforms (new rows at inference) instead of learning their state."""
     for f in feats:
         t = f["transform"]
         where = table.where(f["cols"][0])
@@ -100,7 +103,7 @@ def _apply_features(table: Table, feats, store: Dict[str, torch.Tensor], state: 
             cols = [to_numbers(table, c) for c in f["cols"]]
         else:
             cols = [table.frame[c].to_numpy(dtype=object) for c in f["cols"]]
-        value = t.fit_apply(cols, where)
+        value = t.fit_apply(cols, where) if fit else t.apply(cols, where)
         store[f["name"]] = torch.from_numpy(np.ascontiguousarray(value, dtype=np.float32))
         state[f["name"]] = {"cols": f["cols"], **t.state()}
 
@@ -254,7 +257,7 @@ def construct_graph(config: Any, output: str, *, add_reverse_edges: Optional[boo
     # ---------------------------------------------------------------- node tables
     node_index: Dict[str, Any] = {}
     node_data: Dict[str, Dict[str, torch.Tensor]] = {}
-    state: Dict[str, Any] = {"nodes": {}, "edges": {}, "labels": {}}
+    state: Dict[str, Any] = {"nodes": {}, "edges": {}, "labels": {}, "id_cols": {}}
     summary: Dict[str, Any] = {"nodes": {}, "edges": {}, "dropped_edges": []}
     node_entries = {}
     for entry in config.get("nodes", []) or []:
@@ -285,6 +288,7 @@ def construct_graph(config: Any, output: str, *, add_reverse_edges: Optional[boo
         node_index[ntype] = index
         store: Dict[str, torch.Tensor] = {}
         state["nodes"][ntype] = {}
+        state["id_cols"][ntype] = entry["node_id_col"]
         _apply_features(table, feats, store, state["nodes"][ntype])
         label_stats = {}
         for lab in labels:

@@ -27,7 +27,7 @@ import torch.nn.functional as F
 
 from .._type_conversion import to_homogeneous
 from ..base import ETYPE, NID, NTYPE, DGLError
-from ..nn import GATConv, GraphConv, HeteroGraphConv, HGTConv, SAGEConv
+from ..nn import GATConv, GraphConv, HeteroGraphConv, HGTConv, NodeEmbedding, SAGEConv
 
 __all__ = ["Encoder", "PairDecoder", "ENCODERS", "DECODERS", "node_inputs"]
 
@@ -65,11 +65,17 @@ class Encoder(nn.Module):
         Add a learnable embedding to every node, not only to featureless types.
     heads : int
         Attention heads for ``gat`` and ``hgt``.
+    sparse_embeddings : bool
+        Keep the learnable embeddings in :class:`~graphdl.nn.NodeEmbedding` tables, trained by
+        a sparse optimizer (only the rows a batch uses are read and updated); the tables stay
+        on the CPU, ``state_dict`` saves them as ``sparse_emb.<ntype>`` and ``load_state_dict``
+        restores them.
     """
 
     def __init__(self, ntypes: Sequence[str], canonical_etypes: Sequence[Tuple[str, str, str]],
                  in_dims: Dict[str, int], num_nodes: Dict[str, int], hidden: int = 64, layers: int = 2,
-                 kind: str = "sage", dropout: float = 0.0, id_embeddings: bool = False, heads: int = 4) -> None:
+                 kind: str = "sage", dropout: float = 0.0, id_embeddings: bool = False, heads: int = 4,
+                 sparse_embeddings: bool = False) -> None:
         super().__init__()
 
         if kind not in ENCODERS:
@@ -81,10 +87,19 @@ class Encoder(nn.Module):
         self.kind = kind
         self.hidden = hidden
         self.proj = nn.ModuleDict({nt: nn.Linear(in_dims[nt], hidden) for nt in self.ntypes if in_dims.get(nt, 0)})
-        self.emb = nn.ModuleDict({nt: nn.Embedding(num_nodes[nt], hidden) for nt in self.ntypes
-                                  if id_embeddings or not in_dims.get(nt, 0)})
-        for e in self.emb.values():
-            nn.init.normal_(e.weight, std=0.1)
+        emb_types = [nt for nt in self.ntypes if id_embeddings or not in_dims.get(nt, 0)]
+        self.sparse: Dict[str, Any] = {}
+        if sparse_embeddings:
+            self.emb = nn.ModuleDict()
+            for nt in emb_types:
+                table = NodeEmbedding(num_nodes[nt], hidden, f"emb_{nt}", init_func=lambda t: nn.init.normal_(t, std=0.1))
+                self.sparse[nt] = table
+            self._register_state_dict_hook(_save_tables)
+            self._register_load_state_dict_pre_hook(self._load_tables)
+        else:
+            self.emb = nn.ModuleDict({nt: nn.Embedding(num_nodes[nt], hidden) for nt in emb_types})
+            for e in self.emb.values():
+                nn.init.normal_(e.weight, std=0.1)
         self.dropout = nn.Dropout(dropout)
         self.convs = nn.ModuleList()
         self.loops = nn.ModuleList()
@@ -114,8 +129,27 @@ class Encoder(nn.Module):
                 idx = torch.arange(self.emb[nt].num_embeddings, device=self.emb[nt].weight.device) \
                     if nids is None else nids[nt]
                 parts.append(self.emb[nt](idx))
+            elif nt in self.sparse:
+                table = self.sparse[nt]
+                idx = torch.arange(table.num_embeddings) if nids is None else nids[nt]
+                parts.append(table(idx, device=self._device()))
             h[nt] = sum(parts)
         return h
+
+    def _device(self) -> torch.device:
+        for p in self.parameters():
+            return p.device
+        return torch.device("cpu")
+
+    def _load_tables(self, state_dict, prefix, *args) -> None:
+        for nt, table in self.sparse.items():
+            key = f"{prefix}sparse_emb.{nt}"
+            if key in state_dict:
+                table.all_set_embedding(state_dict.pop(key).to(table.weight.device))
+
+    def sparse_tables(self) -> List[Any]:
+        """The :class:`~graphdl.nn.NodeEmbedding` tables (empty without ``sparse_embeddings``)."""
+        return list(self.sparse.values())
 
     def forward(self, g: Any, feats: Dict[str, torch.Tensor],
                 edge_weight: Optional[Dict[Tuple[str, str, str], torch.Tensor]] = None) -> Dict[str, torch.Tensor]:
@@ -159,8 +193,11 @@ class Encoder(nn.Module):
             out[c[1]] = {"edge_weight": w}
         return out
 
-    def forward_blocks(self, blocks: Sequence[Any], feats: Dict[str, torch.Tensor]) -> Dict[str, torch.Tensor]:
-        """Mini-batch forward over sampled blocks (not for ``hgt``)."""
+    def forward_blocks(self, blocks: Sequence[Any], feats: Dict[str, torch.Tensor],
+                       edge_weights: Optional[Sequence[Dict[Tuple[str, str, str], torch.Tensor]]] = None
+                       ) -> Dict[str, torch.Tensor]:
+        """Mini-batch forward over sampled blocks (not for ``hgt``); ``edge_weights`` holds one
+        relation -> per-edge weight mapping per block."""
         if self.kind == "hgt":
             raise DGLError("the hgt encoder trains full-graph only; set minibatch: false")
 
@@ -170,7 +207,7 @@ class Encoder(nn.Module):
         for i, (block, conv) in enumerate(zip(blocks, self.convs)):
             hs = {k: self.dropout(v) for k, v in h.items() if k in block.srctypes}
             hd = {k: v[: block.num_dst_nodes(k)] for k, v in hs.items() if k in block.dsttypes}
-            out = conv(block, (hs, hd))
+            out = conv(block, (hs, hd), mod_kwargs=self._weight_kwargs(block, edge_weights[i] if edge_weights else None))
             new = {}
             for nt in hd:
                 m = out.get(nt)
@@ -202,6 +239,11 @@ class Encoder(nn.Module):
             out[nt] = x[start:start + n]
             start += n
         return out
+
+
+def _save_tables(module: "Encoder", state_dict, prefix, local_metadata) -> None:
+    for nt, table in module.sparse.items():
+        state_dict[f"{prefix}sparse_emb.{nt}"] = table.weight.detach().clone()
 
 
 class PairDecoder(nn.Module):

@@ -32,7 +32,8 @@ from ..base import DGLError
 from ..convert import heterograph
 from ..dataloading import DataLoader, NeighborSampler
 from .construct import ConstructedGraph, load_constructed
-from .losses import LINK_LOSSES, NEGATIVES, class_weights, focal_loss, link_loss, sample_negatives
+from .losses import (LINK_LOSSES, NEGATIVES, class_weights, focal_loss, hardest_negatives, link_loss,
+                     sample_negatives)
 from .metrics import binary_report, full_ranking, pr_curve, roc_curve
 from .models import PairDecoder, Encoder, node_inputs
 
@@ -76,6 +77,9 @@ TRAIN_DEFAULTS: Dict[str, Any] = {
     "lp_targets": "all",         # all: every training edge is a target | next: per source, the edges after a random time cut
     "next_window": 1,            # lp_targets next: targets per source and epoch
     "recency_tau": None,         # weigh the reverse relation's messages by exp(-rank/tau), rank 0 = latest edge
+    "hard_negatives": 0,         # link: draw num_negatives x this many candidates, keep the highest-scoring (0: off)
+    "sparse_embeddings": False,  # learnable embeddings as NodeEmbedding tables with SparseAdam
+    "sparse_lr": None,           # SparseAdam learning rate (default: lr)
 }
 
 
@@ -154,7 +158,8 @@ def build_model(spec: Dict[str, Any]) -> WorkflowModel:
     """Rebuild a model from the ``spec`` stored in ``model.pt``."""
     e = spec["encoder"]
     enc = Encoder(e["ntypes"], [tuple(c) for c in e["etypes"]], e["in_dims"], e["num_nodes"],
-                  e["hidden"], e["layers"], e["kind"], e["dropout"], e["id_embeddings"], e["heads"])
+                  e["hidden"], e["layers"], e["kind"], e["dropout"], e["id_embeddings"], e["heads"],
+                  e.get("sparse_embeddings", False))
     h = spec["head"]
     head = nn.Linear(e["hidden"], h["out"]) if h["kind"] == "linear" else PairDecoder(h["kind"], e["hidden"], h["out"])
     return WorkflowModel(enc, head)
@@ -188,6 +193,45 @@ def _seed(seed: int) -> None:
     torch.manual_seed(seed)
 
 
+class _Optimizer:
+    """Adam on the dense parameters, plus :class:`~graphdl.optim.SparseAdam` (learning rate
+    ``sparse_lr``) on the encoder's :class:`~graphdl.nn.NodeEmbedding` tables when it has any."""
+
+    def __init__(self, model: nn.Module, opts: Dict[str, Any]) -> None:
+        from ..optim import SparseAdam  # deferred: loaded on first use; no cycle needs it
+
+        params = [p for p in model.parameters() if p.requires_grad]
+        self.dense = torch.optim.Adam(params, lr=opts["lr"], weight_decay=opts["weight_decay"]) if params else None
+        tables = model.encoder.sparse_tables() if hasattr(model, "encoder") else []
+        self.sparse = SparseAdam(tables, lr=opts["sparse_lr"] or opts["lr"]) if tables else None
+
+    def zero_grad(self) -> None:
+        if self.dense is not None:
+            self.dense.zero_grad()
+        if self.sparse is not None:
+            self.sparse.zero_grad()
+
+    def step(self) -> None:
+        if self.dense is not None:
+            self.dense.step()
+        if self.sparse is not None:
+            self.sparse.step()
+
+    def state_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {"dense": self.dense.state_dict() if self.dense is not None else None}
+        if self.sparse is not None:
+            out["sparse"] = self.sparse._state  # per table: step, mem, power rows
+        return out
+
+    def load_state_dict(self, state: Dict[str, Any]) -> None:
+        if self.dense is not None and state.get("dense") is not None:
+            self.dense.load_state_dict(state["dense"])
+        if self.sparse is not None and "sparse" in state:
+            self.sparse._state = state["sparse"]
+            for t in self.sparse._params:
+                t.set_optm_state(state["sparse"][t.name])
+
+
 class _Run:
     """State shared by the task loops: model, optimiser, history, early stopping, checkpoints."""
 
@@ -200,7 +244,7 @@ class _Run:
 
     def setup(self, model: nn.Module, resume: bool) -> None:
         self.model = model
-        self.optim = torch.optim.Adam(model.parameters(), lr=self.opts["lr"], weight_decay=self.opts["weight_decay"])
+        self.optim = _Optimizer(model, self.opts)
         path = os.path.join(self.out, "checkpoint.pt")
         if resume:
             if not os.path.isfile(path):
@@ -301,7 +345,8 @@ def train(graph: Any, task: str, config: Any = None, out: Optional[str] = None, 
     enc_spec = {"ntypes": list(g.ntypes), "etypes": [list(c) for c in g.canonical_etypes], "in_dims": in_dims,
                 "num_nodes": {nt: g.num_nodes(nt) for nt in g.ntypes}, "hidden": opts["hidden"],
                 "layers": opts["layers"], "kind": opts["encoder"], "dropout": opts["dropout"],
-                "id_embeddings": bool(opts["id_embeddings"]), "heads": opts["heads"]}
+                "id_embeddings": bool(opts["id_embeddings"]), "heads": opts["heads"],
+                "sparse_embeddings": bool(opts["sparse_embeddings"])}
     if task == "link-prediction":
         result = _train_link(cg, g, target, opts, run, enc_spec, names, device, resume)
     elif task.startswith("node"):
@@ -579,6 +624,36 @@ def _next_item_targets(src: np.ndarray, order: np.ndarray, train: np.ndarray, wi
     return keep, targets
 
 
+class _CandidateSampler:
+    """Negative sampler for the edge data loader: ``k`` destinations per seed edge, uniform or
+    by popularity (the weights of :func:`~graphdl.workflows.losses.sample_negatives`)."""
+
+    def __init__(self, kind: str, k: int, popularity: torch.Tensor, etype: Tuple[str, str, str]) -> None:
+        self.kind, self.k, self.popularity, self.etype = kind, k, popularity, etype
+
+    def __call__(self, g, eids):
+        ids = eids[self.etype] if isinstance(eids, dict) else eids
+        src = g.find_edges(ids, etype=self.etype)[0].repeat_interleave(self.k)
+        dst = sample_negatives(self.kind, len(ids), self.k, g.num_nodes(self.etype[2]), self.popularity).reshape(-1)
+        return {self.etype: (src, dst.to(src.dtype))}
+
+
+def _link_loader(g_train, et, rev, opts, k, pop, device):
+    """Edge data loader over the training edges: sampled blocks, the positive pair graph and
+    ``k`` candidate negatives per edge; the seed edges (and their reverses) are left out of the
+    blocks so a positive never passes its own message."""
+    from ..dataloading import DataLoader, NeighborSampler, as_edge_prediction_sampler  # deferred: loaded on first use; no cycle needs it
+
+    fan = opts["fanouts"] if isinstance(opts["fanouts"], list) else [int(f) for f in str(opts["fanouts"]).split(",")]
+    if len(fan) != opts["layers"]:
+        raise DGLError(f"fanouts {fan} must have one entry per layer ({opts['layers']})")
+    exclude = {"exclude": "reverse_types", "reverse_etypes": {et: rev, rev: et}} if rev else {"exclude": "self"}
+    sampler = as_edge_prediction_sampler(NeighborSampler(fan), negative_sampler=_CandidateSampler(
+        opts["negative"], k, pop, et), **exclude)
+    seeds = {et: torch.arange(g_train.num_edges(et), device=g_train.device)}
+    return DataLoader(g_train, seeds, sampler, batch_size=opts["lp_batch_size"], shuffle=True)
+
+
 def _train_link(cg, g, target, opts, run, enc_spec, names, device, resume):
     et = target["etype"]
     if opts["loss"] is None:
@@ -617,6 +692,9 @@ def _train_link(cg, g, target, opts, run, enc_spec, names, device, resume):
     B, K = opts["lp_batch_size"], opts["num_negatives"]
     rng = np.random.default_rng(opts["seed"])
     src_t = torch.from_numpy(src_all).to(device)
+    hard = max(1, int(opts["hard_negatives"] or 0))
+    if opts["minibatch"] and (opts["lp_targets"] != "all" or opts["negative"] not in ("uniform", "popularity")):
+        raise DGLError("minibatch link prediction takes lp_targets: all and uniform or popularity negatives")
 
     def step(graph, weights, eids):
         run.optim.zero_grad()
@@ -626,22 +704,59 @@ def _train_link(cg, g, target, opts, run, enc_spec, names, device, resume):
         if opts["negative"] == "all":
             logits = model.head.all_pairs(hu, h[et[2]]) / opts["temperature"]
             loss = F.cross_entropy(logits, v)
+        elif opts["negative"] == "in_batch":
+            neg = model.head.all_pairs(hu, hv)
+            mask = v.unsqueeze(0) != v.unsqueeze(1)  # drop the pair itself (and duplicates)
+            loss = link_loss(opts["loss"], model.head(hu, hv), neg, mask, opts["temperature"])
         else:
-            pos = model.head(hu, hv)
-            if opts["negative"] == "in_batch":
-                neg = model.head.all_pairs(hu, hv)
-                mask = v.unsqueeze(0) != v.unsqueeze(1)  # drop the pair itself (and duplicates)
-            else:
-                nid = sample_negatives(opts["negative"], len(eids), K, num_dst, pop.cpu()).to(device)
-                hn = h[et[2]][nid]
-                neg = model.head(hu.unsqueeze(1).expand_as(hn), hn)
-                mask = nid != v.unsqueeze(1)
-            loss = link_loss(opts["loss"], pos, neg, mask, opts["temperature"])
+            nid = sample_negatives(opts["negative"], len(eids), K * hard, num_dst, pop.cpu()).to(device)
+            loss = pair_loss(hu, hv, h[et[2]][nid], nid, v)
         loss.backward()
         run.optim.step()
         return loss.item()
 
+    def pair_loss(hu, hv, hn, nid, v):
+        """Loss of positives (B, D) against candidate negatives (B, C, D); with hard_negatives
+        only the K highest-scoring candidates (that are not the positive) are kept."""
+        if hard > 1:
+            with torch.no_grad():
+                top = hardest_negatives(model.head(hu.unsqueeze(1).expand_as(hn), hn), nid, v, K)
+            nid = nid.gather(1, top)
+            hn = hn.gather(1, top.unsqueeze(-1).expand(-1, -1, hn.shape[-1]))
+        neg = model.head(hu.unsqueeze(1).expand_as(hn), hn)
+        return link_loss(opts["loss"], model.head(hu, hv), neg, nid != v.unsqueeze(1), opts["temperature"])
+
+    loader = None
+    if opts["minibatch"]:
+        loader = _link_loader(g_train, et, split["reverse"], opts, K * hard, pop, device)
+
+    def minibatch_epoch():
+        from ..base import EID, NID  # deferred: loaded on first use; no cycle needs it
+
+        total, n = 0.0, 0
+        for _, pos_g, neg_g, blocks in loader:
+            run.optim.zero_grad()
+            ws = None
+            if w_train:
+                ws = [{c: w[b.edges[c].data[EID].long()] for c, w in w_train.items() if c in b.canonical_etypes}
+                      for b in blocks]
+            h = model.encoder.forward_blocks(blocks, feats, ws)
+            ps, pd = pos_g.edges(etype=et)
+            ns, nd = neg_g.edges(etype=et)
+            hu, hv = h[et[0]][ps.long()], h[et[2]][pd.long()]
+            nd = nd.long().view(len(ps), -1)
+            # compare global ids: a candidate equal to the positive is no negative
+            gid = pos_g.nodes[et[2]].data[NID]
+            loss = pair_loss(hu, hv, h[et[2]][nd], gid[nd], gid[pd.long()])
+            loss.backward()
+            run.optim.step()
+            total += loss.item() * len(ps)
+            n += len(ps)
+        return total / max(n, 1)
+
     def train_step():
+        if loader is not None:
+            return minibatch_epoch()
         if opts["lp_targets"] == "next":
             keep, targets = _next_item_targets(src_all, order, train_np, int(opts["next_window"]), rng)
             graph, weights = link_message_graph(cg, et, keep, opts, label, device, order)

@@ -437,8 +437,15 @@ def test_knn_graph_batched_and_segmented():
     assert s.batch_num_nodes().tolist() == [5, 7]
     want = _ref_knn(x[:5], 2, False) + [(u + 5, v + 5) for u, v in _ref_knn(x[5:], 2, False)]
     assert _el(s) == want
-    with pytest.raises(DGLError, match="k=5"):
-        dgl.knn_graph(x[:4], 5)
+    # k above the candidates: lowered to them with a DGLWarning, as DGL does
+    with pytest.warns(dgl.base.DGLWarning, match="k=5"):
+        big = dgl.knn_graph(x[:4], 5)
+    assert _el(big) == _ref_knn(x[:4], 4, False)
+    with pytest.warns(dgl.base.DGLWarning, match="k=3"):
+        seg = dgl.segmented_knn_graph(x, 3, [3, 9], exclude_self=True)
+    assert _el(seg) == _ref_knn(x[:3], 2, True) + [(u + 3, v + 3) for u, v in _ref_knn(x[3:], 2, True)]
+    with pytest.raises(DGLError, match="no candidate"):
+        dgl.knn_graph(x[:1], 2, exclude_self=True)
     with pytest.raises(DGLError, match="sum"):
         dgl.segmented_knn_graph(x, 2, [5, 5])
     with pytest.raises(DGLError, match="dist"):
