@@ -24,8 +24,11 @@ import torch
 import torch.nn.functional as F
 
 from ..base import DGLError
-from .construct import ConstructedGraph, load_constructed
+from ..transforms.functional import add_nodes
+from .construct import ConstructedGraph, _apply_features, load_constructed
+from .tables import expand_files, read_table, to_id_strings
 from .train import _by_source, _features, build_model, link_message_graph, link_split
+from .transforms import transform_from_state
 
 __all__ = ["load_model", "predict", "embed", "transform_rows"]
 
@@ -71,10 +74,6 @@ def transform_rows(graph: Any, ntype: str, files: Any, fmt: Optional[Dict[str, A
     feats : dict
         Feature name -> (rows, width) float32 tensor, as in the graph's node data.
     """
-    from .construct import _apply_features  # deferred: loaded on first use; no cycle needs it
-    from .tables import expand_files, read_table, to_id_strings  # deferred: loaded on first use; no cycle needs it
-    from .transforms import transform_from_state  # deferred: loaded on first use; no cycle needs it
-
     cg = graph if isinstance(graph, ConstructedGraph) else load_constructed(graph)
     saved = cg.transforms.get("nodes", {})
     if ntype not in saved:
@@ -188,7 +187,6 @@ def predict(graph: Any, model_path: str, output: str, *, top_k: int = 10, batch_
             raise DGLError(f"node type {nt!r} has learnt per-node embeddings, which new rows lack; "
                            "train with id_embeddings: false to score new rows")
         new_ids, new_feats = transform_rows(cg, nt, new_nodes)
-        from .. import add_nodes  # deferred: loaded on first use; no cycle needs it
 
         n0 = cg.graph.num_nodes(nt)
         keys = ck["feature_names"].get(nt, [])

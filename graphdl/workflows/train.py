@@ -28,9 +28,10 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from ..base import DGLError
+from ..base import EID, NID, DGLError
 from ..convert import heterograph
-from ..dataloading import DataLoader, NeighborSampler
+from ..dataloading import DataLoader, NeighborSampler, as_edge_prediction_sampler
+from ..optim import SparseAdam
 from .construct import ConstructedGraph, load_constructed
 from .losses import (LINK_LOSSES, NEGATIVES, class_weights, focal_loss, hardest_negatives, link_loss,
                      sample_negatives)
@@ -198,8 +199,6 @@ class _Optimizer:
     ``sparse_lr``) on the encoder's :class:`~graphdl.nn.NodeEmbedding` tables when it has any."""
 
     def __init__(self, model: nn.Module, opts: Dict[str, Any]) -> None:
-        from ..optim import SparseAdam  # deferred: loaded on first use; no cycle needs it
-
         params = [p for p in model.parameters() if p.requires_grad]
         self.dense = torch.optim.Adam(params, lr=opts["lr"], weight_decay=opts["weight_decay"]) if params else None
         tables = model.encoder.sparse_tables() if hasattr(model, "encoder") else []
@@ -642,8 +641,6 @@ def _link_loader(g_train, et, rev, opts, k, pop, device):
     """Edge data loader over the training edges: sampled blocks, the positive pair graph and
     ``k`` candidate negatives per edge; the seed edges (and their reverses) are left out of the
     blocks so a positive never passes its own message."""
-    from ..dataloading import DataLoader, NeighborSampler, as_edge_prediction_sampler  # deferred: loaded on first use; no cycle needs it
-
     fan = opts["fanouts"] if isinstance(opts["fanouts"], list) else [int(f) for f in str(opts["fanouts"]).split(",")]
     if len(fan) != opts["layers"]:
         raise DGLError(f"fanouts {fan} must have one entry per layer ({opts['layers']})")
@@ -731,8 +728,6 @@ def _train_link(cg, g, target, opts, run, enc_spec, names, device, resume):
         loader = _link_loader(g_train, et, split["reverse"], opts, K * hard, pop, device)
 
     def minibatch_epoch():
-        from ..base import EID, NID  # deferred: loaded on first use; no cycle needs it
-
         total, n = 0.0, 0
         for _, pos_g, neg_g, blocks in loader:
             run.optim.zero_grad()
