@@ -1008,6 +1008,10 @@ class DGLGraph:
     def _degrees(self, ids: Any, etype: EType, incoming: bool):
         etid = self.get_etype_id(etype)
         adj = self._adjs[etid]
+        need = ("coo", "csc") if incoming else ("coo", "csr")
+        if not any(f in adj.allowed for f in need):
+            raise DGLError(f"{'in' if incoming else 'out'}_degrees needs one of the formats {list(need)}; "
+                           f"the graph is restricted to {list(adj.allowed)} (see DGLGraph.formats).")
         s, d = self._rel_slots[etid]
         if is_all(ids):
             return adj.in_degrees() if incoming else adj.out_degrees()

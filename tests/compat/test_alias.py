@@ -133,3 +133,29 @@ def test_uninstall_stops_marking_children():
     """))
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "True False"
+
+
+def test_dgl_internal_names_import_but_refuse_use():
+    out = _run(textwrap.dedent("""
+        import graphdl.compat
+        graphdl.compat.install()
+        from dgl.graph_index import create_graph_index
+        from dgl.utils import toindex, recursive_apply
+        from dgl.frame import Column
+        import dgl.utils
+        print(isinstance(3, Column), recursive_apply([1], lambda x: x + 1))
+        for call in (lambda: create_graph_index(None, False), lambda: toindex([1]), lambda: Column(1)):
+            try:
+                call()
+            except graphdl.compat.NotImplementedInGraphdl as err:
+                print(err)
+        print(hasattr(dgl.utils, "not_a_dgl_name"))
+    """))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == [
+        "False [2]",
+        "graphdl does not implement dgl.graph_index.create_graph_index (a DGL-internal API)",
+        "graphdl does not implement dgl.utils.toindex (a DGL-internal API)",
+        "graphdl does not implement dgl.frame.Column (a DGL-internal API)",
+        "False",
+    ]
