@@ -372,9 +372,10 @@ class DGLGraph:
             table, names = self._dst_slot, self.dsttypes
         else:
             if self.is_block:
-                if self._srctypes == self._dsttypes and len(self._srctypes) == 1 and ntype in (None, self._srctypes[0]):
+                if self._srctypes == self._dsttypes and len(self._srctypes) == 1 and ntype is None:
                     raise DGLError("A block has separate source and destination nodes: use srcdata/dstdata "
                                    "or srcnodes/dstnodes.")
+                # a type name on both sides means its source nodes, as in DGL
                 table = {**self._dst_slot, **self._src_slot}
                 names = list(table)
             else:
