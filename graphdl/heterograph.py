@@ -23,6 +23,7 @@ from ._graph.views import DataView, EdgeView, HeteroDataView, NodeView
 from ._graph import message_passing as _mp
 from .propagate import prop_edges
 from .propagate import prop_nodes
+from .sparse.construct import graph_adjacency
 
 __all__ = ["DGLGraph", "DGLHeteroGraph", "to_id_tensor"]
 
@@ -360,6 +361,7 @@ class DGLGraph:
         destination node sets of type ``A``, as in DGL.
         """
         if (side == "all" and isinstance(ntype, str) and ntype[:4] in ("SRC/", "DST/")
+                and ntype not in self._src_slot and ntype not in self._dst_slot
                 and (self.is_block or self._is_unibipartite_types())):
             side, ntype = ("src" if ntype[0] == "S" else "dst"), ntype[4:]
             names = self.srctypes if side == "src" else self.dsttypes
@@ -1293,6 +1295,13 @@ class DGLGraph:
         if scipy_fmt is not None:
             import scipy.sparse as sp
 
+            if scipy_fmt in ("csr", "csc"):
+                # straight from the stored compressed rows, keeping their order and duplicates
+                by_src = (scipy_fmt == "csr") != transpose
+                indptr, indices, _ = adj.csr() if by_src else adj.csc()
+                build = sp.csr_matrix if scipy_fmt == "csr" else sp.csc_matrix
+                return build((np.ones(adj.num_edges, dtype=np.float32), indices.cpu().numpy(),
+                              indptr.cpu().numpy()), shape=shape)
             m = sp.coo_matrix((np.ones(adj.num_edges, dtype=np.float32),
                                (rows.cpu().numpy(), cols.cpu().numpy())), shape=shape)
             return m.asformat(scipy_fmt)
@@ -1309,8 +1318,6 @@ class DGLGraph:
         Shape ``(num_src_nodes, num_dst_nodes)``; entry ``(u, v)`` for each edge ``u -> v``
         holds the edge feature ``eweight_name`` (ones by default), in edge-id order.
         """
-        from .sparse.construct import graph_adjacency  # deferred: loaded on first use; no cycle needs it
-
         ce = self.to_canonical_etype(etype)
         val = None if eweight_name is None else self.edges[ce].data[eweight_name]
         return graph_adjacency(self._adj(ce), val)

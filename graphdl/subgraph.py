@@ -135,15 +135,21 @@ def node_subgraph(
 ) -> Any:
     """The subgraph induced on ``nodes``: those nodes and every edge between two of them.
 
-    Args:
-        graph: The graph.
-        nodes: Node ids (int tensor, iterable, or bool mask), or a dict keyed by node type.
-            Node types left out of a dict keep no nodes. Node ``i`` of the result is
-            ``nodes[i]`` when relabelling. Edges come grouped by source, in the order of
-            ``nodes``, and by edge id within a source.
-        relabel_nodes: If False, keep every node of ``graph`` and only filter the edges.
-        store_ids: Store original ids in ``ndata[NID]`` / ``edata[EID]``.
-        output_device: Device of the result (default: the graph's).
+    Parameters
+    ----------
+    graph
+        The graph.
+    nodes
+        Node ids (int tensor, iterable, or bool mask), or a dict keyed by node type.
+        Node types left out of a dict keep no nodes. Node ``i`` of the result is
+        ``nodes[i]`` when relabelling. Edges come grouped by source, in the order of
+        ``nodes``, and by edge id within a source.
+    relabel_nodes
+        If False, keep every node of ``graph`` and only filter the edges.
+    store_ids
+        Store original ids in ``ndata[NID]`` / ``edata[EID]``.
+    output_device
+        Device of the result (default: the graph's).
     """
     _no_blocks(graph)
     given = nodes_by_type(graph, nodes)
@@ -183,14 +189,20 @@ def edge_subgraph(
 ) -> Any:
     """The subgraph made of the given edges (in the given order) and their endpoints.
 
-    Args:
-        graph: The graph.
-        edges: Edge ids (int tensor, iterable, or bool mask), or a dict keyed by edge type.
-        relabel_nodes: If True keep only the endpoints, numbered in order of first appearance
-            (sources of the selected edges, then their destinations; original ids in
-            ``ndata[NID]``); else keep every node.
-        store_ids: Store original ids in ``ndata[NID]`` / ``edata[EID]``.
-        output_device: Device of the result.
+    Parameters
+    ----------
+    graph
+        The graph.
+    edges
+        Edge ids (int tensor, iterable, or bool mask), or a dict keyed by edge type.
+    relabel_nodes
+        If True keep only the endpoints, numbered in order of first appearance
+        (sources of the selected edges, then their destinations; original ids in
+        ``ndata[NID]``); else keep every node.
+    store_ids
+        Store original ids in ``ndata[NID]`` / ``edata[EID]``.
+    output_device
+        Device of the result.
     """
     if "preserve_nodes" in deprecated_kwargs:
         relabel_nodes = not deprecated_kwargs.pop("preserve_nodes")

@@ -6,7 +6,8 @@ The compressed forms are derived on first use and cached:
 * ``csr()``: out-edges grouped by source, ``(indptr[num_src + 1], dst ids, edge ids)``;
 * ``csc()``: in-edges grouped by destination, ``(indptr[num_dst + 1], src ids, edge ids)``.
 
-Within a row, edges keep increasing edge-id order. Every tensor has the relation's id type
+Within a row, edges keep increasing edge-id order, except in a relation built by
+:meth:`SparseAdj.with_row_order` (``sort_csr_by_tag`` groups each row by tag). Every tensor has the relation's id type
 and lives on the relation's device. Storage objects are immutable: mutation builds new ones.
 
 A relation may be *restricted* to some formats (``DGLGraph.formats(['csc'])``): ``allowed``
@@ -177,6 +178,22 @@ class SparseAdj:
         if self._csc is None:
             self._csc = compress(self.dst, self.src, self.num_dst)
         return self._csc
+
+    def with_row_order(self, fmt: str, compressed: Triple) -> "SparseAdj":
+        """The same edges with a chosen order inside each row of ``fmt`` (``'csr'`` or ``'csc'``).
+
+        ``compressed`` is ``(indptr, other ends, edge ids)`` holding the same edges as this
+        relation, each row's edges in the wanted order; edge ids and COO are unchanged.
+        """
+        if fmt not in ("csr", "csc"):
+            raise DGLError(f"fmt must be 'csr' or 'csc', got {fmt!r}.")
+        out = SparseAdj(self.src, self.dst, self.num_src, self.num_dst, False)
+        out._in_deg, out._out_deg = self._in_deg, self._out_deg
+        if fmt == "csr":
+            out._csr, out._csc = compressed, self._csc
+        else:
+            out._csr, out._csc = self._csr, compressed
+        return out
 
     def created(self) -> Tuple[str, ...]:
         """The allowed formats that exist now (COO always does, when allowed)."""

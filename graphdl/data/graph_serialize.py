@@ -80,12 +80,17 @@ def save_graphs(
 ) -> None:
     """Save graphs and optional graph labels to ``filename`` in DGL's binary format.
 
-    Args:
-        filename: Path of the file to write (parent folders are created).
-        g_list: A graph or a list of graphs (homogeneous or heterogeneous).
-        labels: Optional dict from label name to a tensor (usually one row per graph).
-        formats: Sparse formats to store for every relation, any of ``'coo'``, ``'csr'``
-            and ``'csc'``; ``None`` stores COO only.
+    Parameters
+    ----------
+    filename
+        Path of the file to write (parent folders are created).
+    g_list
+        A graph or a list of graphs (homogeneous or heterogeneous).
+    labels
+        Optional dict from label name to a tensor (usually one row per graph).
+    formats
+        Sparse formats to store for every relation, any of ``'coo'``, ``'csr'``
+        and ``'csc'``; ``None`` stores COO only.
     """
     if isinstance(g_list, DGLGraph):
         g_list = [g_list]
@@ -127,11 +132,16 @@ def _read_bytes(filename: PathLike) -> bytes:
 def load_graphs(filename: PathLike, idx_list: Optional[Sequence[int]] = None):
     """Load graphs (and graph labels) from a file written by :func:`save_graphs` or by DGL.
 
-    Args:
-        filename: Path of the file.
-        idx_list: Indices of the graphs to load, in the order wanted; ``None`` loads all.
+    Parameters
+    ----------
+    filename
+        Path of the file.
+    idx_list
+        Indices of the graphs to load, in the order wanted; ``None`` loads all.
 
-    Returns:
+    Returns
+    -------
+    tuple of (list of DGLGraph, dict)
         ``(graph_list, labels)``: the graphs and the dict of graph labels.
     """
     if idx_list is not None:

@@ -250,11 +250,16 @@ def split_dataset(
 ) -> List[Subset]:
     """Split a data set into train, validation and test subsets by fractions.
 
-    Args:
-        dataset: Anything with ``__len__`` and ``__getitem__``.
-        frac_list: Three fractions summing to 1; ``[0.8, 0.1, 0.1]`` by default.
-        shuffle: Permute the items before splitting.
-        random_state: Seed of the permutation (used when ``shuffle`` is true).
+    Parameters
+    ----------
+    dataset
+        Anything with ``__len__`` and ``__getitem__``.
+    frac_list
+        Three fractions summing to 1; ``[0.8, 0.1, 0.1]`` by default.
+    shuffle
+        Permute the items before splitting.
+    random_state
+        Seed of the permutation (used when ``shuffle`` is true).
     """
     if frac_list is None:
         frac_list = [0.8, 0.1, 0.1]
