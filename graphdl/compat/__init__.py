@@ -185,15 +185,20 @@ _CHILD_MARKER = "graphdl_compat_alias"
 
 
 class _InstallInChild:
-    """Unpickled in a spawned child process, installs the alias there (see :func:`_mark_children`)."""
+    """Unpickled in a spawned child process, installs the alias there (see :func:`_mark_children`).
+
+    It unpickles as a call of the built-in ``exec`` on a two-line program, because the child
+    reads it before it restores the parent's ``sys.path``: the program first makes the folder
+    that holds graphdl importable, then calls :func:`install`.
+    """
 
     def __reduce__(self) -> tuple:
-        return (_install_in_child, ())
+        import os
 
-
-def _install_in_child() -> "_InstallInChild":
-    install()
-    return _InstallInChild()
+        root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        program = (f"import sys\nif {root!r} not in sys.path: sys.path.append({root!r})\n"
+                   "import graphdl.compat\ngraphdl.compat.install()\n")
+        return (exec, (program,))
 
 
 def _preparation_data_with_alias(name: str) -> dict:

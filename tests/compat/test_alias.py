@@ -159,3 +159,34 @@ def test_dgl_internal_names_import_but_refuse_use():
         "graphdl does not implement dgl.frame.Column (a DGL-internal API)",
         "False",
     ]
+
+
+def test_spawned_children_find_graphdl_without_pythonpath(tmp_path):
+    # the child reads the alias marker before it restores the parent's sys.path; graphdl here is
+    # importable only through the script's own sys.path entry
+    script = tmp_path / "spawner.py"
+    script.write_text(textwrap.dedent(f"""
+        import multiprocessing as mp
+        import sys
+        sys.path.insert(0, {str(ROOT)!r})
+        import graphdl.compat
+        graphdl.compat.install()
+
+        def entry(q):
+            import dgl
+            q.put(dgl.graph(([0], [1])).num_edges())
+
+        if __name__ == "__main__":
+            ctx = mp.get_context("spawn")
+            q = ctx.Queue(1)
+            p = ctx.Process(target=entry, args=(q,))
+            p.start()
+            print(q.get(timeout=120))
+            p.join()
+            print(p.exitcode)
+    """))
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300,
+                         cwd=tmp_path, env=env)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines()[:2] == ["1", "0"]
