@@ -374,9 +374,10 @@ class DGLGraph:
             table, names = self._dst_slot, self.dsttypes
         else:
             if self.is_block:
-                if self._srctypes == self._dsttypes and len(self._srctypes) == 1 and ntype in (None, self._srctypes[0]):
+                if self._srctypes == self._dsttypes and len(self._srctypes) == 1 and ntype is None:
                     raise DGLError("A block has separate source and destination nodes: use srcdata/dstdata "
                                    "or srcnodes/dstnodes.")
+                # a type name on both sides means its source nodes, as in DGL
                 table = {**self._dst_slot, **self._src_slot}
                 names = list(table)
             else:
@@ -1010,6 +1011,10 @@ class DGLGraph:
     def _degrees(self, ids: Any, etype: EType, incoming: bool):
         etid = self.get_etype_id(etype)
         adj = self._adjs[etid]
+        need = ("coo", "csc") if incoming else ("coo", "csr")
+        if not any(f in adj.allowed for f in need):
+            raise DGLError(f"{'in' if incoming else 'out'}_degrees needs one of the formats {list(need)}; "
+                           f"the graph is restricted to {list(adj.allowed)} (see DGLGraph.formats).")
         s, d = self._rel_slots[etid]
         if is_all(ids):
             return adj.in_degrees() if incoming else adj.out_degrees()

@@ -6,7 +6,9 @@ from typing import Any, Callable, Tuple
 
 import torch
 
-__all__ = ["recursive_apply", "recursive_apply_pair", "is_sorted_srcdst"]
+from .base import DGLError
+
+__all__ = ["recursive_apply", "recursive_apply_pair", "is_sorted_srcdst", "Filter"]
 
 
 def recursive_apply(data: Any, fn: Callable, *args: Any, **kwargs: Any) -> Any:
@@ -76,3 +78,59 @@ def is_sorted_srcdst(src: torch.Tensor, dst: torch.Tensor, num_src: Any = None,
     src_sorted = bool((ds >= 0).all())
     both = src_sorted and bool(((ds > 0) | (dd >= 0)).all())
     return src_sorted, both
+
+
+class Filter:
+    """Membership tests of id arrays against a fixed set of ids (DGL's ``dgl.utils.Filter``).
+
+    Parameters
+    ----------
+    ids : torch.Tensor
+        The ids of the set (1-D integer tensor; duplicates and any order allowed).
+
+    Examples
+    --------
+    >>> f = Filter(torch.tensor([0, 1, 9, 4]))
+    >>> f.find_included_indices(torch.tensor([0, 3, 9, 11])).tolist()
+    [0, 2]
+    >>> f.find_excluded_indices(torch.tensor([0, 3, 9, 11])).tolist()
+    [1, 3]
+    """
+
+    def __init__(self, ids: torch.Tensor) -> None:
+        ids = torch.as_tensor(ids)
+        if ids.dim() != 1 or ids.is_floating_point() or ids.dtype == torch.bool:
+            raise DGLError(f"Filter needs a 1-D integer id tensor, got {ids.dtype} of shape {tuple(ids.shape)}.")
+        self._ids = torch.unique(ids)
+
+    def _member(self, x: torch.Tensor) -> torch.Tensor:
+        x = torch.as_tensor(x)
+        if x.dim() != 1:
+            raise DGLError(f"Filter queries need a 1-D id tensor, got shape {tuple(x.shape)}.")
+        return torch.isin(x, self._ids.to(device=x.device, dtype=x.dtype))
+
+    def find_included_indices(self, x: torch.Tensor) -> torch.Tensor:
+        """Positions (increasing, in ``x``'s dtype) of the entries of ``x`` in the set.
+
+        Parameters
+        ----------
+        x : torch.Tensor
+
+        Returns
+        -------
+        torch.Tensor
+        """
+        return torch.nonzero(self._member(x), as_tuple=False).reshape(-1).to(torch.as_tensor(x).dtype)
+
+    def find_excluded_indices(self, x: torch.Tensor) -> torch.Tensor:
+        """Positions (increasing, in ``x``'s dtype) of the entries of ``x`` not in the set.
+
+        Parameters
+        ----------
+        x : torch.Tensor
+
+        Returns
+        -------
+        torch.Tensor
+        """
+        return torch.nonzero(~self._member(x), as_tuple=False).reshape(-1).to(torch.as_tensor(x).dtype)

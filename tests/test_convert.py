@@ -100,6 +100,8 @@ def test_create_block(idtype):
     assert b.srcdata["h"].shape == (5, 2) and b.dstdata["h"].shape == (2, 2)
     with pytest.raises(DGLError, match="srcdata"):
         b.ndata["h"]
+    # a type name on both sides of a block means its source nodes, as in DGL
+    assert b.num_nodes("_N") == 5 and b.nodes["_N"].data["h"] is b.srcdata["h"]
     with pytest.raises(DGLError, match="out of range"):
         dgl.create_block(([0, 7], [0, 0]), num_src_nodes=5, num_dst_nodes=1)
     hb = dgl.create_block({("user", "clicks", "item"): ([0, 1], [0, 0]), ("item", "rev", "user"): ([0], [1])},

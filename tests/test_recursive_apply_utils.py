@@ -1,6 +1,7 @@
-"""graphdl.utils: recursive_apply and is_sorted_srcdst."""
+"""graphdl.utils: recursive_apply, is_sorted_srcdst and Filter."""
 import collections
 
+import pytest
 import torch
 
 import graphdl
@@ -25,3 +26,18 @@ def test_is_sorted_srcdst():
     assert is_sorted_srcdst(t([1, 0]), t([0, 1])) == (False, False)
     assert is_sorted_srcdst(t([], dtype=torch.int64), t([], dtype=torch.int64)) == (True, True)
 
+
+
+def test_filter_included_and_excluded_positions(idtype):
+    from graphdl.utils import Filter
+
+    members = torch.tensor([0, 1, 9, 4, 6, 5, 7, 9], dtype=idtype)
+    x = torch.tensor([0, 19, 0, 28, 3, 9, 11, 4, 5], dtype=idtype)
+    f = Filter(members)
+    inc, exc = f.find_included_indices(x), f.find_excluded_indices(x)
+    ref = [i for i, v in enumerate(x.tolist()) if v in set(members.tolist())]
+    assert inc.tolist() == ref and inc.dtype == idtype
+    assert exc.tolist() == [i for i in range(len(x)) if i not in ref] and exc.dtype == idtype
+    assert f.find_included_indices(torch.zeros(0, dtype=idtype)).numel() == 0
+    with pytest.raises(graphdl.DGLError):
+        Filter(torch.tensor([0.5]))

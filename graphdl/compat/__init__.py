@@ -29,8 +29,8 @@ import sys
 import types
 from typing import Any, Optional, Sequence
 
-__all__ = ["install", "uninstall", "is_installed", "MODULE_MAP", "NotImplementedInGraphdl",
-           "ModuleNotInGraphdl"]
+__all__ = ["install", "uninstall", "is_installed", "MODULE_MAP", "INTERNAL_NAMES",
+           "NotImplementedInGraphdl", "ModuleNotInGraphdl"]
 
 #: ``dgl`` module names whose graphdl counterpart has a different path. Any other
 #: ``dgl.A.B`` maps to ``graphdl.A.B``.
@@ -44,6 +44,20 @@ MODULE_MAP: dict[str, str] = {
     "dgl.ndarray": "graphdl.compat.ndarray",
     "dgl.frame": "graphdl._graph.frame",
     "dgl.view": "graphdl._graph.views",
+    "dgl.distributed.graph_partition_book": "graphdl.distributed.partition_book",
+}
+
+#: DGL-internal names (not part of DGL's documented API) that DGL code and tests import at
+#: module level. graphdl does not implement them, but importing them succeeds, so that a
+#: module importing one still loads; the name is a placeholder class that raises
+#: :class:`NotImplementedInGraphdl` when called. Modules listed here that graphdl lacks
+#: altogether (``dgl.graph_index``) are empty apart from these names.
+INTERNAL_NAMES: dict[str, tuple[str, ...]] = {
+    "dgl.graph_index": ("GraphIndex", "create_graph_index", "from_coo", "from_csr"),
+    "dgl.utils": ("toindex", "Index"),
+    "dgl.frame": ("Column",),
+    "dgl.partition": ("NDArrayPartition",),
+    "dgl.distributed.graph_partition_book": ("get_node_partition_from_book",),
 }
 
 _ALIAS = "dgl"
@@ -59,6 +73,18 @@ class NotImplementedInGraphdl(AttributeError):
 
 class ModuleNotInGraphdl(ModuleNotFoundError):
     """``import dgl.X`` for a module graphdl does not provide."""
+
+
+def _internal_placeholder(qualname: str) -> type:
+    """A class standing for the DGL-internal ``qualname``: ``isinstance`` checks are False,
+    and calling it raises :class:`NotImplementedInGraphdl`."""
+
+    def refuse(cls: type, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedInGraphdl(f"graphdl does not implement {qualname} (a DGL-internal API)")
+
+    return type(qualname.rsplit(".", 1)[-1], (), {"__new__": refuse, "__doc__":
+                f"Placeholder for the DGL-internal {qualname}, which graphdl does not implement.",
+                "__module__": qualname.rsplit(".", 1)[0]})
 
 
 def _target_name(alias_name: str) -> str:
@@ -98,6 +124,10 @@ class _AliasModule(types.ModuleType):
             return value
         if name.startswith("__"):
             raise AttributeError(name)
+        if name in INTERNAL_NAMES.get(self.__name__, ()):
+            placeholder = _internal_placeholder(child)
+            object.__setattr__(self, name, placeholder)
+            return placeholder
         # A submodule not yet imported (``dgl.sampling`` after a bare ``import dgl``).
         try:
             return importlib.import_module(child)
@@ -139,6 +169,9 @@ class _AliasFinder(importlib.abc.MetaPathFinder):
             # Only a missing graphdl module is "not implemented"; a missing third-party
             # dependency inside an existing graphdl module is reported as it is.
             if err.name and (real == err.name or real.startswith(err.name + ".")):
+                if fullname in INTERNAL_NAMES:
+                    blank = types.ModuleType(real, f"DGL-internal {fullname}: not in graphdl.")
+                    return importlib.machinery.ModuleSpec(fullname, _AliasLoader(blank), is_package=True)
                 raise ModuleNotInGraphdl(f"graphdl does not implement {fullname}",
                                          name=fullname) from None
             raise
@@ -152,15 +185,20 @@ _CHILD_MARKER = "graphdl_compat_alias"
 
 
 class _InstallInChild:
-    """Unpickled in a spawned child process, installs the alias there (see :func:`_mark_children`)."""
+    """Unpickled in a spawned child process, installs the alias there (see :func:`_mark_children`).
+
+    It unpickles as a call of the built-in ``exec`` on a two-line program, because the child
+    reads it before it restores the parent's ``sys.path``: the program first makes the folder
+    that holds graphdl importable, then calls :func:`install`.
+    """
 
     def __reduce__(self) -> tuple:
-        return (_install_in_child, ())
+        import os
 
-
-def _install_in_child() -> "_InstallInChild":
-    install()
-    return _InstallInChild()
+        root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        program = (f"import sys\nif {root!r} not in sys.path: sys.path.append({root!r})\n"
+                   "import graphdl.compat\ngraphdl.compat.install()\n")
+        return (exec, (program,))
 
 
 def _preparation_data_with_alias(name: str) -> dict:

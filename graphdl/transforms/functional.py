@@ -530,7 +530,8 @@ def adj_product_graph(A: Any, B: Any, weight_name: str, etype: str = "_E") -> An
 
     ``A`` (types ``s -> m``) and ``B`` (types ``m -> d``) each have one relation with edge
     weights in ``edata[weight_name]``; the result has relation ``(s, etype, d)`` with the
-    product entries as weights (duplicate-free, sorted by ``(u, v)``).
+    product entries as weights (duplicate-free, sorted by ``(u, v)``, exact zeros dropped).
+    The weights are differentiable with respect to both inputs' weights.
     """
     ca = _homogeneous_or_single(A)
     cb = _homogeneous_or_single(B)
@@ -543,15 +544,26 @@ def adj_product_graph(A: Any, B: Any, weight_name: str, etype: str = "_E") -> An
     wb = B.edges[cb].data[weight_name]
     if wa.dim() != 1 or wb.dim() != 1:
         raise DGLError("adj_product_graph needs scalar edge weights.")
-    prod = _scipy_adj(A, ca, wa) @ _scipy_adj(B, cb, wb)
-    coo = _sorted_coo(prod)
+    # every pair (edge i->j of A, edge j->k of B) contributes wa * wb to entry (i, k); summed
+    # with index_add, so the weights of the product are differentiable in both inputs
+    adj_a, adj_b = A._adj(ca), B._adj(cb)
+    indptr_b, dst_b, eid_b = (t.long() for t in adj_b.csr())
+    mid = adj_a.dst.long()
+    counts = indptr_b[mid + 1] - indptr_b[mid]
+    pair_a = torch.repeat_interleave(torch.arange(mid.shape[0], device=mid.device), counts)
+    starts = torch.repeat_interleave(indptr_b[mid] - (torch.cumsum(counts, 0) - counts), counts)
+    pos_b = starts + torch.arange(pair_a.shape[0], device=mid.device)
+    nd = max(B.num_nodes(cb[2]), 1)
+    key = adj_a.src.long()[pair_a] * nd + dst_b[pos_b]
+    uniq, inv = torch.unique(key, return_inverse=True)  # sorted by (u, v)
+    vals = wa[pair_a.to(wa.device)] * wb[eid_b[pos_b].to(wb.device)]
+    summed = vals.new_zeros(uniq.shape[0]).index_add(0, inv.to(vals.device), vals)
+    keep = (summed != 0).to(uniq.device)  # exact zeros are dropped, as before
+    uniq, summed = uniq[keep], summed[keep.to(summed.device)]
     rel = (ca[0], etype, cb[2])
     num = {ca[0]: A.num_nodes(ca[0]), cb[2]: B.num_nodes(cb[2])}
-    ng = build_graph(
-        {rel: (torch.from_numpy(coo.row.astype(np.int64)), torch.from_numpy(coo.col.astype(np.int64)))},
-        num, A.idtype, A.device, sort=True,
-    )
-    ng.edges[rel].data[weight_name] = torch.from_numpy(coo.data).to(dtype=wa.dtype, device=A.device)
+    ng = build_graph({rel: (uniq // nd, uniq % nd)}, num, A.idtype, A.device, sort=True)
+    ng.edges[rel].data[weight_name] = summed
     return ng
 
 

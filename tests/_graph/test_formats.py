@@ -88,3 +88,26 @@ def test_save_graphs_refuses_formats_outside_the_restriction(tmp_path, idtype):
     graphdl.save_graphs(str(tmp_path / "g.bin"), [g], formats=["coo"])
     (h,), _ = graphdl.load_graphs(str(tmp_path / "g.bin"))
     assert torch.equal(h.edges()[0], g.edges()[0].to(h.idtype))
+
+
+def test_degrees_need_a_format_that_holds_them(idtype):
+    # in-degrees come from COO or CSC, out-degrees from COO or CSR, as in DGL
+    g = _graph(idtype)
+    want_in, want_out = g.in_degrees(), g.out_degrees()
+    assert torch.equal(g.formats("csc").in_degrees(), want_in)
+    assert torch.equal(g.formats("csr").out_degrees(), want_out)
+    assert torch.equal(g.formats("coo").in_degrees(), want_in)
+    with pytest.raises(DGLError, match="out_degrees"):
+        g.formats("csc").out_degrees()
+    with pytest.raises(DGLError, match="in_degrees"):
+        g.formats("csr").in_degrees(0)
+
+
+def test_restriction_keeps_the_created_formats_it_allows(idtype):
+    g = _graph(idtype).formats(["coo", "csr"])
+    g.create_formats_()
+    assert g.formats(["coo", "csr", "csc"]).formats() == {"created": ["coo", "csr"], "not created": ["csc"]}
+    assert g.formats(["coo", "csc"]).formats() == {"created": ["coo"], "not created": ["csc"]}
+    h = g.formats("csc")
+    h.create_formats_()
+    assert h.formats(["csr", "coo"]).formats() == {"created": ["coo"], "not created": ["csr"]}

@@ -133,3 +133,60 @@ def test_uninstall_stops_marking_children():
     """))
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "True False"
+
+
+def test_dgl_internal_names_import_but_refuse_use():
+    out = _run(textwrap.dedent("""
+        import graphdl.compat
+        graphdl.compat.install()
+        from dgl.graph_index import create_graph_index
+        from dgl.utils import toindex, recursive_apply
+        from dgl.frame import Column
+        import dgl.utils
+        print(isinstance(3, Column), recursive_apply([1], lambda x: x + 1))
+        for call in (lambda: create_graph_index(None, False), lambda: toindex([1]), lambda: Column(1)):
+            try:
+                call()
+            except graphdl.compat.NotImplementedInGraphdl as err:
+                print(err)
+        print(hasattr(dgl.utils, "not_a_dgl_name"))
+    """))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == [
+        "False [2]",
+        "graphdl does not implement dgl.graph_index.create_graph_index (a DGL-internal API)",
+        "graphdl does not implement dgl.utils.toindex (a DGL-internal API)",
+        "graphdl does not implement dgl.frame.Column (a DGL-internal API)",
+        "False",
+    ]
+
+
+def test_spawned_children_find_graphdl_without_pythonpath(tmp_path):
+    # the child reads the alias marker before it restores the parent's sys.path; graphdl here is
+    # importable only through the script's own sys.path entry
+    script = tmp_path / "spawner.py"
+    script.write_text(textwrap.dedent(f"""
+        import multiprocessing as mp
+        import sys
+        sys.path.insert(0, {str(ROOT)!r})
+        import graphdl.compat
+        graphdl.compat.install()
+
+        def entry(q):
+            import dgl
+            q.put(dgl.graph(([0], [1])).num_edges())
+
+        if __name__ == "__main__":
+            ctx = mp.get_context("spawn")
+            q = ctx.Queue(1)
+            p = ctx.Process(target=entry, args=(q,))
+            p.start()
+            print(q.get(timeout=120))
+            p.join()
+            print(p.exitcode)
+    """))
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300,
+                         cwd=tmp_path, env=env)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines()[:2] == ["1", "0"]

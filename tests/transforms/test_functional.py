@@ -333,6 +333,34 @@ def test_adj_product_graph(idtype):
     assert c.edata["w"].tolist() == [prod[u, v] for u, v in _el(c)]
 
 
+@pytest.mark.parametrize("same_type", [True, False])
+def test_adj_product_graph_matches_dense_product_and_its_gradient(idtype, same_type):
+    gen = torch.Generator().manual_seed(3)
+    ua, va = torch.randint(0, 5, (12,), generator=gen), torch.randint(0, 6, (12,), generator=gen)
+    ub, vb = torch.randint(0, 6, (10,), generator=gen), torch.randint(0, 5, (10,), generator=gen)
+    a = dgl.heterograph({("A", "ab", "B"): (ua, va)}, {"A": 5, "B": 6}, idtype=idtype)
+    dt = "A" if same_type else "C"
+    b = dgl.heterograph({("B", "bc", dt): (ub, vb)}, {"B": 6, dt: 5}, idtype=idtype)
+    wa = torch.randn(12, dtype=torch.float64, generator=gen).requires_grad_()
+    wb = torch.randn(10, dtype=torch.float64, generator=gen).requires_grad_()
+    a.edata["w"], b.edata["w"] = wa, wb
+    c = dgl.adj_product_graph(a, b, "w")
+    assert len(c.ntypes) == (1 if same_type else 2)
+    # dense reference: duplicate edges add up
+    da = torch.zeros(5, 6, dtype=torch.float64).index_put((ua, va), wa, accumulate=True)
+    db = torch.zeros(6, 5, dtype=torch.float64).index_put((ub, vb), wb, accumulate=True)
+    ref = da @ db
+    u, v = c.edges(order="eid")
+    assert _el(c) == sorted(_el(c))
+    dense = torch.zeros(5, 5, dtype=torch.float64).index_put((u.long(), v.long()), c.edata["w"])
+    assert torch.allclose(dense, ref)
+    assert int((ref != 0).sum()) == c.num_edges()
+    probe = torch.randn(5, 5, dtype=torch.float64, generator=gen)
+    got = torch.autograd.grad((dense * probe).sum(), (wa, wb))
+    want = torch.autograd.grad((ref * probe).sum(), (wa, wb))
+    assert all(torch.allclose(g_, w_) for g_, w_ in zip(got, want))
+
+
 def test_norm_by_dst(idtype):
     g = _graph(idtype)
     deg = Counter(v for _, v in _el(g))
