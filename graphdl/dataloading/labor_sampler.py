@@ -21,15 +21,24 @@ class LaborSampler(BlockSampler):
     source nodes and are shared by all seeds of a layer, so far fewer distinct source nodes
     are sampled than with :class:`NeighborSampler` for the same fan-out.
 
-    Args:
-        fanouts: fan-out per layer, input layer first (int or ``{etype: int}``).
-        edge_dir: ``'in'`` only.
-        prob: an edge feature of non-negative sampling weights (see :func:`~graphdl.sampling.sample_labors`).
-        importance_sampling: only 0 (LABOR-0) is supported.
-        layer_dependency: use the same draws in every layer of a batch.
-        batch_dependency: accepted for compatibility; draws are fresh per batch.
-        prefetch_node_feats, prefetch_labels, prefetch_edge_feats, output_device: as in
-            :class:`NeighborSampler`.
+    Parameters
+    ----------
+    fanouts
+        fan-out per layer, input layer first (int or ``{etype: int}``).
+    edge_dir
+        ``'in'`` only.
+    prob
+        an edge feature of non-negative sampling weights (see
+        :func:`~graphdl.sampling.sample_labors`).
+    importance_sampling
+        only 0 (LABOR-0) is supported.
+    layer_dependency
+        use the same draws in every layer of a batch.
+    batch_dependency
+        accepted for compatibility; draws are fresh per batch.
+    prefetch_node_feats, prefetch_labels, prefetch_edge_feats, output_device
+        as in
+        :class:`NeighborSampler`.
     """
 
     def __init__(

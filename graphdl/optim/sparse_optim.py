@@ -140,10 +140,14 @@ class SparseAdagrad(_SparseOptimizer):
 
         G \leftarrow G + g^2, \qquad w \leftarrow w - \eta\, g / (\sqrt{G} + \epsilon)
 
-    Args:
-        params: the ``NodeEmbedding`` objects.
-        lr: learning rate.
-        eps: :math:`\epsilon` (default ``1e-10``).
+    Parameters
+    ----------
+    params
+        the ``NodeEmbedding`` objects.
+    lr
+        learning rate.
+    eps
+        :math:`\epsilon` (default ``1e-10``).
     """
 
     def __init__(self, params: Iterable, lr: float, eps: float = 1e-10) -> None:

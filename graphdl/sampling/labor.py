@@ -44,7 +44,8 @@ def labor_pick(g: Any, seeds, fanouts, edge_dir: str, exclude, random_seed: int,
         rs = (random_seed + i) % (2**63)
         w = edge_weights(g, cet, prob)
         if w is None:
-            counts, pn, pe = K.kernel("labor_rows")(indptr, nbr, eid, rows, k, rs, excl)
+            counts, pn, pe = K.over_rows(K.labor_rows, (indptr, nbr, eid), rows, (k, rs, excl),
+                                         K.row_work(indptr, rows))
         else:
             counts, pn, pe = K.labor_rows_weighted(indptr, nbr, eid, rows, k, rs, excl, w)
         picked[cet] = (rows, counts, pn, pe)
