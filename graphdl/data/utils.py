@@ -1,6 +1,7 @@
 """Helpers for data sets: download and extraction, tensor files, splits, cached metadata."""
 from __future__ import annotations
 
+import gzip
 import hashlib
 import os
 import pickle
@@ -42,6 +43,7 @@ __all__ = [
     "Subset",
     "split_dataset",
     "generate_mask_tensor",
+    "mask_nodes_by_property",
     "DOWNLOAD_TIMEOUT",
 ]
 
@@ -148,7 +150,10 @@ def download(
 
 
 def extract_archive(file: str, target_dir: str, overwrite: bool = False) -> None:
-    """Extract a ``.zip`` or ``.tar(.gz)`` archive into ``target_dir``, refusing paths that escape it."""
+    """Extract a ``.zip`` or ``.tar(.gz)`` archive into ``target_dir``, refusing paths that escape it.
+
+    A gzip-compressed single file ``name.gz`` (not a tar) is decompressed to ``target_dir/name``.
+    """
     if os.path.exists(target_dir) and not overwrite:
         return
     os.makedirs(target_dir, exist_ok=True)
@@ -171,8 +176,18 @@ def extract_archive(file: str, target_dir: str, overwrite: bool = False) -> None
                 if member.issym() or member.islnk():
                     raise DGLError(f"Archive {file} holds a link {member.name!r}; refusing to extract it.")
             archive.extractall(target_dir)
+    elif _is_gzip(file):
+        name = os.path.basename(file)
+        name = name[:-3] if name.endswith(".gz") else name + ".out"
+        with gzip.open(file, "rb") as src, open(os.path.join(target_dir, name), "wb") as dst:
+            shutil.copyfileobj(src, dst)
     else:
-        raise DGLError(f"{file} is neither a zip nor a tar archive.")
+        raise DGLError(f"{file} is neither a zip, a tar nor a gzip archive.")
+
+
+def _is_gzip(file: str) -> bool:
+    with open(file, "rb") as f:
+        return f.read(2) == b"\x1f\x8b"
 
 
 def save_info(path: str, info: Dict[str, Any]) -> None:
@@ -286,3 +301,53 @@ def split_dataset(
 def generate_mask_tensor(mask: Union[np.ndarray, Sequence[bool]]) -> torch.Tensor:
     """Turn a 0/1 array into a boolean tensor."""
     return torch.as_tensor(np.asarray(mask)).bool()
+
+
+def mask_nodes_by_property(property_values: Any, part_ratios: Sequence[float],
+                           random_seed: Optional[int] = None) -> Dict[str, torch.Tensor]:
+    """Node split masks with a distribution shift along a node property.
+
+    Nodes are ordered by ``property_values`` (ties in random order). The first
+    ``part_ratios[0] + part_ratios[1] + part_ratios[2]`` of them (the smallest values) are
+    the in-distribution part, split at random into train / valid / test of those ratios; the
+    next ``part_ratios[3]`` and the last ``part_ratios[4]`` are the out-of-distribution valid and
+    test sets (the split of Bazhenov et al., 2023, "Evaluating robustness and uncertainty of
+    graph models under structural distributional shifts").
+
+    Parameters
+    ----------
+    property_values : array-like
+        One value per node.
+    part_ratios : sequence of float
+        Five ratios summing to 1.
+    random_seed : int, optional
+        Seed of the random orders.
+
+    Returns
+    -------
+    dict of str to Tensor
+        Boolean masks ``in_train_mask``, ``in_valid_mask``, ``in_test_mask``,
+        ``out_valid_mask`` and ``out_test_mask``.
+    """
+    values = np.asarray(property_values, dtype=np.float64).reshape(-1)
+    ratios = np.asarray(part_ratios, dtype=np.float64)
+    if ratios.shape != (5,) or (ratios < 0).any() or abs(float(ratios.sum()) - 1.0) > 1e-6:
+        raise DGLError(f"part_ratios must be five non-negative ratios summing to 1, got {list(part_ratios)}.")
+    n = values.shape[0]
+    sizes = np.round(n * ratios).astype(np.int64)
+    sizes[-1] = n - sizes[:-1].sum()
+    if sizes[-1] < 0:
+        raise DGLError(f"part_ratios {list(part_ratios)} do not split {n} nodes.")
+    rng = np.random.default_rng(random_seed)
+    shuffled = rng.permutation(n)
+    order = shuffled[np.argsort(values[shuffled], kind="stable")]
+    n_in = int(sizes[:3].sum())
+    order[:n_in] = rng.permutation(order[:n_in])
+    names = ["in_train_mask", "in_valid_mask", "in_test_mask", "out_valid_mask", "out_test_mask"]
+    bounds = np.concatenate([[0], np.cumsum(sizes)])
+    masks = {}
+    for name, a, b in zip(names, bounds[:-1], bounds[1:]):
+        m = torch.zeros(n, dtype=torch.bool)
+        m[torch.from_numpy(order[a:b])] = True
+        masks[name] = m
+    return masks

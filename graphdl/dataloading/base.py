@@ -157,7 +157,7 @@ def find_exclude_eids(
 
     ``exclude``: ``None`` (nothing), ``'self'`` (the seed edges), ``'reverse_id'`` (the seed
     edges and ``reverse_eids[seed edge]``), ``'reverse_types'`` (the seed edges and the same ids
-    in ``reverse_etypes[etype]``) or a callable mapping the seed edges to the ids to exclude.
+    in ``reverse_etypes[etype]``, for the types that have an entry there) or a callable mapping the seed edges to the ids to exclude.
     """
     if exclude is None:
         return None
@@ -184,7 +184,7 @@ def find_exclude_eids(
         for cet, ids in seeds.items():
             out[cet] = torch.cat([out[cet], ids]) if cet in out else ids
             if cet not in rmap:
-                raise DGLError(f"reverse_etypes has no entry for edge type {cet}.")
+                continue  # a type without a reverse excludes only its own seed edges, as in DGL
             r = rmap[cet]
             out[r] = torch.cat([out[r], ids]) if r in out else ids
     else:

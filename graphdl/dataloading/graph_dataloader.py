@@ -49,12 +49,13 @@ class GraphDataLoader(torch.utils.data.DataLoader):
 
     Takes the same arguments as the PyTorch loader (``batch_size``, ``shuffle``,
     ``drop_last``, ``sampler``, ``num_workers``, ...); ``collate_fn`` defaults to
-    :class:`GraphCollator`.
+    :class:`GraphCollator`, except with ``batch_size=None``: then items come one at a time,
+    unbatched, as from the PyTorch loader (a label stays a 0-d tensor).
     """
 
     def __init__(self, dataset, collate_fn=None, use_ddp: bool = False, ddp_seed: int = 0, **kwargs) -> None:
         if use_ddp:
             raise DGLError("GraphDataLoader(use_ddp=True) is not supported; pass a DistributedSampler instead.")
-        if collate_fn is None:
+        if collate_fn is None and kwargs.get("batch_size", 1) is not None:
             collate_fn = GraphCollator().collate
         super().__init__(dataset, collate_fn=collate_fn, **kwargs)

@@ -1,6 +1,7 @@
 import os
 import struct
 
+import numpy as np
 import pytest
 import torch
 
@@ -108,3 +109,37 @@ def test_dgl_written_tensor_file():
     for name, spec in expect.items():
         assert str(got[name].dtype) == "torch." + spec["dtype"]
         assert got[name].reshape(-1).to(torch.float64).tolist() == spec["values"]
+
+
+def test_extract_single_gzip_file(tmp_path):
+    import gzip
+
+    src = tmp_path / "notes.txt.gz"
+    with gzip.open(src, "wb") as f:
+        f.write(b"hello graph")
+    extract_archive(str(src), str(tmp_path / "out"), overwrite=True)
+    assert (tmp_path / "out" / "notes.txt").read_bytes() == b"hello graph"
+    plain = tmp_path / "plain.bin"
+    plain.write_bytes(b"not an archive")
+    with pytest.raises(DGLError, match="gzip"):
+        extract_archive(str(plain), str(tmp_path / "out2"))
+
+
+def test_mask_nodes_by_property():
+    from graphdl.data.utils import mask_nodes_by_property
+
+    values = np.random.default_rng(0).permutation(100).astype(float)
+    masks = mask_nodes_by_property(values, [0.3, 0.1, 0.1, 0.3, 0.2], random_seed=1)
+    sizes = {k: int(m.sum()) for k, m in masks.items()}
+    assert sizes == {"in_train_mask": 30, "in_valid_mask": 10, "in_test_mask": 10,
+                     "out_valid_mask": 30, "out_test_mask": 20}
+    assert int(sum(m.long() for m in masks.values()).max()) == 1  # disjoint and covering
+    rank = np.argsort(np.argsort(values))
+    inside = masks["in_train_mask"] | masks["in_valid_mask"] | masks["in_test_mask"]
+    assert set(rank[inside.numpy()].tolist()) == set(range(50))  # the 50 smallest values
+    assert set(rank[masks["out_valid_mask"].numpy()].tolist()) == set(range(50, 80))
+    assert set(rank[masks["out_test_mask"].numpy()].tolist()) == set(range(80, 100))
+    again = mask_nodes_by_property(values, [0.3, 0.1, 0.1, 0.3, 0.2], random_seed=1)
+    assert all(torch.equal(masks[k], again[k]) for k in masks)
+    with pytest.raises(DGLError, match="five"):
+        mask_nodes_by_property(values, [0.5, 0.5])

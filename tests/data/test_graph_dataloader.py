@@ -36,3 +36,14 @@ def test_non_graph_items_and_errors():
         collate([[1, 2], [1]])
     with pytest.raises(DGLError):
         GraphDataLoader([1, 2], use_ddp=True)
+
+
+def test_batch_size_none_gives_single_items(idtype):
+    # as with torch's loader, batch_size=None yields the items themselves (no batching)
+    items = [(graphdl.graph(([0, i], [1, 0]), idtype=idtype), torch.tensor(i)) for i in range(3)]
+    loader = graphdl.dataloading.GraphDataLoader(items, batch_size=None)
+    got = list(loader)
+    assert len(got) == 3
+    for (g, label), (g0, l0) in zip(got, items):
+        assert isinstance(g, graphdl.DGLGraph) and g.idtype == idtype and g.num_edges() == 2
+        assert label.ndim == 0 and int(label) == int(l0)

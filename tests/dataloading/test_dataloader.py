@@ -171,6 +171,24 @@ def test_edge_prediction_self_and_reverse_types(idtype):
         as_edge_prediction_sampler(NeighborSampler([1]), exclude="reverse_id")
 
 
+def test_reverse_types_for_some_types_only(idtype):
+    # a seed type without an entry in reverse_etypes excludes only its own seed edges (DGL)
+    from graphdl.dataloading import find_exclude_eids
+
+    g = graphdl.heterograph({("A", "AB", "B"): ([0, 1], [0, 1]), ("B", "BA", "A"): ([0, 1], [0, 1]),
+                             ("B", "BC", "C"): ([0], [0])}, idtype=idtype)
+    out = find_exclude_eids(g, {"AB": torch.tensor([1]), "BC": torch.tensor([0])}, "reverse_types",
+                            reverse_etypes={"AB": "BA"})
+    assert {k: v.tolist() for k, v in out.items()} == {("A", "AB", "B"): [1], ("B", "BA", "A"): [1],
+                                                      ("B", "BC", "C"): [0]}
+    sampler = as_edge_prediction_sampler(NeighborSampler([-1]), exclude="reverse_types",
+                                         reverse_etypes={"AB": "BA"})
+    loader = DataLoader(g, {"AB": torch.tensor([0, 1]), "BC": torch.tensor([0])}, sampler, batch_size=3)
+    _, pair, (block,) = next(iter(loader))
+    assert pair.num_edges("AB") == 2 and pair.num_edges("BC") == 1
+    assert block.num_edges("AB") == 0 and block.num_edges("BA") == 0 and block.num_edges("BC") == 0
+
+
 def test_ddp_single_process(idtype, tmp_path):
     import torch.distributed as dist
 

@@ -59,3 +59,25 @@ def test_hgt_invariance_and_errors(idtype):
     torch.testing.assert_close(conv(g.int(), x, nt, et), conv(g, x, nt, et))
     with pytest.raises(DGLError):
         conv(g, x, nt, et[:-1])
+
+
+@pytest.mark.parametrize("in_size", [6, 4])
+def test_hgt_on_a_block_equals_the_full_graph_rows(idtype, in_size):
+    # a block of all in-edges of some nodes gives those nodes' rows of the full-graph output
+    import graphdl
+
+    g = random_graph(10, 30, idtype)
+    gen = torch.Generator().manual_seed(2)
+    nt = torch.randint(0, 2, (10,), generator=gen)
+    et = torch.randint(0, 3, (g.num_edges(),), generator=gen)
+    conv = HGTConv(in_size, 2, 2, num_ntypes=2, num_etypes=3, dropout=0.0)
+    x = torch.randn(10, in_size)
+    full = conv(g, x, nt, et)
+    seeds = torch.tensor([7, 2, 5], dtype=idtype)
+    frontier = graphdl.in_subgraph(g, seeds)
+    block = graphdl.to_block(frontier, seeds)
+    src_ids = block.srcdata[graphdl.NID].long()
+    eids = frontier.edata[graphdl.EID][block.edata[graphdl.EID].long()].long()
+    out = conv(block, x[src_ids], nt[src_ids], et[eids])
+    assert out.shape == (3, 4)
+    torch.testing.assert_close(out, full[seeds.long()], rtol=1e-4, atol=1e-5)

@@ -115,12 +115,15 @@ class HGTConv(nn.Module):
             g.edata["m"] = torch.stack(msgs, dim=1) * attn.unsqueeze(-1)
             g.update_all(fn.copy_e("m", "m"), fn.sum("m", "h"))
             h = g.dstdata["h"].view(-1, self.num_heads * self.head_size)
-            h = self.drop(self.linear_a(h, ntype, presorted))
-            alpha = torch.sigmoid(self.skip[ntype.long()]).unsqueeze(-1)
-            if x.shape != h.shape:
-                h = h * alpha + (x @ self.residual_w) * (1 - alpha)
+            # on a block the outputs are the destination nodes, the first num_dst source nodes
+            nd = h.shape[0]
+            ntype_dst, x_dst = ntype[:nd], x[:nd]
+            h = self.drop(self.linear_a(h, ntype_dst, presorted))
+            alpha = torch.sigmoid(self.skip[ntype_dst.long()]).unsqueeze(-1)
+            if x_dst.shape != h.shape:
+                h = h * alpha + (x_dst @ self.residual_w) * (1 - alpha)
             else:
-                h = h * alpha + x * (1 - alpha)
+                h = h * alpha + x_dst * (1 - alpha)
             if self.use_norm:
                 h = self.norm(h)
             return h
