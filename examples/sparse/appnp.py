@@ -21,9 +21,8 @@ class APPNP(nn.Module):
         self.f2 = nn.Linear(hidden, out_size)
         self.k, self.alpha = k, alpha
 
-    def forward(self, A_norm: dglsp.SparseMatrix, X: torch.Tensor) -> torch.Tensor:
-        X = F.dropout(X, 0.5, self.training)
-        H = self.f2(F.dropout(F.relu(self.f1(X)), 0.5, self.training))
+    def forward(self, A_norm: dglsp.SparseMatrix, X) -> torch.Tensor:
+        H = self.f2(F.dropout(F.relu(C.dropout_linear(X, self.f1, 0.5, self.training)), 0.5, self.training))
         Z = H
         for _ in range(self.k):
             A_drop = dglsp.val_like(A_norm, F.dropout(A_norm.val, 0.5, self.training))
@@ -34,7 +33,7 @@ class APPNP(nn.Module):
 def run(dataset: str, seed: int, args) -> float:
     g, A = C.load(dataset)
     A_norm = C.gcn_norm(A)
-    X = g.ndata["feat"]
+    X = C.sparse_features(g.ndata["feat"])
     model = APPNP(X.shape[1], int(g.ndata["label"].max()) + 1)
     return C.train(model, lambda: model(A_norm, X), g, 0.01, 5e-4, 200, args.patience)
 

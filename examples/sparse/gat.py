@@ -26,9 +26,8 @@ class GATLayer(nn.Module):
         nn.init.xavier_normal_(self.a_l, gain=gain)
         nn.init.xavier_normal_(self.a_r, gain=gain)
 
-    def forward(self, A: dglsp.SparseMatrix, X: torch.Tensor) -> torch.Tensor:
-        X = F.dropout(X, self.dropout, self.training)
-        Z = self.W(X).view(-1, self.out_size, self.heads)  # (N, D, H)
+    def forward(self, A: dglsp.SparseMatrix, X) -> torch.Tensor:
+        Z = C.dropout_linear(X, self.W, self.dropout, self.training).view(-1, self.out_size, self.heads)  # (N, D, H)
         e_l = (Z * self.a_l).sum(1)
         e_r = (Z * self.a_r).sum(1)
         e = F.leaky_relu(e_l[A.row] + e_r[A.col], 0.2)  # (nnz, H)
@@ -51,7 +50,7 @@ class GAT(nn.Module):
 def run(dataset: str, seed: int, args) -> float:
     g, A = C.load(dataset)
     A = A + dglsp.identity(A.shape)
-    X = g.ndata["feat"]
+    X = C.sparse_features(g.ndata["feat"])
     model = GAT(X.shape[1], int(g.ndata["label"].max()) + 1)
     return C.train(model, lambda: model(A, X), g, 0.005, 5e-4, 1000, args.patience)
 

@@ -15,9 +15,8 @@ class GCN(nn.Module):
         self.W1 = nn.Linear(in_size, hidden)
         self.W2 = nn.Linear(hidden, out_size)
 
-    def forward(self, A_norm, X: torch.Tensor) -> torch.Tensor:
-        X = F.dropout(X, 0.5, self.training)
-        X = F.relu(A_norm @ self.W1(X))
+    def forward(self, A_norm, X) -> torch.Tensor:
+        X = F.relu(A_norm @ C.dropout_linear(X, self.W1, 0.5, self.training))
         X = F.dropout(X, 0.5, self.training)
         return A_norm @ self.W2(X)
 
@@ -25,7 +24,7 @@ class GCN(nn.Module):
 def run(dataset: str, seed: int, args) -> float:
     g, A = C.load(dataset)
     A_norm = C.gcn_norm(A)
-    X = g.ndata["feat"]
+    X = C.sparse_features(g.ndata["feat"])
     model = GCN(X.shape[1], int(g.ndata["label"].max()) + 1)
     return C.train(model, lambda: model(A_norm, X), g, 0.01, 5e-4, 200, args.patience)
 

@@ -32,7 +32,7 @@ class GCNII(nn.Module):
         self.alpha, self.lamda, self.dropout = alpha, lamda, dropout
 
     def forward(self, A_norm, X):
-        h0 = h = F.relu(self.fc_in(F.dropout(X, self.dropout, self.training)))
+        h0 = h = F.relu(C.dropout_linear(X, self.fc_in, self.dropout, self.training))
         for i, w in enumerate(self.convs, start=1):
             beta = math.log(self.lamda / i + 1)
             h = F.dropout(h, self.dropout, self.training)
@@ -48,7 +48,7 @@ SETTINGS = {"cora": (64, 64, 0.5, 0.6), "citeseer": (32, 256, 0.6, 0.7)}
 def run(dataset: str, seed: int, args) -> float:
     g, A = C.load(dataset)
     A_norm = C.gcn_norm(A)
-    X = g.ndata["feat"]
+    X = C.sparse_features(g.ndata["feat"])
     layers, hidden, lamda, dropout = SETTINGS[dataset]
     model = GCNII(X.shape[1], int(g.ndata["label"].max()) + 1, layers=args.layers or layers, hidden=hidden,
                   lamda=lamda, dropout=dropout)

@@ -76,7 +76,7 @@ class GraphTransformer(nn.Module):
     def forward(self, A, X, pe):
         if self.training:  # eigenvectors are defined up to sign
             pe = pe * (torch.randint(0, 2, (1, pe.shape[1])) * 2 - 1)
-        h = self.embed(F.dropout(X, self.dropout, self.training)) + self.pe(pe)
+        h = C.dropout_linear(X, self.embed, self.dropout, self.training) + self.pe(pe)
         for layer in self.layers:
             h = layer(A, h)
         return self.cls(F.dropout(h, self.dropout, self.training))
@@ -86,7 +86,7 @@ def run(dataset: str, seed: int, args) -> float:
     g, A = C.load(dataset)
     pe = laplacian_pe(A, args.pe)
     A_loop = A + dglsp.identity(A.shape)
-    X = g.ndata["feat"]
+    X = C.sparse_features(g.ndata["feat"])
     model = GraphTransformer(X.shape[1], int(g.ndata["label"].max()) + 1, args.pe)
     return C.train(model, lambda: model(A_loop, X, pe), g, 0.005, 5e-4, 500, args.patience)
 

@@ -34,8 +34,7 @@ class HGNN(nn.Module):
         self.dropout = dropout
 
     def forward(self, L, X):
-        X = F.dropout(X, self.dropout, self.training)
-        X = F.relu(L @ self.t1(X))
+        X = F.relu(L @ C.dropout_linear(X, self.t1, self.dropout, self.training))
         X = F.dropout(X, self.dropout, self.training)
         return L @ self.t2(X)
 
@@ -43,7 +42,7 @@ class HGNN(nn.Module):
 def run(dataset: str, seed: int, args) -> float:
     g, A = C.load(dataset)
     L = hypergraph_laplacian(A + dglsp.identity(A.shape))
-    X = g.ndata["feat"]
+    X = C.sparse_features(g.ndata["feat"])
     model = HGNN(X.shape[1], int(g.ndata["label"].max()) + 1)
     return C.train(model, lambda: model(L, X), g, 0.01, 5e-4, 200, args.patience)
 
