@@ -5,7 +5,6 @@ import zipfile
 import pytest
 import torch
 
-import graphdl
 from graphdl import DGLError
 from graphdl.data import AIFBDataset, AMDataset, BGSDataset, MUTAGDataset
 from graphdl.data.rdf import read_ntriples
