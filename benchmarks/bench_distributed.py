@@ -117,12 +117,16 @@ def main():
     p.add_argument("--ranks", default="1,2,4")
     p.add_argument("--batches", type=int, default=20)
     p.add_argument("--methods", default="metis,random")
+    p.add_argument("--seed", type=int, default=0, help="seeds the random graph (bench_distdgl.py too)")
     args = p.parse_args()
     ranks = [int(r) for r in args.ranks.split(",")]
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     print(f"# {args.nodes:,} nodes, {args.edges:,} edges, {args.feats} features; CPU {cpu}, "
           f"{os.cpu_count()} cores", flush=True)
     t = time.perf_counter()
+    import graphdl
+
+    graphdl.seed(args.seed)  # rand_graph draws from numpy's generator
     g = build(args.nodes, args.edges, args.feats)
     print(f"built in {time.perf_counter() - t:.1f}s", flush=True)
     with tempfile.TemporaryDirectory() as tmp:

@@ -7,10 +7,11 @@ remote rows move with collectives (see ``graphdl/distributed/_comm.py``).
 """
 from . import optim
 from ._comm import DistributedError, barrier, exit_client, get_rank, get_world_size, initialize, is_initialized
-from .dist_dataloader import DistEdgeDataLoader, DistNodeDataLoader, sample_neighbors
+from .dist_dataloader import DistEdgeDataLoader, DistNodeDataLoader
 from .dist_embedding import DistEmbedding
 from .dist_graph import DistGraph, edge_split, node_split
 from .dist_tensor import DistTensor
+from .graph_services import in_subgraph, sample_etype_neighbors, sample_neighbors
 from .partition import load_partition, load_partition_book, load_partition_feats, partition_graph
 from .partition_book import (
     DEFAULT_ETYPE,
@@ -28,5 +29,5 @@ __all__ = [
     "EdgePartitionPolicy", "DEFAULT_NTYPE", "DEFAULT_ETYPE",
     "initialize", "is_initialized", "exit_client", "get_rank", "get_world_size", "barrier",
     "DistributedError", "DistGraph", "DistTensor", "DistEmbedding", "node_split", "edge_split",
-    "sample_neighbors", "DistNodeDataLoader", "DistEdgeDataLoader", "optim",
+    "sample_neighbors", "sample_etype_neighbors", "in_subgraph", "DistNodeDataLoader", "DistEdgeDataLoader", "optim",
 ]

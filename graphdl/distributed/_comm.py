@@ -266,25 +266,29 @@ def _a2a(tensor: torch.Tensor, send_counts: List[int], recv_counts: List[int]) -
     return out.bool() if cast else out
 
 
-ServeFn = Callable[[torch.Tensor], Tuple[torch.Tensor, Sequence[torch.Tensor]]]
+ServeFn = Callable[..., Tuple[torch.Tensor, Sequence[torch.Tensor]]]
 
 
 def route(ids: torch.Tensor, owners: torch.Tensor, serve: ServeFn,
-          what: str = "distributed read") -> Tuple[torch.Tensor, List[torch.Tensor]]:
+          what: str = "distributed read",
+          extras: Sequence[torch.Tensor] = ()) -> Tuple[torch.Tensor, List[torch.Tensor]]:
     """Ask each id's owner to ``serve`` it; return the answers in the order of ``ids``.
 
-    ``serve(local_request_ids)`` runs on the owner and returns ``(lengths, payloads)``:
-    ``lengths[i]`` rows of every payload tensor answer request ``i``. The result is
+    ``serve(local_request_ids, *local_extras)`` runs on the owner and returns
+    ``(lengths, payloads)``: ``lengths[i]`` rows of every payload tensor answer request ``i``.
+    ``extras`` are int64 tensors with one entry per id, travelling with the request (sampling
+    sends each seed's edge type, fanout and random stream this way). The result is
     ``(lengths, payloads)`` for ``ids`` (payload rows grouped by id, ids in the given order).
     """
     st = _require()
     ids = ids.reshape(-1).to(torch.int64)
+    extras = [e.reshape(-1).to(torch.int64) for e in extras]
     if st.standalone:
         if owners.numel() and int(owners.max()) > 0:
             raise DGLError("A standalone (single-process) job owns partition 0 only; these ids "
                            "belong to other partitions: launch one rank per partition with "
                            "torchrun.")
-        lengths, payloads = serve(ids)
+        lengths, payloads = serve(ids, *extras)
         return lengths, list(payloads)
     ws = st.world_size
     try:
@@ -294,8 +298,11 @@ def route(ids: torch.Tensor, owners: torch.Tensor, serve: ServeFn,
         _dist().all_to_all_single(recv_counts, send_counts)
         sc, rc = send_counts.tolist(), recv_counts.tolist()
         TRAFFIC["exchanges"] += 1
-        requests = _a2a(ids[order], sc, rc)
-        lengths, payloads = serve(requests)
+        if extras:  # one exchange: ids and extras as the columns of one table
+            table = _a2a(torch.stack([ids] + list(extras), 1)[order], sc, rc)
+            lengths, payloads = serve(*table.unbind(1))
+        else:
+            lengths, payloads = serve(_a2a(ids[order], sc, rc))
         lengths = lengths.to(torch.int64)
         # Rows answering each peer: sum of lengths of that peer's requests.
         peer = torch.repeat_interleave(torch.arange(ws), recv_counts)

@@ -1,55 +1,45 @@
 """Mini-batches over a :class:`DistGraph`: seeds split by rank, neighbours sampled by owners."""
 from __future__ import annotations
 
-from typing import Any, Dict, Iterator, List, Optional
+from collections.abc import Mapping
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import torch
 
 from ..base import EID, NID, DGLError
 from ..convert import graph as make_graph
+from ..convert import heterograph
 from ..dataloading.negative_sampler import PerSourceUniform
-from ..sampling._block import block_from_picked, relabel_first_seen
+from ..dataloading.neighbor_sampler import blocks_by_layers
+from ..sampling import _rng
+from ..sampling._block import relabel_first_seen
+from ..sampling._utils import check_fanouts
 from . import _comm
 from .dist_graph import DistGraph
+from .graph_services import pick_per_etype
 
-__all__ = ["DistNodeDataLoader", "DistEdgeDataLoader", "sample_neighbors"]
-
-
-def sample_neighbors(g: DistGraph, nodes: Any, fanout: int, edge_dir: str = "in",
-                     prob: Optional[str] = None, exclude_edges: Any = None,
-                     replace: bool = False, etype_sorted: bool = True,
-                     output_device: Any = None, use_graphbolt: bool = False):
-    """Sample up to ``fanout`` in-edges of each seed across partitions (a collective).
-
-    Returns a graph over all ``g.num_nodes()`` nodes holding the sampled edges, with the
-    original edge ids in ``edata[graphdl.EID]`` (DGL's distributed ``sample_neighbors``).
-    """
-    if edge_dir != "in":
-        raise DGLError("Distributed sampling supports edge_dir='in' only.")
-    if prob is not None or exclude_edges is not None:
-        raise DGLError("Distributed sampling does not support prob or exclude_edges yet.")
-    seeds = torch.as_tensor(nodes).reshape(-1).to(torch.int64)
-    counts, (nbrs, eids) = g.sample_in_edges(seeds, int(fanout), replace)
-    dst = torch.repeat_interleave(seeds, counts)
-    frontier = make_graph((nbrs, dst), num_nodes=g.num_nodes(), idtype=torch.int64)
-    frontier.edata[EID] = eids
-    return frontier
+__all__ = ["DistNodeDataLoader", "DistEdgeDataLoader"]
 
 
 class _LockstepLoader:
     """Batches of this rank's seed ids, the same number on every rank (see the subclasses)."""
 
     def __init__(self, g: DistGraph, ids: Any, fanouts: Any, device: Any, batch_size: int,
-                 shuffle: bool, drop_last: bool, seed: int) -> None:
+                 shuffle: bool, drop_last: bool, seed: int, sampler: Any = None) -> None:
         if not isinstance(g, DistGraph):
             raise DGLError(f"Distributed data loaders take a DistGraph, got {type(g).__name__}.")
-        if isinstance(ids, dict):
-            if len(ids) != 1:
-                raise DGLError("Distributed mini-batches of several types are not supported yet.")
-            ids = next(iter(ids.values()))
-        if fanouts is None or any(not isinstance(f, int) for f in fanouts):
-            raise DGLError("Distributed data loaders need a NeighborSampler with one integer "
-                           "fanout per layer.")
+        if isinstance(ids, Mapping):
+            self.id_types: Optional[List[str]] = [g._ntype(nt) for nt in ids]
+            per = [torch.as_tensor(v).reshape(-1).to(torch.int64) for v in ids.values()]
+            type_of = [torch.full((t.numel(),), i, dtype=torch.int64) for i, t in enumerate(per)]
+            ids = torch.cat(per) if per else torch.zeros(0, dtype=torch.int64)
+            self._type_of = torch.cat(type_of) if type_of else torch.zeros(0, dtype=torch.int64)
+        else:
+            self.id_types = None
+            self._type_of = None
+        if fanouts is None or any(not isinstance(f, (int, Mapping)) for f in fanouts):
+            raise DGLError("Distributed data loaders need a NeighborSampler with one fanout "
+                           "(an int or {etype: int}) per layer.")
         if batch_size < 1:
             raise DGLError(f"batch_size must be positive, got {batch_size}.")
         self.g = g
@@ -60,6 +50,9 @@ class _LockstepLoader:
         self.drop_last = drop_last
         self.device = torch.device(device) if device is not None else torch.device("cpu")
         self.seed = int(seed)
+        if getattr(sampler, "prob", None) is not None:
+            raise DGLError("Distributed sampling does not support prob or mask yet.")
+        self.replace = bool(getattr(sampler, "replace", False))
         self.epoch = 0
         self._position = 0
         n = self.ids.numel()
@@ -77,32 +70,40 @@ class _LockstepLoader:
     def load_state_dict(self, state: Dict[str, int]) -> None:
         self.epoch, self._position = int(state["epoch"]), int(state["position"])
 
-    def _generator(self) -> torch.Generator:
-        return torch.Generator().manual_seed(self.seed * 1_000_003 + self.epoch * 7919 + _comm.get_rank())
+    def _epoch_seed(self) -> int:
+        """Seed of this rank's epoch: batch ``b`` samples under ``batch_state(seed, b)``."""
+        return (self.seed * 1_000_003 + self.epoch * 7919 + _comm.get_rank()) % (2**63)
 
     def _order(self) -> torch.Tensor:
         if not self.shuffle:
-            return self.ids
-        return self.ids[torch.randperm(self.ids.numel(), generator=self._generator())]
+            return torch.arange(self.ids.numel())
+        gen = torch.Generator().manual_seed(self._epoch_seed())
+        return torch.randperm(self.ids.numel(), generator=gen)
 
-    def _blocks(self, seeds: torch.Tensor):
-        if self._skeleton is None:  # ids only: the block builder needs the node count and types
-            self._skeleton = make_graph((torch.zeros(0, dtype=torch.int64),
-                                         torch.zeros(0, dtype=torch.int64)),
-                                        num_nodes=self.g.num_nodes(), idtype=torch.int64)
-        cet = self._skeleton.canonical_etypes[0]
-        blocks: List[Any] = []
-        cur = seeds
-        for fanout in reversed(self.fanouts):
-            counts, (nbrs, eids) = self.g.sample_in_edges(cur, fanout)
-            picked = {cet: (cur.numpy(), counts.numpy(), nbrs.numpy(), eids.numpy())}
-            block = block_from_picked(self._skeleton, {cet[2]: cur.numpy()}, picked,
-                                      copy_ndata=False, copy_edata=False)
-            cur = block.srcdata[NID].to(torch.int64)
-            blocks.insert(0, block.to(self.device) if self.device.type != "cpu" else block)
-        return cur, blocks
+    def _seed_dict(self, pos: torch.Tensor) -> Any:
+        if self.id_types is None:
+            return self.ids[pos]
+        t = self._type_of[pos]
+        return {nt: self.ids[pos[t == i]] for i, nt in enumerate(self.id_types)}
 
-    def _batches(self) -> Iterator[torch.Tensor]:
+    def _blocks(self, seeds: Any) -> Tuple[Any, List[Any]]:
+        """Blocks of the sampled layers, built as graphdl's NeighborSampler builds them."""
+        if self._skeleton is None:  # ids only: the block builder needs node counts and types
+            g, e = self.g, torch.zeros(0, dtype=torch.int64)
+            self._skeleton = heterograph({c: (e, e) for c in g.canonical_etypes},
+                                         num_nodes_dict={nt: g.num_nodes(nt) for nt in g.ntypes},
+                                         idtype=torch.int64)
+        g = self.g
+
+        def pick(skeleton, layer_seeds, fanout, exclude):
+            return pick_per_etype(g, layer_seeds, check_fanouts(skeleton, fanout), self.replace)
+
+        input_nodes, _, blocks = blocks_by_layers(self._skeleton, seeds, self.fanouts, pick, None)
+        if self.device.type != "cpu":
+            blocks = [b.to(self.device) for b in blocks]
+        return input_nodes, blocks
+
+    def _batches(self) -> Iterator[Tuple[int, Any]]:
         order = self._order()
         n = order.numel()
         for b in range(self._position, self._num_batches):
@@ -114,7 +115,7 @@ class _LockstepLoader:
             else:  # wrap around so that every rank runs the same number of batches
                 batch = order[torch.arange(lo, lo + self.batch_size) % n]
             self._position = b + 1
-            yield batch
+            yield b, self._seed_dict(batch)
         self._position = 0
         self.epoch += 1
 
@@ -126,8 +127,17 @@ class DistNodeDataLoader(_LockstepLoader):
     Every rank must iterate the same number of batches, since sampling is a collective: the
     number of batches is the largest over the ranks, and a rank with fewer seeds wraps around
     its own (as ``torch.utils.data.DistributedSampler`` pads). ``graph_sampler`` is a
-    :class:`~graphdl.dataloading.NeighborSampler` (its ``fanouts`` are used). Node features are
-    not gathered: read them with ``g.ndata[name][input_nodes]``, as DGL's examples do.
+    :class:`~graphdl.dataloading.NeighborSampler` (its ``fanouts``, per layer an int or
+    ``{etype: int}``, and ``replace`` are used). On a heterogeneous graph ``nids`` is
+    ``{ntype: ids}``; the types are shuffled together and every batch is a dict, as are
+    ``input_nodes``. Node features are not gathered: read them with
+    ``g.ndata[name][input_nodes]`` (``g.nodes[nt].data[name]``), as DGL's examples do.
+
+    Random streams: batch ``b`` of an epoch samples inside
+    ``graphdl.sampling._rng.batch_state(epoch_seed, b)``, where ``epoch_seed`` is fixed by
+    ``seed``, the epoch and the rank; the blocks are then those that
+    ``NeighborSampler.sample_blocks`` makes in one process on the whole partitioned graph
+    inside the same ``batch_state``.
 
     ``state_dict()`` / ``load_state_dict()`` save and restore the epoch and the position inside
     it, so a restarted job resumes at the next batch.
@@ -137,15 +147,16 @@ class DistNodeDataLoader(_LockstepLoader):
                  batch_size: int = 1, shuffle: bool = False, drop_last: bool = False,
                  seed: int = 0, **kwargs: Any) -> None:
         super().__init__(g, nids, getattr(graph_sampler, "fanouts", None), device, batch_size,
-                         shuffle, drop_last, seed)
+                         shuffle, drop_last, seed, graph_sampler)
 
     @property
     def nids(self) -> torch.Tensor:
         return self.ids
 
     def __iter__(self) -> Iterator:
-        for seeds in self._batches():
-            input_nodes, blocks = self._blocks(seeds)
+        for b, seeds in self._batches():
+            with _rng.batch_state(self._epoch_seed(), b):
+                input_nodes, blocks = self._blocks(seeds)
             yield input_nodes, seeds, blocks
 
 
@@ -172,13 +183,15 @@ class DistEdgeDataLoader(_LockstepLoader):
         if getattr(graph_sampler, "exclude", None) is not None:
             raise DGLError("Distributed link prediction does not support exclude= yet.")
         self.k = neg.k if neg is not None else 0
+        if isinstance(eids, Mapping) or not g.is_homogeneous():
+            raise DGLError("DistEdgeDataLoader supports homogeneous graphs so far.")
         super().__init__(g, eids, getattr(node_sampler, "fanouts", None), device, batch_size,
-                         shuffle, drop_last, seed)
+                         shuffle, drop_last, seed, node_sampler)
 
     def __iter__(self) -> Iterator:
         negatives = torch.Generator().manual_seed(
             (self.seed + 1) * 1_000_003 + self.epoch * 7919 + _comm.get_rank())
-        for eids in self._batches():
+        for b, eids in self._batches():
             src, dst = self.g.find_edges(eids)
             parts = [src.numpy(), dst.numpy()]
             if self.k:
@@ -191,7 +204,8 @@ class DistEdgeDataLoader(_LockstepLoader):
             pair = make_graph((loc[0], loc[1]), num_nodes=nodes.numel(), idtype=torch.int64)
             pair.ndata[NID] = nodes
             pair.edata[EID] = eids
-            input_nodes, blocks = self._blocks(nodes)
+            with _rng.batch_state(self._epoch_seed(), b):
+                input_nodes, blocks = self._blocks(nodes)
             if self.k:
                 negg = make_graph((loc[2], loc[3]), num_nodes=nodes.numel(), idtype=torch.int64)
                 negg.ndata[NID] = nodes

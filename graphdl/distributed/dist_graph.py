@@ -7,6 +7,7 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple, Union
 
 import torch
 
+from .._graph.ids import check_ntype
 from ..base import ALL, DGLError
 from . import _comm
 from .dist_tensor import DistTensor, _set_default_graph
@@ -19,7 +20,7 @@ from .partition_book import (
     RangePartitionBook,
     etype_tuple_to_str,
 )
-from ..sampling.neighbor import pick_edges
+from ..sampling import _rng
 
 __all__ = ["DistGraph", "node_split", "edge_split"]
 
@@ -181,13 +182,7 @@ class DistGraph:
         _comm.barrier()
 
     def _ntype(self, ntype: Optional[str]) -> str:
-        if ntype is None:
-            if len(self._ntypes) != 1:
-                raise DGLError(f"The graph has node types {self._ntypes}; name one.")
-            return self._ntypes[0]
-        if ntype not in self._ntypes:
-            raise DGLError(f"Unknown node type {ntype!r}; known: {self._ntypes}.")
-        return ntype
+        return check_ntype(self, ntype)
 
     def _etype(self, etype: Any) -> Tuple[str, str, str]:
         if etype is None:
@@ -307,26 +302,34 @@ class DistGraph:
         return self._degrees_of(u, "out", etype)
 
     # ------------------------------------------------------------------ sampling
-    def _pick_local(self, req: torch.Tensor, fanout: int, replace: bool):
-        """Sample up to ``fanout`` in-edges of inner nodes ``req`` (global homogeneous ids)."""
-        local = self._local
-        cet = local.canonical_etypes[0]
-        seeds = self._local_nid(req).to(local.idtype)
-        picked = pick_edges(local, {cet[2]: seeds}, {cet: int(fanout)}, "in", None, replace, {})
-        _, counts, pn, pe = picked[cet]
-        gid, geid = local.ndata["_ID"], local.edata["_ID"]
-        pn = torch.as_tensor(pn).to(torch.int64)
-        pe = torch.as_tensor(pe).to(torch.int64)
-        return torch.as_tensor(counts).to(torch.int64), [gid[pn], geid[pe]]
-
     def sample_in_edges(self, seeds: torch.Tensor, fanout: int, replace: bool = False):
-        """Per seed: count, then (neighbour, edge id) rows; a collective (homogeneous graphs)."""
-        if not self.is_homogeneous():
-            raise DGLError("Distributed neighbour sampling supports homogeneous graphs so far; "
-                           "convert with graphdl.to_homogeneous before partitioning.")
+        """Per seed (homogeneous ids): count, then (neighbour, edge id) rows, the in-edges of
+        every type together; a collective."""
+        # deferred: graph_services imports this module (DistGraph)
+        from .graph_services import _ALL, _exchange
         seeds = torch.as_tensor(seeds).reshape(-1).to(torch.int64)
-        return _comm.route(seeds, self._gpb.nid2partid(seeds),
-                           lambda req: self._pick_local(req, fanout, replace), "sample_neighbors")
+        n = seeds.numel()
+        return _exchange(self, seeds, torch.full((n,), _ALL, dtype=torch.int64),
+                         torch.full((n,), int(fanout), dtype=torch.int64), replace,
+                         torch.full((n,), _rng.next_seed(), dtype=torch.int64),
+                         torch.arange(n), "sample_neighbors")
+
+    def sample_neighbors(self, seed_nodes: Any, fanout: Any, edge_dir: str = "in",
+                         prob: Optional[str] = None, exclude_edges: Any = None,
+                         replace: bool = False, etype_sorted: bool = True,
+                         output_device: Any = None):
+        """DGL's ``DistGraph.sample_neighbors``: per edge type on a heterogeneous graph
+        (:func:`~graphdl.distributed.sample_etype_neighbors`), else
+        :func:`~graphdl.distributed.sample_neighbors`; a collective."""
+        # deferred: graph_services imports this module (DistGraph)
+        from . import graph_services
+        if exclude_edges is not None:
+            raise DGLError("Distributed sampling does not support exclude_edges yet.")
+        if self.is_homogeneous():
+            return graph_services.sample_neighbors(self, seed_nodes, fanout, edge_dir, prob,
+                                                   replace=replace)
+        return graph_services.sample_etype_neighbors(self, seed_nodes, fanout, edge_dir, prob,
+                                                     replace=replace)
 
 
 def _split_even(selected_per_rank: List[torch.Tensor], rank: int) -> torch.Tensor:

@@ -51,6 +51,41 @@ def sample(g, out):
                 "k": (k_counts, k_nbrs, k_eids), "batches": batches, "len": len(loader)}, out)
 
 
+def _blocks_out(blocks):
+    """Per block: source and destination ids per node type, edges and edge ids per edge type."""
+    return [({nt: b.srcnodes[nt].data[NID] for nt in b.srctypes},
+             {nt: b.dstnodes[nt].data[NID] for nt in b.dsttypes},
+             {c: (b.edges(etype=c), b.edges[c].data[graphdl.EID]) for c in b.canonical_etypes})
+            for b in blocks]
+
+
+def _frontier_out(fr):
+    return {c: (fr.edges(etype=c), fr.edges[c].data[graphdl.EID]) for c in fr.canonical_etypes}
+
+
+def same_stream(g, out):
+    """Sampling calls whose picks the parent reproduces in one process (same sampler seed)."""
+    rank = gdist.get_rank()
+    graphdl.seed(50 + rank)
+    if g.is_homogeneous():
+        seeds = torch.arange(rank * 7, rank * 7 + 20) % g.num_nodes()
+        sampler = graphdl.dataloading.NeighborSampler([4, 2])
+    else:
+        seeds = {"user": torch.arange(rank, 30, 2), "item": torch.arange(rank * 3, 20, 3)}
+        sampler = graphdl.dataloading.NeighborSampler([2, {c: 1 + i for i, c in
+                                                           enumerate(g.canonical_etypes)}])
+    res = {"seeds": seeds,
+           "etype3": _frontier_out(gdist.sample_etype_neighbors(g, seeds, 3)),
+           "etype_dict": _frontier_out(gdist.sample_etype_neighbors(
+               g, seeds, {c: 2 + i for i, c in enumerate(g.canonical_etypes)})),
+           "blind2": _frontier_out(gdist.sample_neighbors(g, seeds, 2)),
+           "in_sub": _frontier_out(gdist.in_subgraph(g, seeds))}
+    loader = gdist.DistNodeDataLoader(g, seeds, sampler, batch_size=6, shuffle=True, seed=5)
+    res["epoch_seed"] = loader._epoch_seed()
+    res["batches"] = [(s, i, _blocks_out(blocks)) for i, s, blocks in loader]
+    torch.save(res, out)
+
+
 def edges(g, out):
     from graphdl.dataloading import NeighborSampler, as_edge_prediction_sampler
     from graphdl.dataloading.negative_sampler import Uniform
