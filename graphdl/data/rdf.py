@@ -11,8 +11,10 @@ set's rules (:meth:`RDFGraphDataset.parse_entity`, :meth:`~RDFGraphDataset.parse
 triple with an unmapped part is dropped. An entity's class becomes its node type and a relation's
 class its edge type; with ``insert_reverse`` each relation ``r`` gets a reverse ``rev-r``. Triples
 are visited in sorted order and entities numbered on first sight, so node ids are stable across
-runs. The N-Triples parser is built in (no rdflib needed); terms sort as rdflib sorts them: blank
-nodes, then IRIs, then literals, each by their text.
+runs. The N-Triples parser is built in (no rdflib needed); repeated statements count once (an
+RDF graph is a set) and terms sort as rdflib sorts them: blank nodes, then IRIs, then literals,
+each by their text (literals then by their tag; rdflib orders typed literals of one datatype by
+value, which can differ for numbers written differently).
 """
 from __future__ import annotations
 
@@ -38,21 +40,23 @@ class Term(str):
     """An RDF term: its text, plus ``kind`` (``'iri'``, ``'bnode'`` or ``'literal'``)."""
 
     kind = "iri"
+    tag = ""  # a literal's language tag or datatype, as written ("@en", "^^<...>")
     _rank = {"bnode": 10, "iri": 30, "literal": 40}
 
-    def __new__(cls, text: str, kind: str = "iri") -> "Term":
+    def __new__(cls, text: str, kind: str = "iri", tag: str = "") -> "Term":
         term = super().__new__(cls, text)
         term.kind = kind
+        term.tag = tag
         return term
 
-    def sort_key(self) -> Tuple[int, str]:
-        return (self._rank[self.kind], str(self))
+    def sort_key(self) -> Tuple[int, str, str]:
+        return (self._rank[self.kind], str(self), self.tag)
 
 
 _ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 _ESCAPE_RE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
 _TERM_RE = re.compile(
-    r'\s*(?:<(?P<iri>[^>]*)>|_:(?P<bnode>\S+)|"(?P<lit>(?:[^"\\]|\\.)*)"(?:@[A-Za-z0-9-]+|\^\^<[^>]*>)?)'
+    r'\s*(?:<(?P<iri>[^>]*)>|_:(?P<bnode>\S+)|"(?P<lit>(?:[^"\\]|\\.)*)"(?P<tag>@[A-Za-z0-9-]+|\^\^<[^>]*>)?)'
 )
 
 
@@ -94,7 +98,7 @@ def read_ntriples(path: str) -> Iterator[Tuple[Term, Term, Term]]:
                 elif m.group("bnode") is not None:
                     terms.append(Term(m.group("bnode"), "bnode"))
                 else:
-                    terms.append(Term(_unescape(m.group("lit")), "literal"))
+                    terms.append(Term(_unescape(m.group("lit")), "literal", m.group("tag") or ""))
                 pos = m.end()
             if line[pos:].strip() != ".":
                 raise DGLError(f"{path}:{lineno}: expected '.' after three terms: {line[:120]!r}")
@@ -202,8 +206,9 @@ class RDFGraphDataset(RemoteDataset):
             if self.verbose:
                 print(f"Parsing file {f} ...")
             triples.extend(read_ntriples(os.path.join(self.raw_path, f)))
-        triples.sort(key=lambda t: (t[0].sort_key(), t[1].sort_key(), t[2].sort_key()))
-        return triples
+        # an RDF graph is a set: a statement repeated (in one file or across files) counts once
+        keyed = {(t[0].sort_key(), t[1].sort_key(), t[2].sort_key()): t for t in triples}
+        return [keyed[k] for k in sorted(keyed)]
 
     def parse(self):
         ent_classes: "OrderedDict[str, int]" = OrderedDict()

@@ -5,7 +5,6 @@ import zipfile
 import pytest
 import torch
 
-import graphdl
 from graphdl import DGLError
 from graphdl.data import AIFBDataset, AMDataset, BGSDataset, MUTAGDataset
 from graphdl.data.rdf import read_ntriples
@@ -176,3 +175,15 @@ def test_offline_names_archive_and_folder(tmp_path, monkeypatch):
     msg = str(err.value)
     assert "https://data.dgl.ai/dataset/rdf/aifb-hetero.zip" in msg
     assert os.path.join(str(tmp_path), "aifb-hetero.zip") in msg and "trainingSet.tsv" in msg
+
+
+def test_repeated_statements_count_once(tmp_path):
+    nt = AIFB_NT + AIFB_NT.splitlines()[2] + "\n"  # the first author triple again
+    write_set(tmp_path, "aifb-hetero", nt, AIFB_TRAIN, AIFB_TEST)
+    (tmp_path / "aifb-hetero" / "extra.nt").write_text(AIFB_NT.splitlines()[3] + "\n", encoding="utf-8")
+    g = AIFBDataset(raw_dir=str(tmp_path), verbose=False)[0]
+    assert g.num_edges(("Publikationen", "ontology#author", "Personen")) == 2
+    p = tmp_path / "t.nt"
+    p.write_text('<a> <b> "1"^^<http://www.w3.org/2001/XMLSchema#int> .\n<a> <b> "1"@en .\n')
+    lits = [t[2] for t in read_ntriples(str(p))]
+    assert lits[0] == lits[1] and lits[0].tag != lits[1].tag
