@@ -8,6 +8,9 @@ graphdl's ``partition_graph`` (DGL 2.1 reads these files), then times DGL's own
 ``dgl.distributed.DistNodeDataLoader`` with ``dgl.dataloading.NeighborSampler([15, 10, 5])``,
 batches of 1,024 training seeds, features read with ``g.ndata["feat"][input_nodes]``:
 
+With ``--with-graphdl``, graphdl's loader (bench_distributed.py's worker) runs on the same
+partition files just before DGL's, for each rank count.
+
 * 1 rank: DGL's standalone mode (``DGL_DIST_MODE=standalone``, one partition, no servers);
 * R ranks: DGL's distributed mode on this machine, R partitions: one ``DistGraphServer`` per
   partition (``ip_config`` lists 127.0.0.1 once per partition, each with its own port; shared
@@ -145,10 +148,13 @@ def main():
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--timeout", type=int, default=1800)
     p.add_argument("--dgl-python", default="/work/venv-dgl/bin/python")
+    p.add_argument("--with-graphdl", action="store_true",
+                   help="also time graphdl (bench_distributed.py's worker) on the same partitions, "
+                        "just before DGL, so both meet the same machine load")
     args = p.parse_args()
 
     import torch
-    from bench_distributed import build
+    from bench_distributed import build, run_ranks
     from graphdl.distributed import partition_graph
 
     import graphdl
@@ -159,6 +165,9 @@ def main():
         for r in [int(x) for x in args.ranks.split(",")]:
             out = os.path.join(tmp, f"p{r}")
             partition_graph(g, "bench", r, out, part_method=args.method)
+            if args.with_graphdl:
+                print("graphdl", json.dumps(run_ranks(os.path.join(out, "bench.json"), r,
+                                                      args.batches)), flush=True)
             try:
                 res = run_dgl(args.dgl_python, os.path.join(out, "bench.json"), r, args.batches,
                               args.timeout)
