@@ -166,8 +166,11 @@ def main():
             out = os.path.join(tmp, f"p{r}")
             partition_graph(g, "bench", r, out, part_method=args.method)
             if args.with_graphdl:
-                print("graphdl", json.dumps(run_ranks(os.path.join(out, "bench.json"), r,
-                                                      args.batches)), flush=True)
+                try:
+                    print("graphdl", json.dumps(run_ranks(os.path.join(out, "bench.json"), r,
+                                                          args.batches)), flush=True)
+                except Exception as err:
+                    print("graphdl", r, "ranks failed:", str(err)[-3000:], flush=True)
             try:
                 res = run_dgl(args.dgl_python, os.path.join(out, "bench.json"), r, args.batches,
                               args.timeout)
