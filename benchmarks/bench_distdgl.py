@@ -105,9 +105,10 @@ def run_dgl(python: str, config: str, ranks: int, batches: int, timeout: int):
             for _ in range(ranks):
                 f.write(f"127.0.0.1 {_port()}\n")
         senv = dict(env, DGL_ROLE="server", DGL_DIST_MODE="distributed")
+        logs = [open(os.path.join(tmp, f"server{sid}.log"), "w") for sid in range(ranks)]
         for sid in range(ranks):
             procs.append(subprocess.Popen([python, server, str(sid), ip, str(ranks), config],
-                                          env=senv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                          env=senv, stdout=logs[sid], stderr=subprocess.STDOUT,
                                           text=True))
         cenv = dict(env, DGL_ROLE="client", DGL_DIST_MODE="distributed", DGL_NUM_SERVER="1",
                     DGL_NUM_CLIENT=str(ranks))
@@ -116,7 +117,13 @@ def run_dgl(python: str, config: str, ranks: int, batches: int, timeout: int):
                    for r in range(ranks)]
     rows, errs = [], []
     try:
+        deadline = time.time() + timeout
         for p in clients:
+            while (p.poll() is None and ranks > 1 and all(q.poll() is None for q in procs)
+                   and time.time() < deadline):
+                time.sleep(1)
+            if p.poll() is None:  # a server is gone: its trainers would wait for it forever
+                timeout = 1
             try:
                 out, err = p.communicate(timeout=timeout)
             except subprocess.TimeoutExpired:
@@ -131,7 +138,9 @@ def run_dgl(python: str, config: str, ranks: int, batches: int, timeout: int):
                 p.kill()
                 p.wait()
     if len(rows) != ranks:
-        raise RuntimeError("DistDGL run failed:\n" + "\n".join(errs))
+        servers = [f"server {i} exit {q.returncode}: " + open(os.path.join(tmp, f"server{i}.log")).read()[-3000:]
+                   for i, q in enumerate(procs)]
+        raise RuntimeError("DistDGL run failed:\n" + "\n".join(errs + servers))
     wall = max(r["wall"] for r in rows)
     return {"ranks": ranks, "seeds_per_s": round(sum(r["seeds"] for r in rows) / wall),
             "cpu_s": round(sum(r["cpu"] for r in rows), 1), "wall_s": round(wall, 1)}
