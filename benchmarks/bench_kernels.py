@@ -6,12 +6,14 @@ Kernels (DGL names; PyG runs the same computation with gather + ``scatter``):
 * ``u_mul_e_sum``:  same with one weight per edge, ``w`` is ``(E, 1)``;
 * ``u_mul_e_sum_heads``: attention-style, ``x`` is ``(N, 4, F/4)``, ``w`` is ``(E, 4, 1)``;
 * ``u_dot_v``:      per-edge dot product of endpoint features, ``(E, 1)``;
-* ``edge_softmax``: softmax over each node's in-edges of ``(E, 4)`` scores (F is ignored).
+* ``edge_softmax``: softmax over each node's in-edges of ``(E, 4)`` scores (F is ignored);
+* ``gat_block``:    a GAT attention block written with the built-ins, ``x`` is ``(N, 4, F/4)``:
+  ``apply_edges(u_add_v)`` -> leaky ReLU -> ``edge_softmax`` -> ``update_all(u_mul_e, sum)``.
 
 One repetition is the forward call and ``backward`` with a fixed random output gradient.
 Default graph: 100,000 nodes, 2,000,000 uniform random edges plus a self-loop per node.
-After the table the script prints the memory-bandwidth bound of ``copy_u_sum`` at F=64:
-the bytes it must move divided by the measured copy bandwidth of this machine.
+After the tables the script prints every case's physical bound (``_bounds.py``: the bytes
+it must move at this machine's measured copy bandwidth) beside the measured times.
 
     python benchmarks/bench_kernels.py
     python benchmarks/bench_kernels.py --kernels copy_u_sum --feats 64 --backends graphdl,dgl
@@ -21,17 +23,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 from typing import Any, Callable, Dict, List
 
-import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _bounds as B  # noqa: E402
 import _harness as H  # noqa: E402
 
-KERNELS = ("copy_u_sum", "u_mul_e_sum", "u_mul_e_sum_heads", "u_dot_v", "edge_softmax")
+KERNELS = ("copy_u_sum", "u_mul_e_sum", "u_mul_e_sum_heads", "u_dot_v", "edge_softmax", "gat_block")
 HEADS = 4
 
 
@@ -47,6 +48,10 @@ def _inputs(p: Dict[str, Any], num_edges: int) -> Dict[str, torch.Tensor]:
         out["w"] = torch.rand(num_edges, HEADS, 1, generator=gen)
     elif p["kernel"] == "edge_softmax":
         out = {"s": torch.randn(num_edges, HEADS, generator=gen)}
+    elif p["kernel"] == "gat_block":
+        out["x"] = x.reshape(n, HEADS, f // HEADS)
+        out["el"] = torch.randn(n, HEADS, 1, generator=gen)
+        out["er"] = torch.randn(n, HEADS, 1, generator=gen)
     return {k: v.clone().requires_grad_() for k, v in out.items()}
 
 
@@ -58,7 +63,19 @@ def _dgl_like(lib: Any, g: Any, kernel: str) -> Callable[..., torch.Tensor]:
         return lambda t: ops.u_mul_e_sum(g, t["x"], t["w"])
     if kernel == "u_dot_v":
         return lambda t: ops.u_dot_v(g, t["x"], t["x"])
+    if kernel == "gat_block":
+        return lambda t: _gat_block(lib, g, t)
     return lambda t: ops.edge_softmax(g, t["s"])
+
+
+def _gat_block(lib: Any, g: Any, t: Dict[str, torch.Tensor]) -> torch.Tensor:
+    fn = lib.function
+    with g.local_scope():
+        g.ndata.update({"x": t["x"], "el": t["el"], "er": t["er"]})
+        g.apply_edges(fn.u_add_v("el", "er", "e"))
+        g.edata["a"] = lib.ops.edge_softmax(g, torch.nn.functional.leaky_relu(g.edata["e"], 0.2))
+        g.update_all(fn.u_mul_e("x", "a", "m"), fn.sum("m", "h"))
+        return g.ndata["h"]
 
 
 def _pyg(src: torch.Tensor, dst: torch.Tensor, n: int, kernel: str) -> Callable[..., torch.Tensor]:
@@ -70,6 +87,11 @@ def _pyg(src: torch.Tensor, dst: torch.Tensor, n: int, kernel: str) -> Callable[
         return lambda t: scatter(t["x"][src] * t["w"], dst, 0, dim_size=n, reduce="sum")
     if kernel == "u_dot_v":
         return lambda t: (t["x"][src] * t["x"][dst]).sum(-1, keepdim=True)
+    if kernel == "gat_block":
+        def block(t: Dict[str, torch.Tensor]) -> torch.Tensor:
+            a = softmax(torch.nn.functional.leaky_relu(t["el"][src] + t["er"][dst], 0.2), dst, num_nodes=n)
+            return scatter(t["x"][src] * a, dst, 0, dim_size=n, reduce="sum")
+        return block
     return lambda t: softmax(t["s"], dst, num_nodes=n)
 
 
@@ -116,29 +138,10 @@ def make_cases(args: argparse.Namespace) -> List[H.Case]:
             params = {"kernel": k, "feats": f, "nodes": args.nodes, "edges": args.edges,
                       "idtype": args.idtype, "seed": args.seed}
             name = f"{k} H={HEADS}" if k == "edge_softmax" else f"{k} F={f}"
+            if k == "gat_block":
+                name = f"{k} H={HEADS} F={f}"
             cases.append(H.Case(name, params, prepare))
     return cases
-
-
-def copy_bandwidth_gbs(size_mb: int = 512, repeat: int = 5) -> float:
-    """Copy bandwidth (bytes read + written per second) of a large tensor copy, in GB/s."""
-    a = torch.ones(size_mb * 2**20 // 4)
-    b = torch.empty_like(a)
-    b.copy_(a)
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        b.copy_(a)
-        best = min(best, time.perf_counter() - t0)
-    return 2 * a.numel() * 4 / best / 1e9
-
-
-def spmm_bound(nodes: int, edges: int, feats: int, id_bytes: int = 8) -> Dict[str, float]:
-    """Bytes copy_u_sum must move (index arrays, one gathered source row per edge, the output)."""
-    e = edges + nodes
-    moved = (nodes + 1) * id_bytes + e * id_bytes + e * feats * 4 + nodes * feats * 4
-    bw = copy_bandwidth_gbs()
-    return {"bytes_mb": moved / 1e6, "bandwidth_gbs": bw, "bound_ms": moved / (bw * 1e9) * 1e3}
 
 
 def _add_args(parser: argparse.ArgumentParser) -> None:
@@ -150,12 +153,17 @@ def _add_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=0)
 
 
+def _cost(c: H.Case) -> B.Cost:
+    p = c.params
+    ids = 4 if p["idtype"] == "int32" else 8
+    return B.kernel_cost(p["kernel"], p["nodes"], p["edges"] + p["nodes"], p["feats"], HEADS, ids)
+
+
 if __name__ == "__main__":
     results = H.main(__file__, setup, make_cases, description=__doc__.split("\n")[0], add_args=_add_args)
-    if "--_bench-worker" not in sys.argv:
-        parser = argparse.ArgumentParser(add_help=False)
-        _add_args(parser)
-        known, _ = parser.parse_known_args()
-        b = spmm_bound(known.nodes, known.edges, 64)
-        print(f"\ncopy_u_sum F=64 forward, memory-bandwidth bound: {b['bytes_mb']:.0f} MB must move; "
-              f"measured copy bandwidth {b['bandwidth_gbs']:.1f} GB/s -> {b['bound_ms']:.1f} ms")
+    parser = argparse.ArgumentParser(add_help=False)
+    H.add_common_args(parser)
+    _add_args(parser)
+    known, _ = parser.parse_known_args()
+    print()
+    print(B.bounds_table(results, {c.name: _cost(c) for c in make_cases(known)}, known.threads))

@@ -15,6 +15,9 @@ Models (the same structure in every library):
   masks differently in each library and is not what is being compared). PyG:
   ``add_self_loops=False`` as for GCN.
 
+After the tables the script prints each model's physical bound (``_bounds.py``: bytes
+that must move at the measured copy bandwidth plus GEMM FLOPs at the measured GEMM rate).
+
 Default workload: 100,000 nodes, 2,000,000 uniform random edges plus one
 self-loop per node, 128 input features, hidden size 64, 16 classes.
 
@@ -34,6 +37,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _bounds as B  # noqa: E402
 import _harness as H  # noqa: E402
 
 MODELS = ("gcn", "sage", "gat")
@@ -167,5 +171,18 @@ def make_cases(args: argparse.Namespace) -> List[H.Case]:
     return [H.Case(m, dict(base, model=m), prepare) for m in models]
 
 
+def _cost(c: H.Case) -> B.Cost:
+    p = c.params
+    ids = 4 if p["idtype"] == "int32" else 8
+    return B.training_cost(p["model"], p["nodes"], p["edges"] + p["nodes"], p["feats"], p["hidden"],
+                           p["classes"], GAT_HEADS, ids)
+
+
 if __name__ == "__main__":
-    H.main(__file__, setup, make_cases, description=__doc__.split("\n")[0], add_args=_add_args)
+    results = H.main(__file__, setup, make_cases, description=__doc__.split("\n")[0], add_args=_add_args)
+    parser = argparse.ArgumentParser(add_help=False)
+    H.add_common_args(parser)
+    _add_args(parser)
+    known, _ = parser.parse_known_args()
+    print()
+    print(B.bounds_table(results, {c.name: _cost(c) for c in make_cases(known)}, known.threads))

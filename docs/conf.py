@@ -19,7 +19,7 @@ source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 exclude_patterns = ["_build"]
 
 # numpydoc-style docstrings (Parameters / Returns / Examples), read by napoleon
-napoleon_google_docstring = True  # older modules still use "Args:" sections; new ones use numpydoc
+napoleon_google_docstring = False  # numpydoc only: a Google "Args:" section would render as plain text
 napoleon_numpy_docstring = True
 napoleon_use_rtype = False
 napoleon_custom_sections = ["Shapes"]  # the layers' input and output shapes, as a section of its own

@@ -38,3 +38,4 @@ from . import partition  # noqa: F401
 from .partition import metis_partition, metis_partition_assignment, partition_graph_with_halo  # noqa: F401
 from . import init  # noqa: F401
 from . import utils  # noqa: F401
+from .mpops import *  # noqa: F401,F403  (dgl.copy_u ... dgl.u_dot_v, as DGL exports them)

@@ -12,6 +12,14 @@ with :func:`parallel_kernel` therefore run a single-threaded build of themselves
 children and data loader workers (torch's own operators run single-threaded there too). When OpenMP is not
 available numba falls back to TBB, then to its own workqueue. A user's own
 ``NUMBA_THREADING_LAYER`` or ``NUMBA_THREADING_LAYER_PRIORITY`` setting is left alone.
+
+A call also runs on fewer threads when it has little work: one thread per
+:data:`MIN_WORK_PER_THREAD` elements of its array arguments. GNU OpenMP's threads spin while
+they wait at the end of a parallel region; on a machine with more runnable threads than cores
+a waiting thread spins away the time slice its partner needs, and a small region then costs
+a scheduler slice rather than microseconds. Measured with 13 runnable processes on 2 cores
+(``docs/benchmarks.md``): a copy-sum SpMM over 10,000 edges took 23 ms on 2 threads and
+0.36 ms on one; over 2.1M edges 2 threads cost no more than one.
 """
 from __future__ import annotations
 
@@ -21,10 +29,17 @@ import types
 from typing import Any, Callable, Optional
 
 import numba
+import numpy as np
 
-__all__ = ["LAYER_PRIORITY", "configure_threading", "parallel_kernel", "serial_kernels_wanted"]
+__all__ = ["LAYER_PRIORITY", "MIN_WORK_PER_THREAD", "configure_threading", "parallel_kernel", "serial_kernels_wanted",
+           "threads_for"]
 
 LAYER_PRIORITY = ["omp", "tbb", "workqueue"]
+
+#: A parallel kernel uses one thread per this many elements of its array arguments (at least one,
+#: at most numba's thread count): below about half a millisecond of work, waking a second thread
+#: gains microseconds on an idle machine and can lose milliseconds on a busy one.
+MIN_WORK_PER_THREAD = 1 << 18
 
 
 def configure_threading() -> None:
@@ -62,6 +77,21 @@ def serial_kernels_wanted() -> bool:
     return get_worker_info() is not None
 
 
+def threads_for(work: int, available: int) -> int:
+    """Threads for a call touching ``work`` array elements when ``available`` threads are allowed."""
+    return max(1, min(available, work // MIN_WORK_PER_THREAD))
+
+
+def _work(args: tuple) -> int:
+    n = 0
+    for a in args:
+        if isinstance(a, np.ndarray):
+            n += a.size
+        elif isinstance(a, (tuple, list)):
+            n += _work(tuple(a))
+    return n
+
+
 class ParallelKernel:
     """A ``parallel=True`` numba kernel with a single-threaded twin for forked children."""
 
@@ -88,7 +118,18 @@ class ParallelKernel:
     def __call__(self, *args: Any) -> Any:
         if serial_kernels_wanted():
             return self.serial(*args)
-        return self.parallel(*args)
+        available = numba.get_num_threads()
+        use = threads_for(_work(args), available)
+        if use == available:
+            return self.parallel(*args)
+        # The parallel build on fewer threads, not the serial twin: the twin compiles to slower
+        # loops (a copy-sum SpMM over 200,000 edges: 16 ms of CPU against 11 ms). numba's thread
+        # count is per calling thread, so this does not race with other callers.
+        numba.set_num_threads(use)
+        try:
+            return self.parallel(*args)
+        finally:
+            numba.set_num_threads(available)
 
 
 def parallel_kernel(**options: Any) -> Callable[[Callable], ParallelKernel]:

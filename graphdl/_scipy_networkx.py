@@ -15,7 +15,7 @@ import torch
 from ._graph.ids import check_idtype, default_device
 from ._result_graph import build_graph
 from ._type_conversion import to_homogeneous
-from .base import ETYPE, NTYPE, DGLError
+from .base import EID, ETYPE, NID, NTYPE, DGLError
 
 __all__ = ["from_scipy", "bipartite_from_scipy", "from_networkx", "bipartite_from_networkx", "to_networkx"]
 
@@ -75,6 +75,15 @@ def _stack(values: List[Any], what: str) -> torch.Tensor:
         raise DGLError(f"Cannot turn attribute {what!r} into a tensor: {err}") from err
 
 
+def _edge_id(value: Any, u: Any, v: Any) -> int:
+    """An edge-id attribute as an int: a Python or numpy integer, or a one-element array or
+    tensor (networkx attributes are often stored as ``np.array([3])``)."""
+    arr = np.asarray(value.detach().cpu() if isinstance(value, torch.Tensor) else value)
+    if arr.size != 1 or not np.issubdtype(arr.dtype, np.integer):
+        raise DGLError(f"The edge id of edge ({u}, {v}) must be one integer, got {value!r}.")
+    return int(arr.reshape(-1)[0])
+
+
 def _nx_edges(nx_graph: Any, edge_id_attr_name: Optional[str]) -> List[Tuple[Any, Any, dict]]:
     if nx_graph.is_multigraph():
         edges = [(u, v, d) for u, v, _, d in nx_graph.edges(keys=True, data=True)]
@@ -85,7 +94,7 @@ def _nx_edges(nx_graph: Any, edge_id_attr_name: Optional[str]) -> List[Tuple[Any
         for u, v, d in edges:
             if edge_id_attr_name not in d:
                 raise DGLError(f"Edge ({u}, {v}) has no attribute {edge_id_attr_name!r}.")
-            ids.append(int(d[edge_id_attr_name]))
+            ids.append(_edge_id(d[edge_id_attr_name], u, v))
         if sorted(ids) != list(range(len(edges))):
             raise DGLError(f"Edge attribute {edge_id_attr_name!r} must be a permutation of 0..{len(edges) - 1}.")
         ordered: List[Any] = [None] * len(edges)
@@ -168,7 +177,7 @@ def bipartite_from_networkx(nx_graph: Any, utype: str, etype: str, vtype: str,
     bmap = {x: i for i, x in enumerate(bottom)}
     edges = [(u, v, d) for u, v, d in _nx_edges(nx_graph, None) if u in tmap and v in bmap]
     if edge_id_attr_name is not None:
-        edges.sort(key=lambda e: int(e[2][edge_id_attr_name]))
+        edges.sort(key=lambda e: _edge_id(e[2][edge_id_attr_name], e[0], e[1]))
     cet = (utype, etype, vtype)
     dev = default_device(device)
     src = torch.tensor([tmap[u] for u, _, _ in edges], dtype=torch.int64)
@@ -188,7 +197,9 @@ def to_networkx(g: Any, node_attrs: Optional[Sequence[str]] = None, edge_attrs: 
 
     Each edge carries its id under ``eid_attr``; listed node/edge features are attached as
     per-item tensors. A heterogeneous graph is flattened first (see :func:`to_homogeneous`) and
-    its nodes/edges carry their type names under ``ntype_attr`` / ``etype_attr``.
+    its nodes/edges carry their type names under ``ntype_attr`` / ``etype_attr``; there a
+    listed feature is attached to the items of the types that have it (shapes may differ
+    between types), as DGL does.
     """
     import networkx as nx
 
@@ -196,23 +207,42 @@ def to_networkx(g: Any, node_attrs: Optional[Sequence[str]] = None, edge_attrs: 
         raise DGLError("to_networkx does not take blocks; use block_to_graph first.")
     hetero = not (len(g.ntypes) == 1 and len(g.canonical_etypes) == 1)
     if hetero:
-        hg = g
-        g = to_homogeneous(hg, ndata=node_attrs, edata=edge_attrs)
-    g = g.cpu()
+        # per type: a type that lacks a listed feature (or stores it in another shape) is fine
+        hg = g.cpu()
+        g = to_homogeneous(hg)
+        nfeat = [(hg.nodes[nt].data, hg.num_nodes(nt)) for nt in hg.ntypes]
+        efeat = [hg.edges[c].data for c in hg.canonical_etypes]
+    else:
+        g = g.cpu()
+        for a in node_attrs or []:
+            if a not in g.ndata:
+                raise DGLError(f"The graph has no node feature {a!r}.")
+        for a in edge_attrs or []:
+            if a not in g.edata:
+                raise DGLError(f"The graph has no edge feature {a!r}.")
     adj = g._adj(g.canonical_etypes[0])
     nxg = nx.MultiDiGraph()
     n = g.num_nodes()
+    ntype_ids = g.ndata[NTYPE].tolist() if hetero else None
+    nids = g.ndata[NID].tolist() if hetero else None
     for i in range(n):
-        attrs = {a: g.ndata[a][i] for a in node_attrs or []}
         if hetero:
-            attrs[ntype_attr] = hg.ntypes[int(g.ndata[NTYPE][i])]
+            data = nfeat[ntype_ids[i]][0]
+            attrs = {a: data[a][nids[i]] for a in node_attrs or [] if a in data}
+            attrs[ntype_attr] = hg.ntypes[ntype_ids[i]]
+        else:
+            attrs = {a: g.ndata[a][i] for a in node_attrs or []}
         nxg.add_node(i, **attrs)
     src, dst = adj.src.tolist(), adj.dst.tolist()
+    etype_ids = g.edata[ETYPE].tolist() if hetero else None
+    eids = g.edata[EID].tolist() if hetero else None
     for e, (u, v) in enumerate(zip(src, dst)):
         attrs = {eid_attr: e}
-        for a in edge_attrs or []:
-            attrs[a] = g.edata[a][e]
         if hetero:
-            attrs[etype_attr] = hg.canonical_etypes[int(g.edata[ETYPE][e])]
+            data = efeat[etype_ids[e]]
+            attrs.update({a: data[a][eids[e]] for a in edge_attrs or [] if a in data})
+            attrs[etype_attr] = hg.canonical_etypes[etype_ids[e]]
+        else:
+            attrs.update({a: g.edata[a][e] for a in edge_attrs or []})
         nxg.add_edge(u, v, **attrs)
     return nxg

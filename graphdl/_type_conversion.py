@@ -44,15 +44,24 @@ def block_to_graph(block: Any) -> Any:
 
 
 def _combine(frames: List[Any], names: Optional[Sequence[str]], where: str) -> Dict[str, torch.Tensor]:
+    """Concatenate the features ``names`` over ``frames`` (``(label, frame, rows)`` triples).
+
+    A type with no rows may lack a feature (it adds no rows); any other type must have it.
+    """
     out = {}
     for name in names or []:
-        parts = []
-        for label, f in frames:
+        parts, present = [], []
+        for label, f, rows in frames:
             if name not in f:
+                if rows == 0:
+                    continue
                 raise DGLError(f"Cannot combine feature {name!r}: {where} {label!r} does not have it.")
             parts.append(f[name])
+            present.append((label, f))
+        if not parts:
+            continue
         tail = parts[0].shape[1:]
-        for (label, _), p in zip(frames, parts):
+        for (label, _), p in zip(present, parts):
             if p.shape[1:] != tail or p.dtype != parts[0].dtype:
                 raise DGLError(
                     f"Cannot combine feature {name!r}: {where} {label!r} has shape {tuple(p.shape[1:])} "
@@ -69,7 +78,8 @@ def to_homogeneous(G: Any, ndata: Optional[Sequence[str]] = None, edata: Optiona
     Nodes are numbered type by type (in ``G.ntypes`` order) and edges relation by relation
     (in ``G.canonical_etypes`` order). ``ndata[NID]`` / ``edata[EID]`` hold the per-type ids;
     with ``store_type`` ``ndata[NTYPE]`` / ``edata[ETYPE]`` hold the type ids. Features named
-    in ``ndata`` / ``edata`` must exist, with equal shapes, for every type and are concatenated.
+    in ``ndata`` / ``edata`` must exist, with equal shapes, for every type and are concatenated
+    (a type without nodes, or without edges, may lack them).
 
     With ``return_count`` also returns the per-type node and edge counts.
     """
@@ -91,9 +101,11 @@ def to_homogeneous(G: Any, ndata: Optional[Sequence[str]] = None, edata: Optiona
     u = torch.cat(us) if us else empty
     v = torch.cat(vs) if vs else empty
     g = build_graph({("_N", "_E", "_N"): (u, v)}, {"_N": int(sum(counts))}, idtype, device)
-    for k, val in _combine([(nt, G.nodes[nt].data) for nt in G.ntypes], ndata, "node type").items():
+    for k, val in _combine([(nt, G.nodes[nt].data, G.num_nodes(nt)) for nt in G.ntypes], ndata,
+                             "node type").items():
         g.ndata[k] = val
-    for k, val in _combine([(c, G.edges[c].data) for c in G.canonical_etypes], edata, "edge type").items():
+    for k, val in _combine([(c, G.edges[c].data, G.num_edges(c)) for c in G.canonical_etypes],
+                             edata, "edge type").items():
         g.edata[k] = val
     g.ndata[NID] = torch.cat([torch.arange(c, dtype=idtype, device=device) for c in counts]) if counts else empty
     g.edata[EID] = torch.cat(eids) if eids else empty

@@ -4,12 +4,16 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-__all__ = ["DGLError", "ALL", "NID", "EID", "NTYPE", "ETYPE", "is_all", "dgl_warning",
+__all__ = ["DGLError", "DGLWarning", "ALL", "NID", "EID", "NTYPE", "ETYPE", "is_all", "dgl_warning",
            "is_internal_column"]
 
 
 class DGLError(Exception):
     """The error graphdl raises for invalid input (bad ids, unknown types, bad shapes, bad files)."""
+
+
+class DGLWarning(UserWarning):
+    """The warning graphdl gives when it adjusts valid but unusual input (``k`` larger than a point set, say)."""
 
 
 class _AllType:

@@ -60,13 +60,19 @@ def _concat_feats(frames: List[Any], names: List[str], where: str) -> Dict[str, 
 def batch(graphs: Sequence[Any], ndata: Any = ALL, edata: Any = ALL) -> Any:
     """Combine ``graphs`` into one batched graph (their disjoint union).
 
-    Args:
-        graphs: Graphs with the same node and edge types, id type and device. A batched graph
-            among them contributes all its members.
-        ndata: Node feature names to batch: ``ALL`` (default) for all, None for none, or a list.
-        edata: Edge feature names to batch, likewise.
+    Parameters
+    ----------
+    graphs
+        Graphs with the same node and edge types, id type and device. A batched graph
+        among them contributes all its members.
+    ndata
+        Node feature names to batch: ``ALL`` (default) for all, None for none, or a list.
+    edata
+        Edge feature names to batch, likewise.
 
-    Returns:
+    Returns
+    -------
+    DGLGraph
         The batched graph; ``batch_size`` is the total number of members.
     """
     graphs = list(graphs)
@@ -150,11 +156,15 @@ def _split_counts(g: Any, split: Any, by_node: bool) -> Dict[Any, List[int]]:
 def unbatch(g: Any, node_split: Any = None, edge_split: Any = None) -> List[Any]:
     """Split a batched graph into its members (features split too).
 
-    Args:
-        g: The batched graph.
-        node_split: Optional number of nodes of each member (tensor, or dict by node type);
-            by default the graph's ``batch_num_nodes``.
-        edge_split: Optional number of edges of each member, likewise.
+    Parameters
+    ----------
+    g
+        The batched graph.
+    node_split
+        Optional number of nodes of each member (tensor, or dict by node type);
+        by default the graph's ``batch_num_nodes``.
+    edge_split
+        Optional number of edges of each member, likewise.
     """
     if (node_split is None) != (edge_split is None):
         raise DGLError("node_split and edge_split must be given together.")

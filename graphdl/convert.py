@@ -177,12 +177,17 @@ def graph(
 ) -> DGLGraph:
     """A graph with one node type and one edge type.
 
-    Args:
-        data: ``(U, V)`` source and destination id sequences, or ``('coo', (U, V))``,
-            ``('csr', (indptr, indices, edge_ids))``, ``('csc', (indptr, indices, edge_ids))``.
-        num_nodes: number of nodes; at least the largest id plus one (default: exactly that).
-        idtype: ``torch.int32`` or ``torch.int64``; default from the input tensors, else int64.
-        device: where the graph lives; default the input tensors' device, else CPU.
+    Parameters
+    ----------
+    data
+        ``(U, V)`` source and destination id sequences, or ``('coo', (U, V))``,
+        ``('csr', (indptr, indices, edge_ids))``, ``('csc', (indptr, indices, edge_ids))``.
+    num_nodes
+        number of nodes; at least the largest id plus one (default: exactly that).
+    idtype
+        ``torch.int32`` or ``torch.int64``; default from the input tensors, else int64.
+    device
+        where the graph lives; default the input tensors' device, else CPU.
     """
     if deprecated:
         raise DGLError(f"Unknown arguments to graph(): {sorted(deprecated)}.")

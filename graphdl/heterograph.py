@@ -15,13 +15,15 @@ import numpy as np
 import torch
 
 from .base import ALL, DGLError, is_all
+from ._graph.flatten import flatten_relations
 from ._graph.frame import Frame
 from ._graph.ids import CanonicalEType, EType, is_scalar_id, to_id_tensor
-from ._graph.storage import SparseAdj
+from ._graph.storage import FORMATS, SparseAdj
 from ._graph.views import DataView, EdgeView, HeteroDataView, NodeView
 from ._graph import message_passing as _mp
 from .propagate import prop_edges
 from .propagate import prop_nodes
+from .sparse.construct import graph_adjacency
 
 __all__ = ["DGLGraph", "DGLHeteroGraph", "to_id_tensor"]
 
@@ -353,7 +355,19 @@ class DGLGraph:
         return self._node_slot(ntype, "dst")
 
     def _node_slot(self, ntype: Optional[str], side: str = "all") -> int:
-        """Index of the node set for ``ntype`` on ``side`` ('src', 'dst' or 'all')."""
+        """Index of the node set for ``ntype`` on ``side`` ('src', 'dst' or 'all').
+
+        In a block or uni-bipartite graph, ``'SRC/A'`` and ``'DST/A'`` name the source and
+        destination node sets of type ``A``, as in DGL.
+        """
+        if (side == "all" and isinstance(ntype, str) and ntype[:4] in ("SRC/", "DST/")
+                and ntype not in self._src_slot and ntype not in self._dst_slot
+                and (self.is_block or self._is_unibipartite_types())):
+            side, ntype = ("src" if ntype[0] == "S" else "dst"), ntype[4:]
+            names = self.srctypes if side == "src" else self.dsttypes
+            if ntype not in names:
+                raise DGLError(f"{'Source' if side == 'src' else 'Destination'} node type {ntype!r} "
+                               f"does not exist; the graph has {names}.")
         if side == "src":
             table, names = self._src_slot, self.srctypes
         elif side == "dst":
@@ -1276,6 +1290,13 @@ class DGLGraph:
         if scipy_fmt is not None:
             import scipy.sparse as sp
 
+            if scipy_fmt in ("csr", "csc"):
+                # straight from the stored compressed rows, keeping their order and duplicates
+                by_src = (scipy_fmt == "csr") != transpose
+                indptr, indices, _ = adj.csr() if by_src else adj.csc()
+                build = sp.csr_matrix if scipy_fmt == "csr" else sp.csc_matrix
+                return build((np.ones(adj.num_edges, dtype=np.float32), indices.cpu().numpy(),
+                              indptr.cpu().numpy()), shape=shape)
             m = sp.coo_matrix((np.ones(adj.num_edges, dtype=np.float32),
                                (rows.cpu().numpy(), cols.cpu().numpy())), shape=shape)
             return m.asformat(scipy_fmt)
@@ -1292,8 +1313,6 @@ class DGLGraph:
         Shape ``(num_src_nodes, num_dst_nodes)``; entry ``(u, v)`` for each edge ``u -> v``
         holds the edge feature ``eweight_name`` (ones by default), in edge-id order.
         """
-        from .sparse.construct import graph_adjacency  # deferred: loaded on first use; no cycle needs it
-
         ce = self.to_canonical_etype(etype)
         val = None if eweight_name is None else self.edges[ce].data[eweight_name]
         return graph_adjacency(self._adj(ce), val)
@@ -1315,10 +1334,12 @@ class DGLGraph:
         adj = self._adj(etype)
         if fmt == "coo":
             return adj.src, adj.dst
-        if fmt == "csr":
-            return adj.csr()
-        if fmt == "csc":
-            return adj.csc()
+        if fmt in ("csr", "csc"):
+            indptr, indices, eids = adj.csr() if fmt == "csr" else adj.csc()
+            if fmt in adj.implicit_eids:
+                # built from this format without edge ids: DGL reports the ids as empty
+                eids = eids[:0]
+            return indptr, indices, eids
         raise DGLError(f"fmt must be 'coo', 'csr' or 'csc', got {fmt!r}.")
 
     def adj_sparse(self, fmt: str, etype: EType = None):
@@ -1377,20 +1398,27 @@ class DGLGraph:
         dict or DGLGraph
         """
         if formats is None:
-            created = ["coo"]
-            if all(a._csr is not None for a in self._adjs) and self._adjs:
-                created.append("csr")
-            if all(a._csc is not None for a in self._adjs) and self._adjs:
-                created.append("csc")
-            return {"created": created, "not created": [f for f in ("coo", "csr", "csc") if f not in created]}
+            if not self._adjs:
+                return {"created": ["coo"], "not created": ["csr", "csc"]}
+            allowed = [f for f in FORMATS if all(f in a.allowed for a in self._adjs)]
+            created = [f for f in allowed if all(f in a.created() for a in self._adjs)]
+            return {"created": created, "not created": [f for f in allowed if f not in created]}
         names = [formats] if isinstance(formats, str) else list(formats)
         for f in names:
             if f not in ("coo", "csr", "csc", "any"):
                 raise DGLError(f"Unknown sparse format {f!r}; use 'coo', 'csr' or 'csc'.")
-        return self.clone()
+        wanted = FORMATS if "any" in names else tuple(names)
+        if not wanted:
+            raise DGLError("formats() needs at least one of 'coo', 'csr' and 'csc'.")
+        g = self._derive(adjs=[a.restricted(wanted) for a in self._adjs],
+                         node_frames=[f.subframe(None) for f in self._node_frames],
+                         edge_frames=[f.subframe(None) for f in self._edge_frames])
+        g._copy_batch_info(self)
+        return g
 
     def create_formats_(self) -> None:
-        """Build and cache CSR and CSC for every relation now, in place.
+        """Build and cache every allowed format (CSR and CSC unless restricted) of every
+        relation now, in place.
         """
         for a in self._adjs:
             a.create_formats_()
@@ -1402,8 +1430,10 @@ class DGLGraph:
         if isinstance(key, tuple) and len(key) == 3 and any(isinstance(k, slice) for k in key):
             wanted = [i for i, ce in enumerate(self._canonical_etypes)
                       if all(isinstance(k, slice) or k == c for k, c in zip(key, ce))]
-            if len(wanted) != 1:
-                raise DGLError(f"{key!r} matches {len(wanted)} edge types; graphdl slices one relation at a time.")
+            if not wanted:
+                raise DGLError(f"{key!r} matches no edge type; the graph has {self._canonical_etypes}.")
+            if len(wanted) > 1:
+                return flatten_relations(self, wanted)
             etid = wanted[0]
         else:
             etid = self.get_etype_id(key)

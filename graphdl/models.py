@@ -11,6 +11,20 @@ block per layer. Layers are kept in ``self.layers`` so that checkpoints name the
 ``layers.0``, ``layers.1``...
 
 This module sits above :mod:`graphdl.nn` and is imported by nothing in the library below it.
+
+Examples
+--------
+Every model on a whole graph, and the mini-batch ones on a list of two blocks:
+
+>>> import graphdl as dgl, torch
+>>> from graphdl.models import MINIBATCH_MODELS, MODELS, build_model
+>>> g = dgl.add_self_loop(dgl.graph(([0, 1, 2], [1, 2, 0])))
+>>> x = torch.randn(3, 4)
+>>> [tuple(build_model(name, 4, 3)(g, x).shape) for name in MODELS]
+[(3, 3), (3, 3), (3, 3), (3, 3), (3, 3)]
+>>> blocks = [dgl.to_block(g), dgl.to_block(g)]
+>>> [tuple(build_model(name, 4, 3)(blocks, x).shape) for name in MINIBATCH_MODELS]
+[(3, 3), (3, 3), (3, 3)]
 """
 from __future__ import annotations
 
@@ -41,22 +55,13 @@ class GCN(nn.Module):
 
     Parameters
     ----------
-    in_feats : int
-        Input feature size.
-    n_classes : int
-        Number of classes.
+    in_feats, n_classes : int
+        Input feature size and number of classes.
     hidden : int
         Hidden size (default 16, the paper's).
     dropout : float
         Dropout before the second layer (default 0.5).
 
-    Examples
-    --------
-    >>> import graphdl as dgl, torch
-    >>> from graphdl.models import GCN
-    >>> g = dgl.add_self_loop(dgl.graph(([0, 1, 2], [1, 2, 0])))
-    >>> GCN(4, 3)(g, torch.randn(3, 4)).shape
-    torch.Size([3, 3])
     """
 
     def __init__(self, in_feats: int, n_classes: int, hidden: int = 16, dropout: float = 0.5) -> None:
@@ -94,13 +99,6 @@ class SAGE(nn.Module):
     input_dropout : bool
         Also apply dropout to the first layer's input (default ``False``).
 
-    Examples
-    --------
-    >>> import graphdl as dgl, torch
-    >>> from graphdl.models import SAGE
-    >>> g = dgl.graph(([0, 1, 2], [1, 2, 0]))
-    >>> SAGE(4, 8, 3)(g, torch.randn(3, 4)).shape
-    torch.Size([3, 3])
     """
 
     def __init__(self, in_feats: int, hidden_feats: int, out_feats: int, num_layers: int = 2,
@@ -126,10 +124,8 @@ class GAT(nn.Module):
 
     Parameters
     ----------
-    in_feats : int
-        Input feature size.
-    n_classes : int
-        Number of classes.
+    in_feats, n_classes : int
+        Input feature size and number of classes.
     hidden : int
         Units per head (default 8).
     heads : int
@@ -139,13 +135,6 @@ class GAT(nn.Module):
     feat_drop, attn_drop : float
         Dropout on features and attention weights (default 0.6).
 
-    Examples
-    --------
-    >>> import graphdl as dgl, torch
-    >>> from graphdl.models import GAT
-    >>> g = dgl.add_self_loop(dgl.graph(([0, 1, 2], [1, 2, 0])))
-    >>> GAT(4, 3)(g, torch.randn(3, 4)).shape
-    torch.Size([3, 3])
     """
 
     def __init__(self, in_feats: int, n_classes: int, hidden: int = 8, heads: int = 8, out_heads: int = 1,
@@ -166,10 +155,8 @@ class APPNP(nn.Module):
 
     Parameters
     ----------
-    in_feats : int
-        Input feature size.
-    n_classes : int
-        Number of classes.
+    in_feats, n_classes : int
+        Input feature size and number of classes.
     hidden : int
         Hidden size of the MLP (default 64).
     dropout : float
@@ -181,13 +168,6 @@ class APPNP(nn.Module):
     edge_drop : float
         Dropout on edges at each propagation step (default 0.5, the paper's).
 
-    Examples
-    --------
-    >>> import graphdl as dgl, torch
-    >>> from graphdl.models import APPNP
-    >>> g = dgl.add_self_loop(dgl.graph(([0, 1, 2], [1, 2, 0])))
-    >>> APPNP(4, 3)(g, torch.randn(3, 4)).shape
-    torch.Size([3, 3])
     """
 
     def __init__(self, in_feats: int, n_classes: int, hidden: int = 64, dropout: float = 0.5, k: int = 10,
@@ -207,20 +187,11 @@ class SGC(nn.Module):
 
     Parameters
     ----------
-    in_feats : int
-        Input feature size.
-    n_classes : int
-        Number of classes.
+    in_feats, n_classes : int
+        Input feature size and number of classes.
     k : int
         Propagation steps (default 2).
 
-    Examples
-    --------
-    >>> import graphdl as dgl, torch
-    >>> from graphdl.models import SGC
-    >>> g = dgl.add_self_loop(dgl.graph(([0, 1, 2], [1, 2, 0])))
-    >>> SGC(4, 3)(g, torch.randn(3, 4)).shape
-    torch.Size([3, 3])
     """
 
     def __init__(self, in_feats: int, n_classes: int, k: int = 2) -> None:

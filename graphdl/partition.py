@@ -25,6 +25,8 @@ import numpy as np
 import torch
 
 from .base import EID, NID, DGLError
+from .convert import graph
+from ._partition_utils import partition_nodes
 
 __all__ = [
     "metis_partition_assignment",
@@ -69,8 +71,6 @@ def reorder_nodes(g: Any, new_node_ids: Any) -> Any:
     >>> graphdl.partition.reorder_nodes(g, [2, 1, 0]).edges()
     (tensor([2, 1]), tensor([1, 0]))
     """
-    from .convert import graph  # deferred: loaded on first use; no cycle needs it
-
     _homogeneous(g, "reorder_nodes")
     n = g.num_nodes()
     new = _as_int64(new_node_ids, "new_node_ids")
@@ -95,8 +95,6 @@ def reshuffle_graph(g: Any, node_part: Any = None) -> Tuple[Any, Optional[torch.
     and edge data, and the partition of each new node (``None`` when ``node_part`` is
     ``None``, in which case ids are kept and ``orig_id`` is the identity, set on ``g``).
     """
-    from .convert import graph  # deferred: loaded on first use; no cycle needs it
-
     _homogeneous(g, "reshuffle_graph")
     if node_part is None:
         g.ndata["orig_id"] = torch.arange(g.num_nodes(), device=g.device)
@@ -200,8 +198,6 @@ def partition_graph_with_halo(g: Any, node_part: Any, extra_cached_hops: int,
     >>> parts[1].ndata[graphdl.NID]
     tensor([2, 1, 0])
     """
-    from .convert import graph  # deferred: loaded on first use; no cycle needs it
-
     _homogeneous(g, "partition_graph_with_halo")
     hops = int(extra_cached_hops)
     if hops < 0:
@@ -291,8 +287,6 @@ def metis_partition_assignment(g: Any, k: int, balance_ntypes: Any = None,
     >>> graphdl.metis_partition_assignment(g, 4).unique().tolist()
     [0, 1, 2, 3]
     """
-    from ._partition_utils import partition_nodes  # deferred: loaded on first use; no cycle needs it
-
     _homogeneous(g, "metis_partition_assignment")
     if mode not in ("k-way", "recursive"):
         raise DGLError(f"mode must be 'k-way' or 'recursive', got {mode!r}.")

@@ -135,15 +135,21 @@ def node_subgraph(
 ) -> Any:
     """The subgraph induced on ``nodes``: those nodes and every edge between two of them.
 
-    Args:
-        graph: The graph.
-        nodes: Node ids (int tensor, iterable, or bool mask), or a dict keyed by node type.
-            Node types left out of a dict keep no nodes. Node ``i`` of the result is
-            ``nodes[i]`` when relabelling. Edges come grouped by source, in the order of
-            ``nodes``, and by edge id within a source.
-        relabel_nodes: If False, keep every node of ``graph`` and only filter the edges.
-        store_ids: Store original ids in ``ndata[NID]`` / ``edata[EID]``.
-        output_device: Device of the result (default: the graph's).
+    Parameters
+    ----------
+    graph
+        The graph.
+    nodes
+        Node ids (int tensor, iterable, or bool mask), or a dict keyed by node type.
+        Node types left out of a dict keep no nodes. Node ``i`` of the result is
+        ``nodes[i]`` when relabelling. Edges come grouped by source, in the order of
+        ``nodes``, and by edge id within a source.
+    relabel_nodes
+        If False, keep every node of ``graph`` and only filter the edges.
+    store_ids
+        Store original ids in ``ndata[NID]`` / ``edata[EID]``.
+    output_device
+        Device of the result (default: the graph's).
     """
     _no_blocks(graph)
     given = nodes_by_type(graph, nodes)
@@ -183,14 +189,20 @@ def edge_subgraph(
 ) -> Any:
     """The subgraph made of the given edges (in the given order) and their endpoints.
 
-    Args:
-        graph: The graph.
-        edges: Edge ids (int tensor, iterable, or bool mask), or a dict keyed by edge type.
-        relabel_nodes: If True keep only the endpoints, numbered in order of first appearance
-            (sources of the selected edges, then their destinations; original ids in
-            ``ndata[NID]``); else keep every node.
-        store_ids: Store original ids in ``ndata[NID]`` / ``edata[EID]``.
-        output_device: Device of the result.
+    Parameters
+    ----------
+    graph
+        The graph.
+    edges
+        Edge ids (int tensor, iterable, or bool mask), or a dict keyed by edge type.
+    relabel_nodes
+        If True keep only the endpoints, numbered in order of first appearance
+        (sources of the selected edges, then their destinations; original ids in
+        ``ndata[NID]``); else keep every node.
+    store_ids
+        Store original ids in ``ndata[NID]`` / ``edata[EID]``.
+    output_device
+        Device of the result.
     """
     if "preserve_nodes" in deprecated_kwargs:
         relabel_nodes = not deprecated_kwargs.pop("preserve_nodes")
@@ -320,15 +332,20 @@ def _type_subgraph(graph: Any, etypes: Sequence[CanonicalEType], ntypes: Sequenc
         adj = graph._adj(cet)
         data[cet] = (adj.src, adj.dst)
     sg = build_graph(data, {nt: graph.num_nodes(nt) for nt in ntypes}, graph.idtype, graph.device)
+    # The feature frames are shared with ``graph``, as in DGL: a feature set on either
+    # graph afterwards shows in both.
     for nt in ntypes:
-        copy_frame(graph.nodes[nt].data, sg.nodes[nt].data)
+        sg._node_frames[sg._src_slot[nt]] = graph._node_frames[graph._src_slot[nt]]
     for cet in etypes:
-        copy_frame(graph.edges[cet].data, sg.edges[cet].data)
+        sg._edge_frames[sg.get_etype_id(cet)] = graph._edge_frames[graph.get_etype_id(cet)]
     return sg
 
 
 def node_type_subgraph(graph: Any, ntypes: Sequence[str], output_device: Any = None) -> Any:
-    """The subgraph with the node types ``ntypes`` and every relation among them."""
+    """The subgraph with the node types ``ntypes`` and every relation among them.
+
+    Its feature frames are those of ``graph`` (shared, not copied), as in DGL.
+    """
     _no_blocks(graph)
     ntypes = list(ntypes)
     for nt in ntypes:
@@ -342,7 +359,10 @@ def node_type_subgraph(graph: Any, ntypes: Sequence[str], output_device: Any = N
 
 
 def edge_type_subgraph(graph: Any, etypes: Sequence[Any], output_device: Any = None) -> Any:
-    """The subgraph with the relations ``etypes`` (in that order) and the node types they touch."""
+    """The subgraph with the relations ``etypes`` (in that order) and the node types they touch.
+
+    Its feature frames are those of ``graph`` (shared, not copied), as in DGL.
+    """
     _no_blocks(graph)
     cets: List[CanonicalEType] = []
     for et in etypes:

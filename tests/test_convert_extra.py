@@ -43,6 +43,23 @@ def test_bipartite_from_scipy(idtype):
     assert np.allclose(g.edata["w"].numpy(), coo.data)
 
 
+@pytest.mark.parametrize("wrap", [np.array, torch.tensor, np.int64])
+def test_networkx_edge_ids_held_in_arrays(idtype, wrap):
+    # networkx attributes are often one-element arrays; they are read as the integer they hold
+    dg = nx.DiGraph()
+    dg.add_nodes_from([1, 3], bipartite=0)
+    dg.add_nodes_from([2, 4, 5], bipartite=1)
+    dg.add_edge(1, 4, eid=wrap([1]) if wrap is not np.int64 else wrap(1))
+    dg.add_edge(3, 5, eid=wrap([0]) if wrap is not np.int64 else wrap(0))
+    g = dgl.bipartite_from_networkx(dg, "u", "e", "v", edge_id_attr_name="eid", idtype=idtype)
+    assert _el(g) == [(1, 2), (0, 1)]
+    h = dgl.from_networkx(dg, edge_id_attr_name="eid", idtype=idtype)
+    assert _el(h) == [(2, 4), (0, 3)]  # labels 1,2,3,4,5 -> 0..4
+    dg.add_edge(1, 5, eid=np.array([0.5]))
+    with pytest.raises(DGLError, match="one integer"):
+        dgl.from_networkx(dg, edge_id_attr_name="eid")
+
+
 def test_from_networkx(idtype):
     ng = nx.Graph()
     ng.add_nodes_from([3, 1, 2, 0])
@@ -107,6 +124,32 @@ def test_to_networkx_roundtrip(idtype):
     assert h.number_of_edges() == 12
 
 
+def test_to_networkx_hetero_features_per_type(idtype):
+    # a listed feature goes on the items of the types that have it, in that type's shape
+    g = dgl.heterograph({("user", "follows", "user"): ([0, 1], [1, 2]),
+                         ("user", "follows", "topic"): ([1, 1], [1, 2]),
+                         ("user", "plays", "game"): ([0, 3], [3, 4])}, idtype=idtype)
+    g.nodes["game"].data["n"] = torch.randn(5, 3)
+    g.nodes["user"].data["n"] = torch.randn(4, 2)
+    g.edges["plays"].data["e"] = torch.randn(2, 2)
+    nxg = dgl.to_networkx(g, node_attrs=["n"], edge_attrs=["e"])
+    hom = dgl.to_homogeneous(g)
+    for i, d in nxg.nodes(data=True):
+        nt = g.ntypes[int(hom.ndata[dgl.NTYPE][i])]
+        assert d["ntype"] == nt
+        if nt == "topic":
+            assert set(d) == {"ntype"}
+        else:
+            assert torch.equal(d["n"], g.nodes[nt].data["n"][int(hom.ndata[dgl.NID][i])])
+    for u, v, d in nxg.edges(data=True):
+        if d["etype"] == ("user", "plays", "game"):
+            assert torch.equal(d["e"], g.edges["plays"].data["e"][int(hom.edata[dgl.EID][d["id"]])])
+        else:
+            assert set(d) == {"id", "etype"}
+    with pytest.raises(DGLError, match="zz"):
+        dgl.to_networkx(dgl.graph(([0], [1])), node_attrs=["zz"])
+
+
 def test_rand_graph_and_bipartite(idtype):
     dgl.seed(0)
     g = dgl.rand_graph(10, 30, idtype=idtype)
@@ -159,6 +202,20 @@ def test_to_homogeneous(idtype):
     assert nc == counts and ec == [h.num_edges(c) for c in h.canonical_etypes]
     with pytest.raises(DGLError, match="x"):
         dgl.to_homogeneous(h, edata=["x"])
+
+
+def test_to_homogeneous_types_without_nodes_or_edges_may_lack_features(idtype):
+    h = dgl.heterograph({("a", "ab", "b"): ([0, 1], [1, 0]), ("b", "bc", "c"): ([], [])},
+                        num_nodes_dict={"a": 2, "b": 2, "c": 0}, idtype=idtype)
+    h.nodes["a"].data["x"] = torch.randn(2, 3)
+    h.nodes["b"].data["x"] = torch.randn(2, 3)
+    h.edges["ab"].data["w"] = torch.randn(2)
+    g = dgl.to_homogeneous(h, ndata=["x"], edata=["w"])
+    assert torch.equal(g.ndata["x"], torch.cat([h.nodes["a"].data["x"], h.nodes["b"].data["x"]]))
+    assert torch.equal(g.edata["w"], h.edges["ab"].data["w"])
+    del h.nodes["b"].data["x"]  # a type with nodes must still have it
+    with pytest.raises(DGLError, match="'b'"):
+        dgl.to_homogeneous(h, ndata=["x"])
 
 
 def test_to_heterogeneous_roundtrip(idtype):

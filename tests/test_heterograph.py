@@ -244,3 +244,18 @@ def test_mutation_and_batch_counts(idtype):
 def test_etype2canonical_marks_shared_names():
     g = dgl.heterograph({("a", "r", "b"): ([0], [0]), ("b", "r", "b"): ([0], [0]), ("a", "s", "a"): ([0], [0])})
     assert g._etype2canonical == {"r": (), "s": ("a", "s", "a")}
+
+
+def test_src_and_dst_prefixed_type_names_of_unibipartite_graphs(idtype):
+    g = dgl.heterograph({("A", "AB", "B"): ([0, 0, 1], [1, 2, 5]),
+                         ("A", "AC", "C"): ([1, 0], [0, 0])}, idtype=idtype)
+    g.srcdata["h"] = torch.randn(2, 5)
+    g.nodes["B"].data["h"] = torch.randn(6, 3)
+    assert g.nodes["SRC/A"].data["h"] is g.srcdata["h"]
+    assert torch.equal(g.nodes["DST/B"].data["h"], g.nodes["B"].data["h"])
+    assert g.num_nodes("SRC/A") == 2 and g.num_nodes("DST/C") == 1
+    with pytest.raises(DGLError):
+        g.nodes["SRC/B"].data  # B is not a source type
+    h = dgl.heterograph({("A", "AA", "A"): ([0], [1])}, idtype=idtype)
+    with pytest.raises(DGLError):
+        h.nodes["SRC/A"].data  # only uni-bipartite graphs and blocks have these names

@@ -112,3 +112,28 @@ def test_kernels_called_from_several_threads_at_once():
 def test_workers_forked_after_torch_used_openmp_do_not_hang():
     _, total = run_workers(TORCH_IN_PARENT, 20000, 200000, 8, timeout=180)
     assert float(total) == 4 * 200000 * 8
+
+
+def test_threads_follow_the_work():
+    from graphdl._numba import MIN_WORK_PER_THREAD, threads_for
+
+    assert threads_for(0, 2) == 1
+    assert threads_for(MIN_WORK_PER_THREAD - 1, 2) == 1
+    assert threads_for(2 * MIN_WORK_PER_THREAD, 2) == 2
+    assert threads_for(100 * MIN_WORK_PER_THREAD, 2) == 2
+    assert threads_for(100 * MIN_WORK_PER_THREAD, 1) == 1
+
+
+def test_small_call_restores_the_thread_count():
+    import numba
+    import torch
+
+    import graphdl
+    import graphdl.ops as ops
+
+    before = numba.get_num_threads()
+    g = graphdl.graph(([0, 1, 2], [1, 2, 0]), num_nodes=3)
+    x = torch.arange(6.0).reshape(3, 2)
+    out = ops.copy_u_sum(g, x)
+    assert numba.get_num_threads() == before
+    torch.testing.assert_close(out, x[[2, 0, 1]])

@@ -204,6 +204,38 @@ def test_type_subgraphs(idtype):
     assert g.edge_type_subgraph(["develops"]).ntypes == ["developer", "game"]
 
 
+def test_masks_of_any_length_select_their_true_positions(idtype):
+    # DGL reads a mask as the positions of its True entries: a longer or shorter mask is
+    # accepted when those positions are node ids
+    g = _random_graph(idtype)
+    long_mask = torch.zeros(20, dtype=torch.bool)
+    long_mask[[1, 4]] = True
+    short_mask = torch.tensor([False, True, False, False, True])
+    ref = dgl.node_subgraph(g, torch.tensor([1, 4], dtype=idtype))
+    for mask in (long_mask, short_mask):
+        sg = dgl.node_subgraph(g, mask)
+        assert sg.ndata[dgl.NID].tolist() == [1, 4]
+        assert _edges(sg) == _edges(ref)
+    h = _hetero(idtype)
+    sg = h.subgraph({"user": torch.tensor([False, True, True]), "game": torch.tensor([True, False, False, False, False])})
+    assert sg.nodes["user"].data[dgl.NID].tolist() == [1, 2]
+    assert sg.nodes["game"].data[dgl.NID].tolist() == [0]
+    es = h.edge_subgraph({"plays": torch.tensor([False, True, False, False, False, False, False])})
+    assert es.edges["plays"].data[dgl.EID].tolist() == [1]
+
+
+def test_type_subgraphs_share_feature_frames(idtype):
+    g = _hetero(idtype)
+    for sg in (dgl.node_type_subgraph(g, ["user", "game"]), dgl.edge_type_subgraph(g, ["plays"])):
+        g.nodes["user"].data["late"] = torch.arange(5.0)
+        g.edges["plays"].data["x2"] = torch.arange(5.0) * 2
+        assert torch.equal(sg.nodes["user"].data["late"], torch.arange(5.0))
+        assert torch.equal(sg.edges["plays"].data["x2"], torch.arange(5.0) * 2)
+        sg.nodes["game"].data["back"] = torch.ones(3)
+        assert torch.equal(g.nodes["game"].data["back"], torch.ones(3))
+        del g.nodes["game"].data["back"]
+
+
 def test_empty_and_zero_degree(idtype):
     g = dgl.graph(([], []), num_nodes=4, idtype=idtype)
     sg = dgl.node_subgraph(g, [2, 0])
@@ -223,8 +255,11 @@ def test_bad_input_raises(idtype):
         dgl.node_subgraph(g, [0, 12])
     with pytest.raises(DGLError, match="-1"):
         dgl.node_subgraph(g, [-1])
-    with pytest.raises(DGLError, match="mask"):
-        dgl.node_subgraph(g, torch.ones(5, dtype=torch.bool))
+    # a mask is read as the positions of its True entries, which must be node ids
+    mask = torch.zeros(14, dtype=torch.bool)
+    mask[13] = True
+    with pytest.raises(DGLError, match="13"):
+        dgl.node_subgraph(g, mask)
     with pytest.raises(DGLError, match="40"):
         dgl.edge_subgraph(g, [40])
     with pytest.raises(DGLError):

@@ -97,6 +97,7 @@ def main(name: str, run: Callable[[str, int, argparse.Namespace], float], defaul
     for seed in range(args.seeds):
         torch.manual_seed(seed)
         accs.append(run(args.dataset, seed, args))
+        print(f"seed {seed}: test accuracy {100 * accs[-1]:.1f} ({time.time() - start:.0f} s)", flush=True)
     mean = 100 * statistics.mean(accs)
     std = 100 * statistics.stdev(accs) if len(accs) > 1 else 0.0
     print(f"{name} {args.dataset}: test accuracy {mean:.1f} ± {std:.1f} over {len(accs)} seeds "

@@ -8,7 +8,46 @@ import torch
 
 from ..base import DGLError
 
-__all__ = ["Frame"]
+__all__ = ["Frame", "LazyFeature"]
+
+
+class LazyFeature:
+    """A placeholder for a feature the data loader fetches from the parent graph.
+
+    A sampler's ``sample`` may write ``sub.ndata[key] = LazyFeature(name)`` (or into
+    ``srcdata`` / ``dstdata`` / ``edata``) instead of copying features. Once the sample is
+    made, :class:`~graphdl.dataloading.DataLoader` (and the collators) replace it with
+    ``parent.ndata[name][ids]``, where ``ids`` is ``id_`` when given and the sampled graph's
+    ``NID`` (``EID`` for edges) otherwise; ``name`` defaults to ``key``. Until then the
+    feature is pending: it is not among the graph's columns.
+
+    Parameters
+    ----------
+    name : str, optional
+        The feature's name in the parent graph (default: the key it is assigned to).
+    id_ : torch.Tensor, optional
+        The parent rows to take (default: the sampled graph's ``NID`` / ``EID``).
+
+    Examples
+    --------
+    >>> def sample(self, g, seeds):
+    ...     sub = graphdl.node_subgraph(g, seeds)
+    ...     sub.ndata["x"] = LazyFeature("feat")
+    ...     return sub
+    """
+
+    __slots__ = ("name", "id_")
+
+    def __init__(self, name: Optional[str] = None, id_: Optional[torch.Tensor] = None) -> None:
+        self.name = name
+        self.id_ = id_
+
+    def to(self, *args: Any, **kwargs: Any) -> "LazyFeature":
+        """The placeholder itself: it holds no data to move."""
+        return self
+
+    def __repr__(self) -> str:
+        return f"LazyFeature(name={self.name!r}, id_={self.id_!r})"
 
 
 class Frame(MutableMapping):
@@ -17,7 +56,7 @@ class Frame(MutableMapping):
     Writes are checked: the value must be a tensor with ``num_rows`` rows on ``device``.
     """
 
-    __slots__ = ("_columns", "num_rows", "device", "what", "initializers")
+    __slots__ = ("_columns", "num_rows", "device", "what", "initializers", "lazy")
 
     def __init__(self, num_rows: int, device: torch.device, what: str = "node") -> None:
         self._columns: Dict[str, torch.Tensor] = {}
@@ -27,6 +66,9 @@ class Frame(MutableMapping):
         # field (None: every field) -> initializer(shape, dtype, device, id_range) for rows
         # that a partial write leaves unset; zeros when there is none (DGL's set_n_initializer).
         self.initializers: Dict[Optional[str], Callable] = {}
+        # name -> LazyFeature written in place of a tensor, pending until the data loader
+        # fetches it (graphdl.dataloading.lazy_features.resolve_lazy_features).
+        self.lazy: Dict[str, LazyFeature] = {}
 
     def new_rows(self, name: str, shape: Tuple[int, ...], dtype: torch.dtype,
                  start: int = 0) -> torch.Tensor:
@@ -49,9 +91,17 @@ class Frame(MutableMapping):
             raise KeyError(name) from None
 
     def __setitem__(self, name: str, value: torch.Tensor) -> None:
+        if isinstance(value, LazyFeature):
+            self._columns.pop(name, None)
+            self.lazy[name] = value
+            return
         self._columns[name] = self.check(name, value)
+        self.lazy.pop(name, None)
 
     def __delitem__(self, name: str) -> None:
+        if name in self.lazy and name not in self._columns:
+            del self.lazy[name]
+            return
         del self._columns[name]
 
     def __iter__(self) -> Iterator[str]:
@@ -114,6 +164,7 @@ class Frame(MutableMapping):
             out = Frame(self.num_rows, self.device, self.what)
             out._columns = dict(self._columns)
             out.initializers = dict(self.initializers)
+            out.lazy = dict(self.lazy)
             return out
         idx = rows.long()
         out = Frame(idx.shape[0], self.device, self.what)
@@ -158,6 +209,7 @@ class Frame(MutableMapping):
         out = Frame(self.num_rows, device, self.what)
         out._columns = {k: v.to(device) for k, v in self._columns.items()}
         out.initializers = dict(self.initializers)
+        out.lazy = dict(self.lazy)
         return out
 
     def snapshot(self) -> Dict[str, torch.Tensor]:

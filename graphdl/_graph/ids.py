@@ -6,8 +6,9 @@ Every public function that takes ids (``g.in_edges(v)``, ``dgl.node_subgraph(g, 
 accepted or refused, with the same message, everywhere. What differs between callers is
 stated by flags:
 
-* ``allow_mask``: a boolean tensor (or list of bools) is a mask over ``bound`` items and
-  becomes the positions of its ``True`` entries (subgraph extraction, as DGL does); otherwise
+* ``allow_mask``: a boolean tensor (or list of bools) is a mask and becomes the positions of
+  its ``True`` entries (subgraph extraction, as DGL does), which are then bounds-checked like
+  ids: a mask may be shorter or longer than the item count if no ``True`` lies past it; otherwise
   it is refused, since a mask silently read as ids 0/1 would be a wrong result;
 * ``allow_float``: floating-point ids are accepted when every value is integral (samplers
   and data loaders receive ids that went through numpy or a float tensor);
@@ -138,7 +139,7 @@ def to_id_tensor(
     what : str
         What the ids number, used in error messages.
     bound : int, optional
-        When given, every id must lie in ``[0, bound)`` and a mask must have ``bound`` entries.
+        When given, every id (and every ``True`` position of a mask) must lie in ``[0, bound)``.
     allow_mask : bool
         Read a boolean tensor or list of bools as a mask (its ``True`` positions).
     allow_float : bool
@@ -170,8 +171,6 @@ def to_id_tensor(
     if t.dtype == torch.bool:
         if not allow_mask:
             raise DGLError(f"Boolean masks are not {what} ids; use mask.nonzero().squeeze(1).")
-        if bound is not None and t.shape[0] != bound:
-            raise DGLError(f"A boolean {what} mask must have {bound} entries, got {t.shape[0]}.")
         t = torch.nonzero(t, as_tuple=False).reshape(-1)
     elif t.is_floating_point() or t.is_complex():
         integral = not t.is_complex() and (t.numel() == 0 or bool((t == t.round()).all()))

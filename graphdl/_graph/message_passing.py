@@ -241,10 +241,22 @@ def _node_ids(g: Any, nodes: Any, bound: int) -> torch.Tensor:
 # ------------------------------------------------------------------------------------------
 def update_all(g: Any, message_func: Any, reduce_func: Any, apply_node_func: Optional[Callable] = None,
                etype: Any = None) -> None:
-    """Send messages along every edge of ``etype`` and update every destination node."""
+    """Send messages along every edge of ``etype`` and update every destination node.
+
+    With ``etype=None`` on a graph of several relations (built-in functions only, as in DGL)
+    every relation sends, and the results arriving at one node type from several relations
+    are combined with the reducer itself (a ``max`` of the per-relation maxima, and so on);
+    ``mean`` is refused there, since a mean of means is not the mean over all in-edges.
+    """
     if etype is None and len(g.canonical_etypes) > 1:
+        if not isinstance(message_func, MessageFunction) or not isinstance(reduce_func, ReduceFunction):
+            raise DGLError("update_all with user-defined functions on a graph with several edge "
+                           "types needs etype=...; or use multi_update_all.")
+        if reduce_func.reduce_op == "mean":
+            raise DGLError("update_all cannot combine 'mean' across edge types; use "
+                           "multi_update_all with the cross reducer you want.")
         funcs = {ce: (message_func, reduce_func) for ce in g.canonical_etypes}
-        return multi_update_all(g, funcs, "sum", apply_node_func)
+        return multi_update_all(g, funcs, reduce_func.reduce_op, apply_node_func)
     rel = _relation(g, etype)
     ndata = _compute(g, rel, message_func, reduce_func)
     ndata = _apply(g, rel.etype[2], ndata, apply_node_func, None, rel.adj.num_dst)

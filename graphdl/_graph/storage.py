@@ -6,8 +6,14 @@ The compressed forms are derived on first use and cached:
 * ``csr()``: out-edges grouped by source, ``(indptr[num_src + 1], dst ids, edge ids)``;
 * ``csc()``: in-edges grouped by destination, ``(indptr[num_dst + 1], src ids, edge ids)``.
 
-Within a row, edges keep increasing edge-id order. Every tensor has the relation's id type
+Within a row, edges keep increasing edge-id order, except in a relation built by
+:meth:`SparseAdj.with_row_order` (``sort_csr_by_tag`` groups each row by tag). Every tensor has the relation's id type
 and lives on the relation's device. Storage objects are immutable: mutation builds new ones.
+
+A relation may be *restricted* to some formats (``DGLGraph.formats(['csc'])``): ``allowed``
+names them, and only those are reported and built by :meth:`SparseAdj.create_formats_`.
+A relation built from CSR or CSC without edge ids numbers its edges in that stored order;
+``implicit_eids`` names that format, whose edge-id array DGL then reports as empty.
 """
 from __future__ import annotations
 
@@ -19,7 +25,10 @@ from .._compat_torch import is_compiling
 from ..base import DGLError
 from .ids import check_ids
 
-__all__ = ["SparseAdj", "compress"]
+__all__ = ["SparseAdj", "compress", "FORMATS"]
+
+#: The sparse formats, in the order DGL lists them (and picks one to build when none is there).
+FORMATS = ("coo", "csr", "csc")
 
 Triple = Tuple[torch.Tensor, torch.Tensor, torch.Tensor]
 
@@ -50,7 +59,8 @@ def compress(rows: torch.Tensor, cols: torch.Tensor, num_rows: int) -> Triple:
 class SparseAdj:
     """Edges of one relation between ``num_src`` source and ``num_dst`` destination nodes."""
 
-    __slots__ = ("src", "dst", "num_src", "num_dst", "_csr", "_csc", "_in_deg", "_out_deg", "_derived")
+    __slots__ = ("src", "dst", "num_src", "num_dst", "_csr", "_csc", "_in_deg", "_out_deg", "_derived",
+                 "allowed", "implicit_eids")
 
     def __init__(
         self,
@@ -86,6 +96,8 @@ class SparseAdj:
         self._in_deg: Optional[torch.Tensor] = None
         self._out_deg: Optional[torch.Tensor] = None
         self._derived: dict = {}
+        self.allowed: Tuple[str, ...] = FORMATS
+        self.implicit_eids: Tuple[str, ...] = ()
 
     # -- construction from compressed forms ---------------------------------------------
     @classmethod
@@ -100,7 +112,7 @@ class SparseAdj:
     ) -> "SparseAdj":
         """Build from out-edge CSR. ``eids[k]`` is the id of the ``k``-th stored edge."""
         src = _expand_indptr(indptr, num_src, indices.dtype, "CSR")
-        return cls._from_compressed(src, indices, eids, num_src, num_dst, validate, row_is_src=True)
+        return cls._from_compressed(indptr, src, indices, eids, num_src, num_dst, validate, row_is_src=True)
 
     @classmethod
     def from_csc(
@@ -114,13 +126,21 @@ class SparseAdj:
     ) -> "SparseAdj":
         """Build from in-edge CSC (rows are destinations, ``indices`` are sources)."""
         dst = _expand_indptr(indptr, num_dst, indices.dtype, "CSC")
-        return cls._from_compressed(indices, dst, eids, num_src, num_dst, validate, row_is_src=False)
+        return cls._from_compressed(indptr, indices, dst, eids, num_src, num_dst, validate, row_is_src=False)
 
     @classmethod
-    def _from_compressed(cls, src, dst, eids, num_src, num_dst, validate, row_is_src):
+    def _from_compressed(cls, indptr, src, dst, eids, num_src, num_dst, validate, row_is_src):
         n = src.shape[0]
         if eids is None or eids.numel() == 0 and n == 0:
             adj = cls(src, dst, num_src, num_dst, validate)
+            # the edges are numbered in stored order, so the given arrays are the format
+            form = (indptr.to(src.dtype), dst if row_is_src else src,
+                    torch.arange(n, dtype=src.dtype, device=src.device))
+            if row_is_src:
+                adj._csr = form
+            else:
+                adj._csc = form
+            adj.implicit_eids = ("csr",) if row_is_src else ("csc",)
         else:
             eids = eids.to(src.dtype)
             if eids.shape[0] != n:
@@ -159,12 +179,57 @@ class SparseAdj:
             self._csc = compress(self.dst, self.src, self.num_dst)
         return self._csc
 
-    def formats(self) -> dict:
-        return {"coo": True, "csr": self._csr is not None, "csc": self._csc is not None}
+    def with_row_order(self, fmt: str, compressed: Triple) -> "SparseAdj":
+        """The same edges with a chosen order inside each row of ``fmt`` (``'csr'`` or ``'csc'``).
+
+        ``compressed`` is ``(indptr, other ends, edge ids)`` holding the same edges as this
+        relation, each row's edges in the wanted order; edge ids and COO are unchanged.
+        """
+        if fmt not in ("csr", "csc"):
+            raise DGLError(f"fmt must be 'csr' or 'csc', got {fmt!r}.")
+        out = SparseAdj(self.src, self.dst, self.num_src, self.num_dst, False)
+        out._in_deg, out._out_deg = self._in_deg, self._out_deg
+        if fmt == "csr":
+            out._csr, out._csc = compressed, self._csc
+        else:
+            out._csr, out._csc = self._csr, compressed
+        return out
+
+    def created(self) -> Tuple[str, ...]:
+        """The allowed formats that exist now (COO always does, when allowed)."""
+        have = {"coo": True, "csr": self._csr is not None, "csc": self._csc is not None}
+        return tuple(f for f in self.allowed if have[f])
 
     def create_formats_(self) -> None:
-        self.csr()
-        self.csc()
+        """Build every allowed format now."""
+        if "csr" in self.allowed:
+            self.csr()
+        if "csc" in self.allowed:
+            self.csc()
+
+    def restricted(self, formats: Tuple[str, ...]) -> "SparseAdj":
+        """The same relation restricted to ``formats`` (a new object; cached forms shared).
+
+        When none of the allowed formats exists yet, the first of them is built, so the
+        restricted relation always has one.
+        """
+        allowed = tuple(f for f in FORMATS if f in formats)
+        out = SparseAdj(self.src, self.dst, self.num_src, self.num_dst, False)
+        out._csr = self._csr if "csr" in allowed else None
+        out._csc = self._csc if "csc" in allowed else None
+        out._in_deg, out._out_deg = self._in_deg, self._out_deg
+        out.allowed = allowed
+        out.implicit_eids = tuple(f for f in self.implicit_eids if f in allowed)
+        if not out.created():
+            out.csr() if allowed[0] == "csr" else out.csc()
+        return out
+
+    def _carry_formats(self, out: "SparseAdj", swap: bool = False) -> "SparseAdj":
+        """Copy the format restriction onto ``out`` (CSR and CSC exchanged when ``swap``)."""
+        rename = {"csr": "csc", "csc": "csr"} if swap else {}
+        out.allowed = tuple(f for f in FORMATS if f in {rename.get(a, a) for a in self.allowed})
+        out.implicit_eids = tuple(rename.get(f, f) for f in self.implicit_eids)
+        return out
 
     def derived(self, key: Any, compute: Callable[[], Any]) -> Any:
         """A value computed from the structure alone (a degree norm, say), computed once.
@@ -223,7 +288,7 @@ class SparseAdj:
             out._csr = tuple(t.to(device) for t in self._csr)  # type: ignore[assignment]
         if self._csc is not None:
             out._csc = tuple(t.to(device) for t in self._csc)  # type: ignore[assignment]
-        return out
+        return self._carry_formats(out)
 
     def astype(self, idtype: torch.dtype) -> "SparseAdj":
         if idtype == self.idtype:
@@ -235,13 +300,13 @@ class SparseAdj:
             out._csr = tuple(t.to(idtype) for t in self._csr)  # type: ignore[assignment]
         if self._csc is not None:
             out._csc = tuple(t.to(idtype) for t in self._csc)  # type: ignore[assignment]
-        return out
+        return self._carry_formats(out)
 
     def reverse(self) -> "SparseAdj":
         out = SparseAdj(self.dst, self.src, self.num_dst, self.num_src, False)
         out._csr, out._csc = self._csc, self._csr
         out._in_deg, out._out_deg = self._out_deg, self._in_deg
-        return out
+        return self._carry_formats(out, swap=True)
 
     def with_num_nodes(self, num_src: int, num_dst: int) -> "SparseAdj":
         """Same edges, more nodes (used when nodes are appended)."""

@@ -30,6 +30,7 @@ from .config import NODE_DATASETS, device, resolve_train_options
 from .plotting import plot_history
 from .. import dataloading
 from ..data import CiteseerGraphDataset, CoraGraphDataset, PubmedGraphDataset
+from ..workflows.cli import cmd_train_task
 
 __all__ = ["COMMAND", "train_full_graph", "train_minibatch", "model_for_options"]
 
@@ -180,7 +181,6 @@ def _finish(opts: Dict[str, Any], model: torch.nn.Module, result: FitResult, ela
 
 def run(args: argparse.Namespace) -> int:
     if getattr(args, "task", None):  # a workflow task on a constructed graph
-        from ..workflows.cli import cmd_train_task  # deferred: loaded on first use; no cycle needs it
 
         return cmd_train_task(args)
     opts = resolve_train_options(args)

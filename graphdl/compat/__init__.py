@@ -147,21 +147,70 @@ class _AliasFinder(importlib.abc.MetaPathFinder):
 
 _FINDER = _AliasFinder()
 
+#: Key of the marker added to ``multiprocessing``'s preparation data (see :func:`_mark_children`).
+_CHILD_MARKER = "graphdl_compat_alias"
+
+
+class _InstallInChild:
+    """Unpickled in a spawned child process, installs the alias there (see :func:`_mark_children`)."""
+
+    def __reduce__(self) -> tuple:
+        return (_install_in_child, ())
+
+
+def _install_in_child() -> "_InstallInChild":
+    install()
+    return _InstallInChild()
+
+
+def _preparation_data_with_alias(name: str) -> dict:
+    data = _ORIGINAL_PREPARATION_DATA(name)
+    data[_CHILD_MARKER] = _InstallInChild()
+    return data
+
+
+_ORIGINAL_PREPARATION_DATA: Any = None
+
+
+def _mark_children(on: bool) -> None:
+    """Carry the alias into child processes started with ``spawn`` or ``forkserver``.
+
+    Such a child imports the parent's modules afresh: it re-runs the main script (``import
+    dgl`` at its top) and imports the module of the process's target, both of which fail
+    unless the alias is in place first. The first thing the child unpickles is the dict of
+    :func:`multiprocessing.spawn.get_preparation_data`, before it runs any of that, so an
+    extra entry there whose unpickling calls :func:`install` puts the alias in place in time
+    (the child ignores keys it does not know). ``fork`` children inherit the parent's
+    ``sys.meta_path`` and need nothing.
+    """
+    global _ORIGINAL_PREPARATION_DATA
+    import multiprocessing.spawn as spawn
+
+    if on and _ORIGINAL_PREPARATION_DATA is None:
+        _ORIGINAL_PREPARATION_DATA = spawn.get_preparation_data
+        spawn.get_preparation_data = _preparation_data_with_alias
+    elif not on and _ORIGINAL_PREPARATION_DATA is not None:
+        spawn.get_preparation_data = _ORIGINAL_PREPARATION_DATA
+        _ORIGINAL_PREPARATION_DATA = None
+
 
 def install() -> None:
     """Make ``import dgl`` (and ``dgl.X``) resolve to graphdl in this process.
 
     Calling it twice is harmless. Modules named ``dgl`` already imported (for example a real
-    DGL) are left in :data:`sys.modules`; call this before the first ``import dgl``.
+    DGL) are left in :data:`sys.modules`; call this before the first ``import dgl``. Child
+    processes started from here by :mod:`multiprocessing` (any start method) get the alias too.
     """
     if _FINDER not in sys.meta_path:
         sys.meta_path.insert(0, _FINDER)
+    _mark_children(True)
 
 
 def uninstall() -> None:
     """Remove the alias and every ``dgl`` module it created."""
     if _FINDER in sys.meta_path:
         sys.meta_path.remove(_FINDER)
+    _mark_children(False)
     for name in [n for n in sys.modules if n == _ALIAS or n.startswith(_ALIAS + ".")]:
         if isinstance(sys.modules[name], _AliasModule):
             del sys.modules[name]

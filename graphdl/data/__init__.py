@@ -16,6 +16,18 @@ from .movielens import MovieLensDataset
 from .sbm import SBMMixture, SBMMixtureDataset
 from .synthetic import BA2MotifDataset, BACommunityDataset, BAShapeDataset, TreeCycleDataset, TreeGridDataset
 from .tu import TUDataset
+from .legacy_tu import LegacyTUDataset
+from .gnn_benchmark import (AmazonCoBuyComputerDataset, AmazonCoBuyPhotoDataset, CoauthorCSDataset,
+                            CoauthorPhysicsDataset, CoraFullDataset, GNNBenchmarkDataset)
+from .knowledge_graph import FB15k237Dataset, FB15kDataset, KnowledgeGraphDataset, WN18Dataset
+from .molecules import QM9, QM9Dataset, QM9Edge, QM9EdgeDataset, ZINCDataset
+from .heterophilous import (ActorDataset, AmazonRatingsDataset, ChameleonDataset, CornellDataset, GeomGCNDataset,
+                            HeterophilousGraphDataset, MinesweeperDataset, QuestionsDataset, RomanEmpireDataset,
+                            SquirrelDataset, TexasDataset, TolokersDataset, WisconsinDataset)
+from .graphsaint import FlickrDataset, YelpDataset
+from .ppi import LegacyPPIDataset, PPIDataset
+from .reddit import RedditDataset
+from .rdf import AIFBDataset, AMDataset, BGSDataset, MUTAGDataset, RDFGraphDataset
 from .legacy import load_citeseer, load_cora, load_data, load_pubmed, register_data_args
 from .utils import Subset, check_sha1, download, extract_archive, get_download_dir, load_tensors, save_tensors, split_dataset
 
@@ -66,4 +78,43 @@ __all__ = [
     "load_cora",
     "load_citeseer",
     "load_pubmed",
+    "RDFGraphDataset",
+    "AIFBDataset",
+    "MUTAGDataset",
+    "BGSDataset",
+    "AMDataset",
+    "RedditDataset",
+    "PPIDataset",
+    "LegacyPPIDataset",
+    "FlickrDataset",
+    "YelpDataset",
+    "GNNBenchmarkDataset",
+    "CoraFullDataset",
+    "CoauthorCSDataset",
+    "CoauthorPhysicsDataset",
+    "AmazonCoBuyComputerDataset",
+    "AmazonCoBuyPhotoDataset",
+    "KnowledgeGraphDataset",
+    "FB15k237Dataset",
+    "FB15kDataset",
+    "WN18Dataset",
+    "LegacyTUDataset",
+    "QM9Dataset",
+    "QM9EdgeDataset",
+    "QM9",
+    "QM9Edge",
+    "ZINCDataset",
+    "GeomGCNDataset",
+    "ChameleonDataset",
+    "SquirrelDataset",
+    "CornellDataset",
+    "TexasDataset",
+    "WisconsinDataset",
+    "ActorDataset",
+    "HeterophilousGraphDataset",
+    "RomanEmpireDataset",
+    "AmazonRatingsDataset",
+    "MinesweeperDataset",
+    "TolokersDataset",
+    "QuestionsDataset",
 ]

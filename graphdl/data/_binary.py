@@ -76,9 +76,12 @@ for _name, _code in (("uint16", (_CODE_UINT, 16)), ("uint32", (_CODE_UINT, 32)),
 class ByteReader:
     """Sequential reader over an in-memory buffer that refuses to read past its end.
 
-    Args:
-        data: The file contents.
-        what: How to name the source in error messages (usually the file name).
+    Parameters
+    ----------
+    data
+        The file contents.
+    what
+        How to name the source in error messages (usually the file name).
     """
 
     def __init__(self, data: bytes, what: str = "file") -> None:

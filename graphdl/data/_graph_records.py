@@ -24,14 +24,22 @@ MAX_NODES = 1 << 40
 class GraphRecord:
     """The content of one stored graph.
 
-    Attributes:
-        ntypes: Node type names, in type-id order.
-        etypes: Edge type names, in type-id order.
-        relations: ``(src type id, dst type id)`` per edge type.
-        num_nodes: Node count per node type.
-        edges: ``(src ids, dst ids)`` per edge type, in edge-id order, both of one id dtype.
-        node_tensors: Feature dict per node type.
-        edge_tensors: Feature dict per edge type.
+    Attributes
+    ----------
+    ntypes
+        Node type names, in type-id order.
+    etypes
+        Edge type names, in type-id order.
+    relations
+        ``(src type id, dst type id)`` per edge type.
+    num_nodes
+        Node count per node type.
+    edges
+        ``(src ids, dst ids)`` per edge type, in edge-id order, both of one id dtype.
+    node_tensors
+        Feature dict per node type.
+    edge_tensors
+        Feature dict per edge type.
     """
 
     ntypes: List[str]

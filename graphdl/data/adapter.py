@@ -40,11 +40,16 @@ class AsNodePredDataset:
     masks are written onto the graph. Exposes ``train_idx``, ``val_idx``, ``test_idx`` and
     ``num_classes``; ``dataset[0]`` is the graph.
 
-    Args:
-        dataset: A data set of one graph.
-        split_ratio: ``(train, val, test)`` fractions, or ``None`` to use existing masks.
-        target_ntype: Node type holding the labels (needed for heterographs).
-        random_state: Seed of the random split (``None``: NumPy's global generator, as DGL).
+    Parameters
+    ----------
+    dataset
+        A data set of one graph.
+    split_ratio
+        ``(train, val, test)`` fractions, or ``None`` to use existing masks.
+    target_ntype
+        Node type holding the labels (needed for heterographs).
+    random_state
+        Seed of the random split (``None``: NumPy's global generator, as DGL).
     """
 
     def __init__(self, dataset, split_ratio: Optional[Sequence[float]] = None,
@@ -100,11 +105,16 @@ class AsLinkPredDataset:
     uniformly drawn node pairs that are not edges and not self-loops, up to ``neg_ratio`` per
     positive edge (duplicates removed, so possibly fewer).
 
-    Args:
-        dataset: A data set of one graph.
-        split_ratio: ``(train, val, test)`` edge fractions (required).
-        neg_ratio: Negative pairs per positive validation/test edge.
-        random_state: Seed of the split and of the negatives (``None``: NumPy's global generator).
+    Parameters
+    ----------
+    dataset
+        A data set of one graph.
+    split_ratio
+        ``(train, val, test)`` edge fractions (required).
+    neg_ratio
+        Negative pairs per positive validation/test edge.
+    random_state
+        Seed of the split and of the negatives (``None``: NumPy's global generator).
     """
 
     def __init__(self, dataset, split_ratio: Optional[Sequence[float]] = None, neg_ratio: int = 3,
@@ -171,10 +181,14 @@ class AsGraphPredDataset:
     Without ``split_ratio`` the data set's own split is used (``get_idx_split()`` or
     ``train_mask``/``val_mask``/``test_mask`` attributes); with it the items are split at random.
 
-    Args:
-        dataset: Items ``(graph, label)``.
-        split_ratio: ``(train, val, test)`` fractions.
-        random_state: Seed of the random split (``None``: NumPy's global generator, as DGL).
+    Parameters
+    ----------
+    dataset
+        Items ``(graph, label)``.
+    split_ratio
+        ``(train, val, test)`` fractions.
+    random_state
+        Seed of the random split (``None``: NumPy's global generator, as DGL).
     """
 
     def __init__(self, dataset, split_ratio: Optional[Sequence[float]] = None,

@@ -88,14 +88,22 @@ class CitationGraphDataset(DGLBuiltinDataset):
     Node data: ``feat`` (row-normalised bag of words, float32), ``label`` (int64),
     ``train_mask``, ``val_mask``, ``test_mask`` (bool).
 
-    Args:
-        name: ``'cora'``, ``'citeseer'`` or ``'pubmed'``.
-        raw_dir: Folder holding ``<name>/ind.<name>.*`` (downloaded there when missing).
-        force_reload: Re-process the raw files even when a cache exists.
-        verbose: Print progress.
-        reverse_edge: Keep both directions of every citation (``True``) or one.
-        transform: Applied to the graph on access.
-        reorder: Reordering nodes is not supported; must be false.
+    Parameters
+    ----------
+    name
+        ``'cora'``, ``'citeseer'`` or ``'pubmed'``.
+    raw_dir
+        Folder holding ``<name>/ind.<name>.*`` (downloaded there when missing).
+    force_reload
+        Re-process the raw files even when a cache exists.
+    verbose
+        Print progress.
+    reverse_edge
+        Keep both directions of every citation (``True``) or one.
+    transform
+        Applied to the graph on access.
+    reorder
+        Reordering nodes is not supported; must be false.
     """
 
     def __init__(

@@ -81,15 +81,23 @@ class CSVDataset(DGLDataset):
     Items are the graphs; with ``graph_data`` they are ``(graph, value)`` when the graph file
     has one data column and ``(graph, dict of values)`` when it has several.
 
-    Args:
-        data_path: The folder.
-        force_reload: Re-read the CSV files even when a cache exists.
-        verbose: Print progress.
-        ndata_parser: Callable (or dict from node type to callable) turning a node data frame
-            into a dict of arrays.
-        edata_parser: Same for edge files (dict keyed by canonical edge type).
-        gdata_parser: Same for the graph file.
-        transform: Applied to every graph on access.
+    Parameters
+    ----------
+    data_path
+        The folder.
+    force_reload
+        Re-read the CSV files even when a cache exists.
+    verbose
+        Print progress.
+    ndata_parser
+        Callable (or dict from node type to callable) turning a node data frame
+        into a dict of arrays.
+    edata_parser
+        Same for edge files (dict keyed by canonical edge type).
+    gdata_parser
+        Same for the graph file.
+    transform
+        Applied to every graph on access.
     """
 
     META = "meta.yaml"

@@ -21,15 +21,24 @@ class DGLDataset(abc.ABC):
     the raw files are fetched (:meth:`download`, skipped when :attr:`raw_path` exists),
     converted (:meth:`process`) and cached (:meth:`save`).
 
-    Args:
-        name: Name of the data set.
-        url: Where the raw files are downloaded from.
-        raw_dir: Folder of the raw files; defaults to :func:`~graphdl.data.utils.get_download_dir`.
-        save_dir: Folder of the processed cache; defaults to ``raw_dir``.
-        hash_key: Values that distinguish processed variants (folded into :attr:`hash`).
-        force_reload: Re-process even when a cache exists.
-        verbose: Print progress and show progress bars.
-        transform: Applied to every item returned by ``__getitem__``.
+    Parameters
+    ----------
+    name
+        Name of the data set.
+    url
+        Where the raw files are downloaded from.
+    raw_dir
+        Folder of the raw files; defaults to :func:`~graphdl.data.utils.get_download_dir`.
+    save_dir
+        Folder of the processed cache; defaults to ``raw_dir``.
+    hash_key
+        Values that distinguish processed variants (folded into :attr:`hash`).
+    force_reload
+        Re-process even when a cache exists.
+    verbose
+        Print progress and show progress bars.
+    transform
+        Applied to every item returned by ``__getitem__``.
     """
 
     def __init__(
@@ -170,3 +179,21 @@ class DGLBuiltinDataset(DGLDataset):
         except DGLError as err:
             raise DGLError(f"{err} Alternatively, put the extracted files in {self.raw_path}.") from None
         extract_archive(archive, self.raw_path)
+
+
+class LabelledGraphs:
+    """Mixin of the graph-classification sets: item ``idx`` is ``(graphs[idx], labels[idx])``,
+    the set's transform applied to the graph, and the length is the number of graphs."""
+
+    graphs: list
+    labels: Any
+    _transform: Optional[Callable]
+
+    def __getitem__(self, idx: int):
+        g = self.graphs[idx]
+        if self._transform is not None:
+            g = self._transform(g)
+        return g, self.labels[idx]
+
+    def __len__(self) -> int:
+        return len(self.graphs)

@@ -30,15 +30,24 @@ class FraudDataset(DGLBuiltinDataset):
     Node data: ``feature`` (float32), ``label`` (int64), ``train_mask``, ``val_mask``,
     ``test_mask`` (a seeded random split of the labelled nodes).
 
-    Args:
-        name: ``'yelp'`` or ``'amazon'``.
-        raw_dir: Folder holding ``<name>/<file>.mat`` (downloaded there when missing).
-        random_seed: Seed of the split.
-        train_size: Fraction of labelled nodes for training.
-        val_size: Fraction for validation; the rest tests.
-        force_reload: Re-process even when a cache exists.
-        verbose: Print progress.
-        transform: Applied to the graph on access.
+    Parameters
+    ----------
+    name
+        ``'yelp'`` or ``'amazon'``.
+    raw_dir
+        Folder holding ``<name>/<file>.mat`` (downloaded there when missing).
+    random_seed
+        Seed of the split.
+    train_size
+        Fraction of labelled nodes for training.
+    val_size
+        Fraction for validation; the rest tests.
+    force_reload
+        Re-process even when a cache exists.
+    verbose
+        Print progress.
+    transform
+        Applied to the graph on access.
     """
 
     def __init__(self, name: str, raw_dir: Optional[str] = None, random_seed: int = 717, train_size: float = 0.7,

@@ -8,7 +8,7 @@ import torch
 from tqdm import tqdm
 
 from ..base import DGLError
-from .dgl_dataset import DGLBuiltinDataset
+from .dgl_dataset import DGLBuiltinDataset, LabelledGraphs
 from ..convert import graph
 from .graph_serialize import load_graphs
 from .graph_serialize import save_graphs
@@ -39,7 +39,7 @@ class _Lines:
         return DGLError(f"{self.path}, data line {self.pos}: {message}.")
 
 
-class GINDataset(DGLBuiltinDataset):
+class GINDataset(LabelledGraphs, DGLBuiltinDataset):
     """A graph classification data set in the GIN text format.
 
     The file ``<name>.txt`` holds the graph count, then per graph a line ``n label`` and
@@ -50,14 +50,22 @@ class GINDataset(DGLBuiltinDataset):
     one-hot node labels, float32). With ``self_loop`` each node's loop follows its listed
     neighbours in edge order.
 
-    Args:
-        name: Data set name (``'MUTAG'``, ``'PROTEINS'``, ...).
-        self_loop: Add a self-loop to every node.
-        degree_as_nlabel: Use node degrees as node tags.
-        raw_dir: Folder holding ``GINDataset/dataset/<name>/<name>.txt`` (downloaded when missing).
-        force_reload: Re-process even when a cache exists.
-        verbose: Print progress and show a progress bar.
-        transform: Applied to every graph on access.
+    Parameters
+    ----------
+    name
+        Data set name (``'MUTAG'``, ``'PROTEINS'``, ...).
+    self_loop
+        Add a self-loop to every node.
+    degree_as_nlabel
+        Use node degrees as node tags.
+    raw_dir
+        Folder holding ``GINDataset/dataset/<name>/<name>.txt`` (downloaded when missing).
+    force_reload
+        Re-process even when a cache exists.
+    verbose
+        Print progress and show a progress bar.
+    transform
+        Applied to every graph on access.
     """
 
     def __init__(self, name: str, self_loop: bool, degree_as_nlabel: bool = False, raw_dir: Optional[str] = None,
@@ -191,12 +199,3 @@ class GINDataset(DGLBuiltinDataset):
     @property
     def dim_nfeats(self) -> int:
         return int(self.graphs[0].ndata["attr"].shape[1]) if self.graphs else 0
-
-    def __getitem__(self, idx: int):
-        g = self.graphs[idx]
-        if self._transform is not None:
-            g = self._transform(g)
-        return g, self.labels[idx]
-
-    def __len__(self) -> int:
-        return len(self.graphs)

@@ -80,12 +80,17 @@ def save_graphs(
 ) -> None:
     """Save graphs and optional graph labels to ``filename`` in DGL's binary format.
 
-    Args:
-        filename: Path of the file to write (parent folders are created).
-        g_list: A graph or a list of graphs (homogeneous or heterogeneous).
-        labels: Optional dict from label name to a tensor (usually one row per graph).
-        formats: Sparse formats to store for every relation, any of ``'coo'``, ``'csr'``
-            and ``'csc'``; ``None`` stores COO only.
+    Parameters
+    ----------
+    filename
+        Path of the file to write (parent folders are created).
+    g_list
+        A graph or a list of graphs (homogeneous or heterogeneous).
+    labels
+        Optional dict from label name to a tensor (usually one row per graph).
+    formats
+        Sparse formats to store for every relation, any of ``'coo'``, ``'csr'``
+        and ``'csc'``; ``None`` stores COO only.
     """
     if isinstance(g_list, DGLGraph):
         g_list = [g_list]
@@ -94,6 +99,15 @@ def save_graphs(
     for i, g in enumerate(g_list):
         if g.is_block:
             raise DGLError(f"Graph {i} is a message-flow block; blocks cannot be saved to a graph file.")
+    if formats is not None:
+        wanted = [formats] if isinstance(formats, str) else list(formats)
+        for i, g in enumerate(g_list):
+            fmts = g.formats()
+            allowed = fmts["created"] + fmts["not created"]
+            missing = [f for f in wanted if f in ("coo", "csr", "csc") and f not in allowed]
+            if missing:
+                raise DGLError(f"Graph {i} is restricted to formats {allowed}; it cannot be saved "
+                               f"as {missing}.")
     labels = {} if labels is None else labels
     if not isinstance(labels, dict):
         raise DGLError(f"labels must be a dict of tensors, got {type(labels).__name__}.")
@@ -118,11 +132,16 @@ def _read_bytes(filename: PathLike) -> bytes:
 def load_graphs(filename: PathLike, idx_list: Optional[Sequence[int]] = None):
     """Load graphs (and graph labels) from a file written by :func:`save_graphs` or by DGL.
 
-    Args:
-        filename: Path of the file.
-        idx_list: Indices of the graphs to load, in the order wanted; ``None`` loads all.
+    Parameters
+    ----------
+    filename
+        Path of the file.
+    idx_list
+        Indices of the graphs to load, in the order wanted; ``None`` loads all.
 
-    Returns:
+    Returns
+    -------
+    tuple of (list of DGLGraph, dict)
         ``(graph_list, labels)``: the graphs and the dict of graph labels.
     """
     if idx_list is not None:

@@ -18,8 +18,10 @@ class KarateClubDataset(DGLDataset):
     ``g.ndata['label']`` is 0 for members who followed the instructor ("Mr. Hi") and 1 for
     those who followed the officer. Built from :func:`networkx.karate_club_graph`; no files.
 
-    Args:
-        transform: Applied to the graph on access.
+    Parameters
+    ----------
+    transform
+        Applied to the graph on access.
     """
 
     def __init__(self, transform: Optional[Callable] = None) -> None:

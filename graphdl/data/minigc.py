@@ -8,7 +8,8 @@ import numpy as np
 import torch
 
 from ..base import DGLError
-from .dgl_dataset import DGLDataset
+from .dgl_dataset import DGLDataset, LabelledGraphs
+from ..convert import graph
 
 __all__ = ["MiniGCDataset"]
 
@@ -38,7 +39,7 @@ def _shape(kind: str, n: int, rng: np.random.RandomState):
     return nx.circular_ladder_graph(max(n // 2, 2))
 
 
-class MiniGCDataset(DGLDataset):
+class MiniGCDataset(LabelledGraphs, DGLDataset):
     """Generated graphs of eight shapes (cycle, star, wheel, lollipop, hypercube, grid, clique,
     circular ladder; labels 0-7 in that order), for graph classification.
 
@@ -90,8 +91,6 @@ class MiniGCDataset(DGLDataset):
         return None
 
     def process(self) -> None:
-        from ..convert import graph  # deferred: loaded on first use; no cycle needs it
-
         rng = np.random.RandomState(self.seed)
         labels = []
         for i in range(self.num_graphs):
@@ -109,12 +108,3 @@ class MiniGCDataset(DGLDataset):
     @property
     def num_classes(self) -> int:
         return len(_SHAPES)
-
-    def __getitem__(self, idx: int):
-        g = self.graphs[idx]
-        if self._transform is not None:
-            g = self._transform(g)
-        return g, self.labels[idx]
-
-    def __len__(self) -> int:
-        return len(self.graphs)

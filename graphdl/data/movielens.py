@@ -35,16 +35,25 @@ class MovieLensDataset(DGLDataset):
     Movies carry ``genre`` (multi-hot float32 over :data:`GENRES_ML_LATEST`) and ``id``
     (the MovieLens movie id); users carry ``id``.
 
-    Args:
-        name: ``'ml-latest-small'``.
-        valid_ratio: Fraction of ratings (by time, after training) used for validation.
-        test_ratio: Fraction of the newest ratings used for testing.
-        raw_dir: Folder holding ``ml-latest-small.zip`` or the extracted ``ml-latest-small/``
-            (downloaded there when missing).
-        force_reload: Accepted for compatibility; the data set is always processed (about a second).
-        verbose: Print progress.
-        transform: Applied to the graph on access.
-        random_state: Accepted for compatibility (the split is by time, not random).
+    Parameters
+    ----------
+    name
+        ``'ml-latest-small'``.
+    valid_ratio
+        Fraction of ratings (by time, after training) used for validation.
+    test_ratio
+        Fraction of the newest ratings used for testing.
+    raw_dir
+        Folder holding ``ml-latest-small.zip`` or the extracted ``ml-latest-small/``
+        (downloaded there when missing).
+    force_reload
+        Accepted for compatibility; the data set is always processed (about a second).
+    verbose
+        Print progress.
+    transform
+        Applied to the graph on access.
+    random_state
+        Accepted for compatibility (the split is by time, not random).
     """
 
     def __init__(

@@ -9,6 +9,9 @@ import torch
 
 from ..base import DGLError
 from .dgl_dataset import DGLDataset
+from ..convert import graph
+from ..transforms import line_graph
+from ..batch import batch
 
 __all__ = ["SBMMixtureDataset", "SBMMixture", "sbm"]
 
@@ -117,9 +120,6 @@ class SBMMixtureDataset(DGLDataset):
         return (p, q) if self._rng.rand() < 0.5 else (q, p)
 
     def process(self) -> None:
-        from ..convert import graph  # deferred: loaded on first use; no cycle needs it
-        from ..transforms import line_graph  # deferred: loaded on first use; no cycle needs it
-
         pairs = [self._appendix_c() for _ in range(self._n_graphs)] if isinstance(self._pq, str) else list(self._pq)
         self._graphs, self._line_graphs, self._graph_degrees, self._line_graph_degrees, self._pm_pds = [], [], [], [], []
         for p, q in pairs:
@@ -141,8 +141,6 @@ class SBMMixtureDataset(DGLDataset):
 
     def collate_fn(self, x):
         """Batch items: graphs and line graphs batched, degrees concatenated, ``pm_pd`` offset per graph."""
-        from ..batch import batch  # deferred: loaded on first use; no cycle needs it
-
         g, lg, deg_g, deg_lg, pm_pd = zip(*x)
         return (batch(list(g)), batch(list(lg)), torch.cat(deg_g), torch.cat(deg_lg),
                 torch.cat([ids + i * self._n_nodes for i, ids in enumerate(pm_pd)]))

@@ -19,7 +19,8 @@ import numpy as np
 import torch
 
 from ..base import DGLError
-from .dgl_dataset import DGLDataset
+from .dgl_dataset import DGLDataset, LabelledGraphs
+from ..convert import graph
 
 __all__ = ["BAShapeDataset", "BACommunityDataset", "TreeCycleDataset", "TreeGridDataset", "BA2MotifDataset"]
 
@@ -78,8 +79,6 @@ class _Builder:
             self.add_edge(u, v)
 
     def build(self, feat: torch.Tensor):
-        from ..convert import graph  # deferred: loaded on first use; no cycle needs it
-
         g = graph((torch.tensor(self.src, dtype=torch.int64), torch.tensor(self.dst, dtype=torch.int64)),
                   num_nodes=self.n)
         g.ndata["label"] = torch.tensor(self.labels, dtype=torch.int64)
@@ -117,6 +116,18 @@ class _SingleGraphSet(DGLDataset):
     """A data set of one generated graph (no raw files, nothing cached)."""
 
     _graph = None
+    _num_classes = 0
+
+    def __init__(self, name: str, params: dict, seed, raw_dir: Optional[str], force_reload: bool, verbose: bool,
+                 transform: Optional[Callable]) -> None:
+        for key, value in params.items():  # the generator's parameters, kept as attributes as DGL does
+            setattr(self, key, value)
+        self.seed = seed
+        super().__init__(name, raw_dir=raw_dir, force_reload=force_reload, verbose=verbose, transform=transform)
+
+    @property
+    def num_classes(self) -> int:
+        return self._num_classes
 
     @property
     def raw_path(self) -> str:  # generated, nothing to download
@@ -134,16 +145,26 @@ class _SingleGraphSet(DGLDataset):
         return 1
 
 
+def _plant(b: _Builder, edges: Sequence[Edge], labels: Sequence[int], num_motifs: int, num_base: int,
+           joined: Optional[Callable[[int, int], None]] = None) -> None:
+    """Attach ``num_motifs`` copies of a motif to ``b``, copy ``k`` by one edge to base node
+    ``(k * spacing) % num_base``; ``joined(first node, anchor)`` runs after each copy."""
+    spacing = max(num_base // num_motifs, 1)
+    for k in range(num_motifs):
+        anchor = (k * spacing) % num_base
+        first = b.add_motif(edges, labels)
+        b.add_edge(first, anchor)
+        if joined is not None:
+            joined(first, anchor)
+
+
 def _ba_shape(num_base_nodes: int, m: int, num_motifs: int, perturb_ratio: float,
               rng: np.random.RandomState) -> _Builder:
     _check_positive(num_base_nodes=num_base_nodes, num_base_edges_per_node=m, num_motifs=num_motifs)
     if m >= num_base_nodes:
         raise DGLError(f"num_base_edges_per_node ({m}) must be smaller than num_base_nodes ({num_base_nodes}).")
     b = _Builder(_ba_edges(num_base_nodes, m, rng), num_base_nodes)
-    spacing = max(num_base_nodes // num_motifs, 1)
-    for k in range(num_motifs):
-        first = b.add_motif(_HOUSE_EDGES, _HOUSE_LABELS)
-        b.add_edge(first, (k * spacing) % num_base_nodes)
+    _plant(b, _HOUSE_EDGES, _HOUSE_LABELS, num_motifs, num_base_nodes)
     b.perturb(perturb_ratio, rng)
     return b
 
@@ -174,25 +195,19 @@ class BAShapeDataset(_SingleGraphSet):
     700
     """
 
+    _num_classes = 4
+
     def __init__(self, num_base_nodes: int = 300, num_base_edges_per_node: int = 5, num_motifs: int = 80,
                  perturb_ratio: float = 0.01, seed=None, raw_dir: Optional[str] = None, force_reload: bool = False,
                  verbose: bool = True, transform: Optional[Callable] = None) -> None:
-        self.num_base_nodes = num_base_nodes
-        self.num_base_edges_per_node = num_base_edges_per_node
-        self.num_motifs = num_motifs
-        self.perturb_ratio = perturb_ratio
-        self.seed = seed
-        super().__init__("BA-SHAPES", raw_dir=raw_dir, force_reload=force_reload, verbose=verbose,
-                         transform=transform)
+        params = dict(num_base_nodes=num_base_nodes, num_base_edges_per_node=num_base_edges_per_node,
+                      num_motifs=num_motifs, perturb_ratio=perturb_ratio)
+        super().__init__("BA-SHAPES", params, seed, raw_dir, force_reload, verbose, transform)
 
     def process(self) -> None:
         b = _ba_shape(self.num_base_nodes, self.num_base_edges_per_node, self.num_motifs, self.perturb_ratio,
                       _rng(self.seed))
         self._graph = b.build(torch.ones(b.n, 1))
-
-    @property
-    def num_classes(self) -> int:
-        return 4
 
 
 class BACommunityDataset(_SingleGraphSet):
@@ -207,12 +222,8 @@ class BACommunityDataset(_SingleGraphSet):
     ----------
     num_base_nodes, num_base_edges_per_node, num_motifs, perturb_ratio, num_inter_edges
         Defaults 300, 4, 80, 0.01, 350.
-    seed : int, numpy RandomState or None
-        Seed of every random choice.
-    raw_dir, force_reload, verbose
-        Accepted for DGL compatibility; nothing is read or cached.
-    transform : callable, optional
-        Applied to the graph on access.
+    seed, raw_dir, force_reload, verbose, transform
+        As for :class:`BAShapeDataset`.
 
     Examples
     --------
@@ -221,17 +232,14 @@ class BACommunityDataset(_SingleGraphSet):
     torch.Size([1400, 10])
     """
 
+    _num_classes = 8
+
     def __init__(self, num_base_nodes: int = 300, num_base_edges_per_node: int = 4, num_motifs: int = 80,
                  perturb_ratio: float = 0.01, num_inter_edges: int = 350, seed=None, raw_dir: Optional[str] = None,
                  force_reload: bool = False, verbose: bool = True, transform: Optional[Callable] = None) -> None:
-        self.num_base_nodes = num_base_nodes
-        self.num_base_edges_per_node = num_base_edges_per_node
-        self.num_motifs = num_motifs
-        self.perturb_ratio = perturb_ratio
-        self.num_inter_edges = num_inter_edges
-        self.seed = seed
-        super().__init__("BA-COMMUNITY", raw_dir=raw_dir, force_reload=force_reload, verbose=verbose,
-                         transform=transform)
+        params = dict(num_base_nodes=num_base_nodes, num_base_edges_per_node=num_base_edges_per_node,
+                      num_motifs=num_motifs, perturb_ratio=perturb_ratio, num_inter_edges=num_inter_edges)
+        super().__init__("BA-COMMUNITY", params, seed, raw_dir, force_reload, verbose, transform)
 
     def process(self) -> None:
         rng = _rng(self.seed)
@@ -253,10 +261,6 @@ class BACommunityDataset(_SingleGraphSet):
         feat = np.concatenate([rng.randn(half, 10) * scale - mean, rng.randn(half, 10) * scale + mean])
         self._graph = b.build(torch.from_numpy(feat).float())
 
-    @property
-    def num_classes(self) -> int:
-        return 8
-
 
 class TreeCycleDataset(_SingleGraphSet):
     """Tree-Cycles: six-node cycles attached to a balanced binary tree (Ying et al., 2019).
@@ -269,12 +273,8 @@ class TreeCycleDataset(_SingleGraphSet):
     ----------
     tree_height, num_motifs, cycle_size, perturb_ratio
         Defaults 8, 60, 6, 0.01.
-    seed : int, numpy RandomState or None
-        Seed of every random choice.
-    raw_dir, force_reload, verbose
-        Accepted for DGL compatibility; nothing is read or cached.
-    transform : callable, optional
-        Applied to the graph on access.
+    seed, raw_dir, force_reload, verbose, transform
+        As for :class:`BAShapeDataset`.
 
     Examples
     --------
@@ -282,16 +282,14 @@ class TreeCycleDataset(_SingleGraphSet):
     871
     """
 
+    _num_classes = 2
+
     def __init__(self, tree_height: int = 8, num_motifs: int = 60, cycle_size: int = 6, perturb_ratio: float = 0.01,
                  seed=None, raw_dir: Optional[str] = None, force_reload: bool = False, verbose: bool = True,
                  transform: Optional[Callable] = None) -> None:
-        self.tree_height = tree_height
-        self.num_motifs = num_motifs
-        self.cycle_size = cycle_size
-        self.perturb_ratio = perturb_ratio
-        self.seed = seed
-        super().__init__("TREE-CYCLES", raw_dir=raw_dir, force_reload=force_reload, verbose=verbose,
-                         transform=transform)
+        params = dict(tree_height=tree_height, num_motifs=num_motifs, cycle_size=cycle_size,
+                      perturb_ratio=perturb_ratio)
+        super().__init__("TREE-CYCLES", params, seed, raw_dir, force_reload, verbose, transform)
 
     def process(self) -> None:
         _check_positive(tree_height=self.tree_height, num_motifs=self.num_motifs)
@@ -300,22 +298,16 @@ class TreeCycleDataset(_SingleGraphSet):
         rng = _rng(self.seed)
         edges, n = _tree_edges(self.tree_height)
         b = _Builder(edges, n)
-        spacing = max(n // self.num_motifs, 1)
         c = self.cycle_size
-        cycle = [(i, (i + 1) % c) for i in range(c)]
-        for k in range(self.num_motifs):
-            anchor = (k * spacing) % n
-            first = b.add_motif(cycle, [1] * c)
-            b.add_edge(first, anchor)
+
+        def second_edge(first: int, anchor: int) -> None:
             if rng.random_sample() > 0.5:
                 a, d = rng.randint(1, min(4, c)), rng.randint(1, 4)
                 b.add_edge(first + a, min(anchor + d, n - 1))
+
+        _plant(b, [(i, (i + 1) % c) for i in range(c)], [1] * c, self.num_motifs, n, second_edge)
         b.perturb(self.perturb_ratio, rng)
         self._graph = b.build(torch.ones(b.n, 1))
-
-    @property
-    def num_classes(self) -> int:
-        return 2
 
 
 class TreeGridDataset(_SingleGraphSet):
@@ -329,12 +321,8 @@ class TreeGridDataset(_SingleGraphSet):
     ----------
     tree_height, num_motifs, grid_size, perturb_ratio
         Defaults 8, 80, 3, 0.1.
-    seed : int, numpy RandomState or None
-        Seed of every random choice.
-    raw_dir, force_reload, verbose
-        Accepted for DGL compatibility; nothing is read or cached.
-    transform : callable, optional
-        Applied to the graph on access.
+    seed, raw_dir, force_reload, verbose, transform
+        As for :class:`BAShapeDataset`.
 
     Examples
     --------
@@ -342,38 +330,29 @@ class TreeGridDataset(_SingleGraphSet):
     1231
     """
 
+    _num_classes = 2
+
     def __init__(self, tree_height: int = 8, num_motifs: int = 80, grid_size: int = 3, perturb_ratio: float = 0.1,
                  seed=None, raw_dir: Optional[str] = None, force_reload: bool = False, verbose: bool = True,
                  transform: Optional[Callable] = None) -> None:
-        self.tree_height = tree_height
-        self.num_motifs = num_motifs
-        self.grid_size = grid_size
-        self.perturb_ratio = perturb_ratio
-        self.seed = seed
-        super().__init__("TREE-GRIDS", raw_dir=raw_dir, force_reload=force_reload, verbose=verbose,
-                         transform=transform)
+        params = dict(tree_height=tree_height, num_motifs=num_motifs, grid_size=grid_size,
+                      perturb_ratio=perturb_ratio)
+        super().__init__("TREE-GRIDS", params, seed, raw_dir, force_reload, verbose, transform)
 
     def process(self) -> None:
         _check_positive(tree_height=self.tree_height, num_motifs=self.num_motifs, grid_size=self.grid_size)
         rng = _rng(self.seed)
         edges, n = _tree_edges(self.tree_height)
         b = _Builder(edges, n)
-        spacing = max(n // self.num_motifs, 1)
         s = self.grid_size
         grid = [(r * s + c, r * s + c + 1) for r in range(s) for c in range(s - 1)]
         grid += [(r * s + c, (r + 1) * s + c) for r in range(s - 1) for c in range(s)]
-        for k in range(self.num_motifs):
-            first = b.add_motif(grid, [1] * (s * s))
-            b.add_edge(first, (k * spacing) % n)
+        _plant(b, grid, [1] * (s * s), self.num_motifs, n)
         b.perturb(self.perturb_ratio, rng)
         self._graph = b.build(torch.ones(b.n, 1))
 
-    @property
-    def num_classes(self) -> int:
-        return 2
 
-
-class BA2MotifDataset(DGLDataset):
+class BA2MotifDataset(LabelledGraphs, DGLDataset):
     """BA-2Motifs: 1,000 small BA graphs carrying a house (class 0) or a five-cycle (class 1) (Luo et al., 2020).
 
     Each graph is a 20-node Barabási–Albert graph (one edge per new node) with a five-node motif
@@ -435,15 +414,6 @@ class BA2MotifDataset(DGLDataset):
             self.graphs.append(g)
             labels.append(label)
         self.labels = torch.tensor(labels, dtype=torch.int64)
-
-    def __getitem__(self, idx: int):
-        g = self.graphs[idx]
-        if self._transform is not None:
-            g = self._transform(g)
-        return g, self.labels[idx]
-
-    def __len__(self) -> int:
-        return len(self.graphs)
 
     @property
     def num_classes(self) -> int:

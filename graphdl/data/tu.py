@@ -38,12 +38,18 @@ class TUDataset(DGLBuiltinDataset):
     (``(N, 1)`` int64), ``node_attr`` (float64); edge data: ``edge_labels``, ``edge_attr``;
     ``_ID`` holds node and edge ids in the whole collection.
 
-    Args:
-        name: Data set name as on the TU website.
-        raw_dir: Folder holding ``<name>/`` (downloaded there when missing).
-        force_reload: Re-process even when a cache exists.
-        verbose: Print progress and show a progress bar.
-        transform: Applied to every graph on access.
+    Parameters
+    ----------
+    name
+        Data set name as on the TU website.
+    raw_dir
+        Folder holding ``<name>/`` (downloaded there when missing).
+    force_reload
+        Re-process even when a cache exists.
+    verbose
+        Print progress and show a progress bar.
+    transform
+        Applied to every graph on access.
     """
 
     def __init__(self, name: str, raw_dir: Optional[str] = None, force_reload: bool = False,

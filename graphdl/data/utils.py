@@ -15,6 +15,7 @@ import numpy as np
 import torch
 
 from ..base import DGLError
+from ..compat.ndarray import NDArray
 from ._binary import (
     TENSOR_FILE_MAGIC,
     ByteReader,
@@ -200,9 +201,19 @@ def save_tensors(filename: str, tensor_dict: Dict[str, torch.Tensor]) -> None:
 
 
 def load_tensors(filename: str, return_dgl_ndarray: bool = False) -> Dict[str, torch.Tensor]:
-    """Load a dict of named tensors saved by :func:`save_tensors` or by DGL."""
-    if return_dgl_ndarray:
-        raise DGLError("graphdl has no NDArray type; call load_tensors with return_dgl_ndarray=False.")
+    """Load a dict of named tensors saved by :func:`save_tensors` or by DGL.
+
+    Parameters
+    ----------
+    filename : str
+    return_dgl_ndarray : bool
+        Return :class:`graphdl.compat.ndarray.NDArray` tensors (torch tensors that also have
+        DGL's ``asnumpy()``), as DGL returns its own arrays.
+
+    Returns
+    -------
+    dict of str to torch.Tensor
+    """
     if not os.path.exists(filename):
         raise DGLError(f"File {filename} does not exist.")
     with open(filename, "rb") as f:
@@ -212,6 +223,8 @@ def load_tensors(filename: str, return_dgl_ndarray: bool = False) -> Dict[str, t
     tensors = read_named_tensors(reader, "tensors")
     if len(tensors) > count:
         raise reader.fail(f"tensor file lists {len(tensors)} tensors but its header says {count}")
+    if return_dgl_ndarray:
+        return {k: v.as_subclass(NDArray) for k, v in tensors.items()}
     return tensors
 
 
@@ -237,11 +250,16 @@ def split_dataset(
 ) -> List[Subset]:
     """Split a data set into train, validation and test subsets by fractions.
 
-    Args:
-        dataset: Anything with ``__len__`` and ``__getitem__``.
-        frac_list: Three fractions summing to 1; ``[0.8, 0.1, 0.1]`` by default.
-        shuffle: Permute the items before splitting.
-        random_state: Seed of the permutation (used when ``shuffle`` is true).
+    Parameters
+    ----------
+    dataset
+        Anything with ``__len__`` and ``__getitem__``.
+    frac_list
+        Three fractions summing to 1; ``[0.8, 0.1, 0.1]`` by default.
+    shuffle
+        Permute the items before splitting.
+    random_state
+        Seed of the permutation (used when ``shuffle`` is true).
     """
     if frac_list is None:
         frac_list = [0.8, 0.1, 0.1]

@@ -12,6 +12,7 @@ from .graphsaint import SAINTSampler
 from .labor_sampler import LaborSampler
 from .neighbor_sampler import MultiLayerFullNeighborSampler, MultiLayerNeighborSampler, NeighborSampler
 from .shadow import ShaDowKHopSampler
+from .spot_target import SpotTarget
 
 __all__ = list(_base_all) + [
     "negative_sampler",
@@ -22,6 +23,7 @@ __all__ = list(_base_all) + [
     "ClusterGCNSampler",
     "ShaDowKHopSampler",
     "SAINTSampler",
+    "SpotTarget",
     "DataLoader",
     "GraphDataLoader",
     "GraphCollator",

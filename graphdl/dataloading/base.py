@@ -11,6 +11,7 @@ from .._graph.ids import CanonicalEType, to_id_tensor
 from ..base import EID, NID, DGLError
 from ..sampling._utils import as_list, resolve_etype, to_np
 from .lazy_features import (  # noqa: F401  (part of this module's public names)
+    LazyFeature,
     resolve_lazy_features,
     set_dst_lazy_features,
     set_edge_lazy_features,
@@ -32,6 +33,7 @@ __all__ = [
     "set_src_lazy_features",
     "set_dst_lazy_features",
     "resolve_lazy_features",
+    "LazyFeature",
 ]
 
 FeatSpec = Union[None, Sequence[str], Mapping[Any, Sequence[str]]]

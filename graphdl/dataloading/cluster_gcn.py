@@ -24,15 +24,23 @@ class ClusterGCNSampler(Sampler):
 
     Iterate with ``DataLoader(g, torch.arange(k), sampler, batch_size=...)``.
 
-    Args:
-        g: a homogeneous graph.
-        k: number of partitions.
-        cache_path: file where the partition is kept and reused (rebuilt when it does not
-            fit the graph or ``k``).
-        balance_ntypes, balance_edges: accepted for compatibility (no effect).
-        mode: ``'k-way'`` or ``'recursive'`` (both use the same partitioner).
-        prefetch_ndata, prefetch_edata: features the subgraphs must carry.
-        output_device: device of the subgraphs.
+    Parameters
+    ----------
+    g
+        a homogeneous graph.
+    k
+        number of partitions.
+    cache_path
+        file where the partition is kept and reused (rebuilt when it does not
+        fit the graph or ``k``).
+    balance_ntypes, balance_edges
+        accepted for compatibility (no effect).
+    mode
+        ``'k-way'`` or ``'recursive'`` (both use the same partitioner).
+    prefetch_ndata, prefetch_edata
+        features the subgraphs must carry.
+    output_device
+        device of the subgraphs.
     """
 
     def __init__(

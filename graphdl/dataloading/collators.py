@@ -51,7 +51,35 @@ def _group(items: Sequence[Any], idtype: torch.dtype, typed: bool) -> Any:
     return {t: torch.tensor(v, dtype=idtype) for t, v in out.items()}
 
 
-class NodeCollator:
+class _SeedCollator:
+    """What the node and edge collators share: the seed ids as a data set, grouped back by
+    type in ``collate``."""
+
+    g: Any
+    _typed: bool
+    _dataset: Any
+
+    def _keep_seeds(self, ids: Any) -> Any:
+        """``ids`` as tensors (a dict of them for typed seeds); sets :attr:`dataset`."""
+        self._typed = isinstance(ids, Mapping)
+        if self._typed:
+            kept: Any = {k: torch.as_tensor(v) for k, v in ids.items()}
+            self._dataset = _FlatPairs(kept)
+        else:
+            kept = torch.as_tensor(ids)
+            self._dataset = kept
+        return kept
+
+    @property
+    def dataset(self) -> Any:
+        """What the ``torch.utils.data.DataLoader`` iterates over."""
+        return self._dataset
+
+    def _sample(self, sampler: Any, items: Sequence[Any]) -> Any:
+        return resolve_lazy_features(self.g, sampler.sample(self.g, _group(items, self.g.idtype, self._typed)))
+
+
+class NodeCollator(_SeedCollator):
     """Turns batches of seed nodes into samples of ``graph_sampler``.
 
     Parameters
@@ -77,18 +105,7 @@ class NodeCollator:
             raise DGLError("graph_sampler must have a sample(g, seed_nodes) method.")
         self.g = g
         self.graph_sampler = graph_sampler
-        self._typed = isinstance(nids, Mapping)
-        if self._typed:
-            self.nids = {k: torch.as_tensor(v) for k, v in nids.items()}
-            self._dataset: Any = _FlatPairs(self.nids)
-        else:
-            self.nids = torch.as_tensor(nids)
-            self._dataset = self.nids
-
-    @property
-    def dataset(self) -> Any:
-        """What the ``torch.utils.data.DataLoader`` iterates over."""
-        return self._dataset
+        self.nids = self._keep_seeds(nids)
 
     def collate(self, items: Sequence[Any]) -> Any:
         """The sample of one batch of seed nodes.
@@ -103,7 +120,7 @@ class NodeCollator:
         Any
             ``graph_sampler.sample(g, seed_nodes)``.
         """
-        return resolve_lazy_features(self.g, self.graph_sampler.sample(self.g, _group(items, self.g.idtype, self._typed)))
+        return self._sample(self.graph_sampler, items)
 
 
 class _OnGraph:
@@ -117,7 +134,7 @@ class _OnGraph:
         return self.sampler.sample(self.g, seed_nodes, exclude_eids)
 
 
-class EdgeCollator:
+class EdgeCollator(_SeedCollator):
     """Turns batches of seed edges into link-prediction samples.
 
     Parameters
@@ -161,18 +178,7 @@ class EdgeCollator:
         inner = graph_sampler if g_sampling is None or g_sampling is g else _OnGraph(graph_sampler, g_sampling)
         self._sampler = as_edge_prediction_sampler(inner, exclude=exclude, reverse_eids=reverse_eids,
                                                    reverse_etypes=reverse_etypes, negative_sampler=negative_sampler)
-        self._typed = isinstance(eids, Mapping)
-        if self._typed:
-            self.eids = {k: torch.as_tensor(v) for k, v in eids.items()}
-            self._dataset: Any = _FlatPairs(self.eids)
-        else:
-            self.eids = torch.as_tensor(eids)
-            self._dataset = self.eids
-
-    @property
-    def dataset(self) -> Any:
-        """What the ``torch.utils.data.DataLoader`` iterates over."""
-        return self._dataset
+        self.eids = self._keep_seeds(eids)
 
     def collate(self, items: Sequence[Any]) -> Any:
         """The sample of one batch of seed edges.
@@ -188,4 +194,4 @@ class EdgeCollator:
             ``(input_nodes, pair_graph, blocks)`` or, with a negative sampler,
             ``(input_nodes, pair_graph, neg_pair_graph, blocks)``.
         """
-        return resolve_lazy_features(self.g, self._sampler.sample(self.g, _group(items, self.g.idtype, self._typed)))
+        return self._sample(self._sampler, items)

@@ -100,18 +100,27 @@ class DataLoader(tud.DataLoader):
     With :class:`NeighborSampler` a batch is ``(input_nodes, output_nodes, blocks)``; with an
     edge-prediction sampler ``(input_nodes, pair_graph, neg_pair_graph, blocks)``.
 
-    Args:
-        graph: the graph.
-        indices: ids to iterate over (tensor) or ``{type: ids}``.
-        graph_sampler: an object with ``sample(graph, ids)``.
-        device: where batches are moved (default: left where sampled, the CPU).
-        use_ddp: split the ids among the processes of ``torch.distributed``.
-        ddp_seed: seed of the shuffling order shared by those processes.
-        batch_size, drop_last, shuffle: as in ``torch.utils.data.DataLoader``.
-        use_prefetch_thread, use_alternate_streams, pin_prefetcher, use_uva, gpu_cache:
-            accepted for compatibility (no effect on CPU).
-        kwargs: passed to ``torch.utils.data.DataLoader`` (``num_workers``, ``worker_init_fn``,
-            ``persistent_workers`` ...).
+    Parameters
+    ----------
+    graph
+        the graph.
+    indices
+        ids to iterate over (tensor) or ``{type: ids}``.
+    graph_sampler
+        an object with ``sample(graph, ids)``.
+    device
+        where batches are moved (default: left where sampled, the CPU).
+    use_ddp
+        split the ids among the processes of ``torch.distributed``.
+    ddp_seed
+        seed of the shuffling order shared by those processes.
+    batch_size, drop_last, shuffle
+        as in ``torch.utils.data.DataLoader``.
+    use_prefetch_thread, use_alternate_streams, pin_prefetcher, use_uva, gpu_cache
+        accepted for compatibility (no effect on CPU).
+    kwargs
+        passed to ``torch.utils.data.DataLoader`` (``num_workers``, ``worker_init_fn``,
+        ``persistent_workers`` ...).
     """
 
     def __init__(

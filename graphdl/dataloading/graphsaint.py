@@ -29,12 +29,18 @@ class SAINTSampler(Sampler):
     ``sample(g, indices)`` ignores ``indices``: iterate with
     ``DataLoader(g, torch.arange(num_iters), sampler)``.
 
-    Args:
-        mode: ``'node'``, ``'edge'`` or ``'walk'``.
-        budget: see above.
-        cache: keep the sampling probabilities between calls.
-        prefetch_ndata, prefetch_edata: features the subgraphs must carry.
-        output_device: device of the subgraphs.
+    Parameters
+    ----------
+    mode
+        ``'node'``, ``'edge'`` or ``'walk'``.
+    budget
+        see above.
+    cache
+        keep the sampling probabilities between calls.
+    prefetch_ndata, prefetch_edata
+        features the subgraphs must carry.
+    output_device
+        device of the subgraphs.
     """
 
     def __init__(

@@ -21,15 +21,24 @@ class LaborSampler(BlockSampler):
     source nodes and are shared by all seeds of a layer, so far fewer distinct source nodes
     are sampled than with :class:`NeighborSampler` for the same fan-out.
 
-    Args:
-        fanouts: fan-out per layer, input layer first (int or ``{etype: int}``).
-        edge_dir: ``'in'`` only.
-        prob: not supported (must be ``None``).
-        importance_sampling: only 0 (LABOR-0) is supported.
-        layer_dependency: use the same draws in every layer of a batch.
-        batch_dependency: accepted for compatibility; draws are fresh per batch.
-        prefetch_node_feats, prefetch_labels, prefetch_edge_feats, output_device: as in
-            :class:`NeighborSampler`.
+    Parameters
+    ----------
+    fanouts
+        fan-out per layer, input layer first (int or ``{etype: int}``).
+    edge_dir
+        ``'in'`` only.
+    prob
+        an edge feature of non-negative sampling weights (see
+        :func:`~graphdl.sampling.sample_labors`).
+    importance_sampling
+        only 0 (LABOR-0) is supported.
+    layer_dependency
+        use the same draws in every layer of a batch.
+    batch_dependency
+        accepted for compatibility; draws are fresh per batch.
+    prefetch_node_feats, prefetch_labels, prefetch_edge_feats, output_device
+        as in
+        :class:`NeighborSampler`.
     """
 
     def __init__(
@@ -48,8 +57,9 @@ class LaborSampler(BlockSampler):
         super().__init__(prefetch_node_feats, prefetch_labels, prefetch_edge_feats, output_device)
         if edge_dir != "in":
             raise DGLError(f"LaborSampler supports edge_dir='in' only, got {edge_dir!r}.")
-        if importance_sampling != 0 or prob is not None:
-            raise DGLError("LaborSampler supports importance_sampling=0 without prob (LABOR-0) only.")
+        if importance_sampling != 0:
+            raise DGLError("LaborSampler supports importance_sampling=0 (LABOR-0) only.")
+        self.prob = prob
         self.fanouts = list(fanouts)
         self.edge_dir = edge_dir
         self.layer_dependency = layer_dependency
@@ -62,6 +72,6 @@ class LaborSampler(BlockSampler):
         def pick(g, seeds, fanout, exclude):
             i = next(layer_ix)
             rs = base if self.layer_dependency else (base + 7919 * (i + 1)) % (2**63)
-            return labor_pick(g, seeds, check_fanouts(g, fanout), "in", exclude, rs)
+            return labor_pick(g, seeds, check_fanouts(g, fanout), "in", exclude, rs, self.prob)
 
         return blocks_by_layers(g, seed_nodes, self.fanouts, pick, exclude_eids)

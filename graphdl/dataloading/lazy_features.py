@@ -1,10 +1,12 @@
 """Lazy features: a sampler marks the features a sampled graph needs and the data loader
-copies them from the parent graph once the sample is made (DGL's ``set_*_lazy_features``).
+copies them from the parent graph once the sample is made (DGL's ``set_*_lazy_features`` and
+:class:`LazyFeature`).
 
-graphdl keeps the marks beside the graph (no placeholder column in its frames): after
-``sampler.sample`` returns, :class:`~graphdl.dataloading.DataLoader` and the collators call
-:func:`resolve_lazy_features`, which fills every marked graph of the sample with rows
-``NID`` (``EID`` for edges) of the parent's features and clears the marks.
+A mark is a :class:`LazyFeature` written into a feature frame (``set_src_lazy_features(g, ["x"])``
+is ``g.srcdata["x"] = LazyFeature("x")``); the frame keeps it aside from its tensor columns.
+After ``sampler.sample`` returns, :class:`~graphdl.dataloading.DataLoader` and the collators
+call :func:`resolve_lazy_features`, which replaces every placeholder of the sample with rows
+``id_`` (default: ``NID``, or ``EID`` for edges) of the parent's feature.
 """
 from __future__ import annotations
 
@@ -14,11 +16,12 @@ from typing import Any, Optional, Sequence, Union
 import torch
 
 from ..base import EID, NID, DGLError
+from .._graph.frame import LazyFeature
 from ..heterograph import DGLGraph
 from ..sampling._utils import as_list, resolve_etype
-from ..heterograph import DGLGraph
 
 __all__ = [
+    "LazyFeature",
     "set_src_lazy_features",
     "set_dst_lazy_features",
     "set_node_lazy_features",
@@ -28,7 +31,6 @@ __all__ = [
 
 FeatSpec = Union[None, Sequence[str], Mapping[Any, Sequence[str]]]
 
-_LAZY_ATTR = "_lazy_feature_marks"  # {(side, type): [feature names]} on a sampled graph
 
 
 def _mark_lazy(g: Any, side: str, types: Sequence[Any], feature_names: FeatSpec) -> None:
@@ -40,12 +42,13 @@ def _mark_lazy(g: Any, side: str, types: Sequence[Any], feature_names: FeatSpec)
         if len(types) != 1:
             raise DGLError(f"The graph has several {side} types {list(types)}; give feature_names as a dict.")
         items = [(types[0], feature_names)]
-    marks = dict(getattr(g, _LAZY_ATTR, None) or {})
     for key, names in items:
-        key = resolve_etype(g, key) if side == "edge" else key
-        marks.setdefault((side, key), [])
-        marks[(side, key)] = marks[(side, key)] + [n for n in as_list(names) if n not in marks[(side, key)]]
-    setattr(g, _LAZY_ATTR, marks)
+        if side == "edge":
+            view = g.edges[resolve_etype(g, key)].data
+        else:
+            view = {"src": g.srcnodes, "dst": g.dstnodes, "node": g.nodes}[side][key].data
+        for name in as_list(names):
+            view[name] = LazyFeature(name)
 
 
 def set_src_lazy_features(g: Any, feature_names: FeatSpec) -> None:
@@ -130,31 +133,48 @@ def _take(val: torch.Tensor, ids: Optional[torch.Tensor], n: int, what: str) -> 
     return val[ids.to(val.device).long()]
 
 
+def _frames(g: DGLGraph):
+    """(frame, "node" or "edge", type) for every feature frame of ``g``, each once."""
+    seen = set()
+    for side, types in (("src", g.srctypes), ("dst", g.dsttypes)):
+        for nt in types:
+            slot = g._node_slot(nt, side)
+            if slot not in seen:
+                seen.add(slot)
+                yield g._node_frames[slot], "node", nt
+    for eid, cet in enumerate(g.canonical_etypes):
+        yield g._edge_frames[eid], "edge", tuple(cet)
+
+
 def resolve_lazy_features(parent: Any, sample: Any) -> Any:
-    """Copy the features marked by ``set_*_lazy_features`` from ``parent`` into every graph of
-    ``sample`` (a graph, or tuples/lists/dicts of them), then clear the marks."""
+    """Replace every :class:`LazyFeature` in ``sample`` (a graph, or tuples/lists/dicts of
+    them) with the rows of the parent graph's feature it names.
+
+    Parameters
+    ----------
+    parent : DGLGraph
+        The graph the sample was drawn from.
+    sample : DGLGraph or list or tuple or dict
+        What the sampler returned.
+
+    Returns
+    -------
+    The same ``sample``, its placeholders filled in place.
+    """
 
     if isinstance(sample, DGLGraph):
-        marks = getattr(sample, _LAZY_ATTR, None)
-        if not marks:
-            return sample
-        for (side, key), names in marks.items():
-            for name in names:
-                if side == "edge":
-                    view, src = sample.edges[key].data, parent.edges[key].data
-                    n, idkey = sample.num_edges(key), EID
-                else:
-                    view = {"src": sample.srcnodes, "dst": sample.dstnodes, "node": sample.nodes}[side][key].data
-                    src = parent.nodes[key].data
-                    n = (sample.num_src_nodes(key) if side == "src" else
-                         sample.num_dst_nodes(key) if side == "dst" else sample.num_nodes(key))
-                    idkey = NID
-                if name not in src:
-                    raise DGLError(f"Lazy feature {name!r} of {key!r} is not in the parent graph.")
-                ids = view[idkey] if idkey in view else None
-                val = _take(src[name], ids, n, f"{name!r} of {key!r}")
-                view[name] = val.to(ids.device) if ids is not None else val
-        setattr(sample, _LAZY_ATTR, None)
+        for frame, what, key in _frames(sample):
+            if not frame.lazy:
+                continue
+            src = parent.edges[key].data if what == "edge" else parent.nodes[key].data
+            idkey = EID if what == "edge" else NID
+            for name, lazy in list(frame.lazy.items()):
+                parent_name = lazy.name if lazy.name is not None else name
+                if parent_name not in src:
+                    raise DGLError(f"Lazy feature {parent_name!r} of {key!r} is not in the parent graph.")
+                ids = lazy.id_ if lazy.id_ is not None else (frame[idkey] if idkey in frame else None)
+                val = _take(src[parent_name], ids, frame.num_rows, f"{parent_name!r} of {key!r}")
+                frame[name] = val.to(frame.device)
         return sample
     if isinstance(sample, (list, tuple)):
         for item in sample:

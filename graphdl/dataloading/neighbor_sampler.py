@@ -36,20 +36,29 @@ def blocks_by_layers(g: Any, seed_nodes: Any, layers: Sequence[Any], pick, exclu
 class NeighborSampler(BlockSampler):
     """Samples, layer by layer from the output, up to ``fanouts[i]`` in-edges of each node.
 
-    Args:
-        fanouts: one entry per GNN layer, input layer first; each an int (``-1``: all edges) or
-            ``{etype: int}``.
-        edge_dir: only ``'in'`` (messages flow along sampled in-edges) is supported.
-        prob: name of a per-edge feature of unnormalised sampling weights.
-        mask: name of a boolean per-edge feature; only edges where it is true are sampled.
-        replace: sample with replacement.
-        prefetch_node_feats, prefetch_labels, prefetch_edge_feats: features to put on the first
-            block's sources, last block's destinations and every block's edges. (Blocks carry
-            all node and edge features of the graph anyway; named ones must exist.)
-        output_device: device of the produced blocks.
-        fused: accepted for compatibility; sampling is always done by the compiled path.
-
     ``sample(g, seed_nodes)`` returns ``(input_nodes, output_nodes, blocks)``.
+
+    Parameters
+    ----------
+    fanouts
+        one entry per GNN layer, input layer first; each an int (``-1``: all edges) or
+        ``{etype: int}``.
+    edge_dir
+        only ``'in'`` (messages flow along sampled in-edges) is supported.
+    prob
+        name of a per-edge feature of unnormalised sampling weights.
+    mask
+        name of a boolean per-edge feature; only edges where it is true are sampled.
+    replace
+        sample with replacement.
+    prefetch_node_feats, prefetch_labels, prefetch_edge_feats
+        features to put on the first
+        block's sources, last block's destinations and every block's edges. (Blocks carry
+        all node and edge features of the graph anyway; named ones must exist.)
+    output_device
+        device of the produced blocks.
+    fused
+        accepted for compatibility; sampling is always done by the compiled path.
     """
 
     def __init__(

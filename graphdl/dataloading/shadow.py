@@ -20,12 +20,18 @@ class ShaDowKHopSampler(Sampler):
     ``sample(g, seed_nodes)`` returns ``(input_nodes, output_nodes, subgraph)``; the seed nodes
     come first in the subgraph, in order, and ``subgraph.ndata[NID]`` equals ``input_nodes``.
 
-    Args:
-        fanouts: neighbours per hop (int or ``{etype: int}``), input hop first.
-        replace: sample with replacement.
-        prob: name of a per-edge feature of unnormalised sampling weights.
-        prefetch_node_feats, prefetch_edge_feats: features the subgraph must carry.
-        output_device: device of the result.
+    Parameters
+    ----------
+    fanouts
+        neighbours per hop (int or ``{etype: int}``), input hop first.
+    replace
+        sample with replacement.
+    prob
+        name of a per-edge feature of unnormalised sampling weights.
+    prefetch_node_feats, prefetch_edge_feats
+        features the subgraph must carry.
+    output_device
+        device of the result.
     """
 
     def __init__(

@@ -7,6 +7,7 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple, Union
 
 import torch
 
+from .._graph.ids import check_ntype
 from ..base import ALL, DGLError
 from . import _comm
 from .dist_tensor import DistTensor, _set_default_graph
@@ -181,13 +182,7 @@ class DistGraph:
         _comm.barrier()
 
     def _ntype(self, ntype: Optional[str]) -> str:
-        if ntype is None:
-            if len(self._ntypes) != 1:
-                raise DGLError(f"The graph has node types {self._ntypes}; name one.")
-            return self._ntypes[0]
-        if ntype not in self._ntypes:
-            raise DGLError(f"Unknown node type {ntype!r}; known: {self._ntypes}.")
-        return ntype
+        return check_ntype(self, ntype)
 
     def _etype(self, etype: Any) -> Tuple[str, str, str]:
         if etype is None:

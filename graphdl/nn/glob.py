@@ -48,8 +48,9 @@ def _seg_softmax(score: torch.Tensor, seg: torch.Tensor, n: int) -> torch.Tensor
 class SumPooling(nn.Module):
     r"""Sum of the node features of each graph: :math:`r^{(i)} = \sum_{k=1}^{N_i} x_k^{(i)}`.
 
-    Shapes:
-        ``feat`` :math:`(N, *)`; output :math:`(B, *)` for a batch of :math:`B` graphs.
+    Shapes
+    ------
+    ``feat`` :math:`(N, *)`; output :math:`(B, *)` for a batch of :math:`B` graphs.
 
     Example
     -------
@@ -64,8 +65,9 @@ class SumPooling(nn.Module):
 class AvgPooling(nn.Module):
     r"""Mean of the node features of each graph: :math:`r^{(i)} = \frac{1}{N_i}\sum_k x_k^{(i)}`.
 
-    Shapes:
-        ``feat`` :math:`(N, *)`; output :math:`(B, *)` (zeros for an empty graph).
+    Shapes
+    ------
+    ``feat`` :math:`(N, *)`; output :math:`(B, *)` (zeros for an empty graph).
     """
 
     def forward(self, graph: Any, feat: torch.Tensor) -> torch.Tensor:
@@ -78,8 +80,9 @@ class AvgPooling(nn.Module):
 class MaxPooling(nn.Module):
     r"""Element-wise max of the node features of each graph: :math:`r^{(i)} = \max_k x_k^{(i)}`.
 
-    Shapes:
-        ``feat`` :math:`(N, *)`; output :math:`(B, *)` (zeros for an empty graph).
+    Shapes
+    ------
+    ``feat`` :math:`(N, *)`; output :math:`(B, *)` (zeros for an empty graph).
     """
 
     def forward(self, graph: Any, feat: torch.Tensor) -> torch.Tensor:
@@ -97,11 +100,14 @@ class SortPooling(nn.Module):
 
         r^{(i)} = \mathrm{flatten}\big(\mathrm{top}_k(\mathrm{sort}(x^{(i)}))\big)
 
-    Args:
-        k: number of nodes kept per graph.
+    Parameters
+    ----------
+    k
+        number of nodes kept per graph.
 
-    Shapes:
-        ``feat`` :math:`(N, D)`; output :math:`(B, kD)`.
+    Shapes
+    ------
+    ``feat`` :math:`(N, D)`; output :math:`(B, kD)`.
     """
 
     def __init__(self, k: int) -> None:
@@ -129,13 +135,17 @@ class GlobalAttentionPooling(nn.Module):
 
         r^{(i)} = \sum_{k=1}^{N_i} \mathrm{softmax}_k\big(f_{gate}(x_k^{(i)})\big)\, f_{feat}(x_k^{(i)})
 
-    Args:
-        gate_nn: maps :math:`(N, D)` to one score per node :math:`(N, 1)`.
-        feat_nn: optional map applied to the features before the sum (default ``None``).
+    Parameters
+    ----------
+    gate_nn
+        maps :math:`(N, D)` to one score per node :math:`(N, 1)`.
+    feat_nn
+        optional map applied to the features before the sum (default ``None``).
 
-    Shapes:
-        ``feat`` :math:`(N, D)`; output :math:`(B, D')`; with ``get_attention`` also the
-        weights :math:`(N, 1)`.
+    Shapes
+    ------
+    ``feat`` :math:`(N, D)`; output :math:`(B, D')`; with ``get_attention`` also the
+    weights :math:`(N, 1)`.
     """
 
     def __init__(self, gate_nn: nn.Module, feat_nn: Optional[nn.Module] = None) -> None:
@@ -165,13 +175,18 @@ class Set2Set(nn.Module):
         \alpha_{k} = \mathrm{softmax}_k(x_k \cdot q_t), \quad
         r_t = \sum_k \alpha_k x_k, \quad q^*_t = [q_t \Vert r_t]
 
-    Args:
-        input_dim: node feature size :math:`D`.
-        n_iters: number of steps.
-        n_layers: number of LSTM layers.
+    Parameters
+    ----------
+    input_dim
+        node feature size :math:`D`.
+    n_iters
+        number of steps.
+    n_layers
+        number of LSTM layers.
 
-    Shapes:
-        ``feat`` :math:`(N, D)`; output :math:`(B, 2D)`.
+    Shapes
+    ------
+    ``feat`` :math:`(N, D)`; output :math:`(B, 2D)`.
     """
 
     def __init__(self, input_dim: int, n_iters: int, n_layers: int) -> None:
@@ -211,11 +226,14 @@ class WeightAndSum(nn.Module):
 
         r^{(i)} = \sum_k \sigma(w^\top x_k^{(i)} + b)\, x_k^{(i)}
 
-    Args:
-        in_feats: node feature size.
+    Parameters
+    ----------
+    in_feats
+        node feature size.
 
-    Shapes:
-        ``feats`` :math:`(N, D)`; output :math:`(B, D)`.
+    Shapes
+    ------
+    ``feats`` :math:`(N, D)`; output :math:`(B, D)`.
     """
 
     def __init__(self, in_feats: int) -> None:

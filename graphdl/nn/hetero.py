@@ -68,15 +68,19 @@ class HeteroGraphConv(nn.Module):
     destination features). Modules with a ``set_allow_zero_in_degree`` method are switched to
     allow nodes without in-edges, since one relation rarely reaches every node.
 
-    Args:
-        mods: ``{etype or canonical etype: module}``; a plain edge-type name serves every
-            relation with that name.
-        aggregate: ``'sum'`` (default), ``'max'``, ``'min'``, ``'mean'``, ``'stack'`` (stack along
-            dimension 1) or a callable ``f(list_of_tensors, dsttype) -> tensor``.
+    Parameters
+    ----------
+    mods
+        ``{etype or canonical etype: module}``; a plain edge-type name serves every
+        relation with that name.
+    aggregate
+        ``'sum'`` (default), ``'max'``, ``'min'``, ``'mean'``, ``'stack'`` (stack along
+        dimension 1) or a callable ``f(list_of_tensors, dsttype) -> tensor``.
 
-    Shapes:
-        ``inputs`` ``{ntype: (N_t, *)}`` or a pair of such dicts; output ``{dsttype: tensor}`` for
-        every destination type reached by at least one relation.
+    Shapes
+    ------
+    ``inputs`` ``{ntype: (N_t, *)}`` or a pair of such dicts; output ``{dsttype: tensor}`` for
+    every destination type reached by at least one relation.
 
     Example
     -------

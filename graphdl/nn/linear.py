@@ -22,16 +22,23 @@ class TypedLinear(nn.Module):
     ``regularizer='basis'`` writes each :math:`W_t = \sum_b a_{tb} V_b` over ``num_bases`` shared
     bases; ``'bdd'`` makes each :math:`W_t` block-diagonal with ``num_bases`` blocks.
 
-    Args:
-        in_size: input size.
-        out_size: output size.
-        num_types: number of types.
-        regularizer: ``None`` (default), ``'basis'`` or ``'bdd'``.
-        num_bases: number of bases or blocks (required with a regularizer; for ``'bdd'`` it must
-            divide both sizes).
+    Parameters
+    ----------
+    in_size
+        input size.
+    out_size
+        output size.
+    num_types
+        number of types.
+    regularizer
+        ``None`` (default), ``'basis'`` or ``'bdd'``.
+    num_bases
+        number of bases or blocks (required with a regularizer; for ``'bdd'`` it must
+        divide both sizes).
 
-    Shapes:
-        ``x`` :math:`(N, D_{in})`, ``x_type`` :math:`(N,)`; output :math:`(N, D_{out})`.
+    Shapes
+    ------
+    ``x`` :math:`(N, D_{in})`, ``x_type`` :math:`(N,)`; output :math:`(N, D_{out})`.
 
     Example
     -------
@@ -125,13 +132,18 @@ class HeteroLinear(nn.Module):
 
         y_t = x_t W_t + b_t
 
-    Args:
-        in_size: input size per type, ``{type: size}``.
-        out_size: output size shared by all types.
-        bias: learn biases (default ``True``).
+    Parameters
+    ----------
+    in_size
+        input size per type, ``{type: size}``.
+    out_size
+        output size shared by all types.
+    bias
+        learn biases (default ``True``).
 
-    Shapes:
-        ``feat`` ``{type: (N_t, in_size[type])}``; output ``{type: (N_t, out_size)}``.
+    Shapes
+    ------
+    ``feat`` ``{type: (N_t, in_size[type])}``; output ``{type: (N_t, out_size)}``.
 
     Example
     -------
@@ -163,12 +175,16 @@ class HeteroEmbedding(nn.Module):
 
         y_{t,i} = E_t[\mathrm{id}_i]
 
-    Args:
-        num_embeddings: table size per type, ``{type: size}``.
-        embedding_dim: embedding size shared by all types.
+    Parameters
+    ----------
+    num_embeddings
+        table size per type, ``{type: size}``.
+    embedding_dim
+        embedding size shared by all types.
 
-    Shapes:
-        ``input_ids`` ``{type: (N_t,)}``; output ``{type: (N_t, embedding_dim)}``.
+    Shapes
+    ------
+    ``input_ids`` ``{type: (N_t,)}``; output ``{type: (N_t, embedding_dim)}``.
 
     Example
     -------

@@ -22,15 +22,21 @@ class EdgePredictor(nn.Module):
 
     optionally followed by a linear layer (when both ``in_feats`` and ``out_feats`` are given).
 
-    Args:
-        op: ``'dot'``, ``'cos'``, ``'ele'`` or ``'cat'``.
-        in_feats: size of each endpoint representation (default ``None``).
-        out_feats: output size of the linear layer (default ``None``).
-        bias: bias of the linear layer (default ``False``).
+    Parameters
+    ----------
+    op
+        ``'dot'``, ``'cos'``, ``'ele'`` or ``'cat'``.
+    in_feats
+        size of each endpoint representation (default ``None``).
+    out_feats
+        output size of the linear layer (default ``None``).
+    bias
+        bias of the linear layer (default ``False``).
 
-    Shapes:
-        ``h_src``, ``h_dst`` :math:`(E, D)`; output :math:`(E, 1)` for dot/cos, :math:`(E, D)` for
-        ele, :math:`(E, 2D)` for cat, or :math:`(E, D_{out})` with the linear layer.
+    Shapes
+    ------
+    ``h_src``, ``h_dst`` :math:`(E, D)`; output :math:`(E, 1)` for dot/cos, :math:`(E, D)` for
+    ele, :math:`(E, 2D)` for cat, or :math:`(E, D_{out})` with the linear layer.
     """
 
     def __init__(self, op: str, in_feats: Optional[int] = None, out_feats: Optional[int] = None, bias: bool = False) -> None:
@@ -69,13 +75,18 @@ class TransE(nn.Module):
 
         \psi(h, r, t) = -\| h + r - t \|_p
 
-    Args:
-        num_rels: number of relation types.
-        feats: embedding size.
-        p: norm order (default ``1``).
+    Parameters
+    ----------
+    num_rels
+        number of relation types.
+    feats
+        embedding size.
+    p
+        norm order (default ``1``).
 
-    Shapes:
-        ``h_head``, ``h_tail`` :math:`(E, D)`, ``rels`` :math:`(E,)`; output :math:`(E,)`.
+    Shapes
+    ------
+    ``h_head``, ``h_tail`` :math:`(E, D)`, ``rels`` :math:`(E,)`; output :math:`(E,)`.
     """
 
     def __init__(self, num_rels: int, feats: int, p: int = 1) -> None:

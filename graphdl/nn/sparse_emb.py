@@ -23,13 +23,20 @@ class NodeEmbedding:
 
         y_i = E[\mathrm{id}_i]
 
-    Args:
-        num_embeddings: number of rows.
-        embedding_dim: row size.
-        name: a unique name (used to label optimizer state).
-        init_func: ``f(tensor) -> tensor`` that fills the table in place (default: zeros).
-        device: where the table lives (default CPU).
-        partition: accepted for compatibility; unused on one machine.
+    Parameters
+    ----------
+    num_embeddings
+        number of rows.
+    embedding_dim
+        row size.
+    name
+        a unique name (used to label optimizer state).
+    init_func
+        ``f(tensor) -> tensor`` that fills the table in place (default: zeros).
+    device
+        where the table lives (default CPU).
+    partition
+        accepted for compatibility; unused on one machine.
 
     Example
     -------

@@ -92,6 +92,24 @@ class Identity(nn.Module):
         return x
 
 
+def add_residual_and_bias(module: nn.Module, in_feats: int, out_feats: int, residual: bool, bias: bool) -> None:
+    """Give ``module`` a ``res_fc`` and a ``bias`` as most convolutions have them.
+
+    ``res_fc`` is a bias-free ``nn.Linear`` when ``residual`` and the sizes differ, an
+    :class:`Identity` when they agree, and a ``None`` buffer without ``residual``; ``bias`` is an
+    uninitialised ``(out_feats,)`` parameter, or a ``None`` buffer. The module's
+    ``reset_parameters`` initialises them.
+    """
+    if residual:
+        module.res_fc = nn.Linear(in_feats, out_feats, bias=False) if in_feats != out_feats else Identity()
+    else:
+        module.register_buffer("res_fc", None)
+    if bias:
+        module.bias = nn.Parameter(torch.empty(out_feats))
+    else:
+        module.register_buffer("bias", None)
+
+
 class Sequential(nn.Sequential):
     """A chain of graph layers that all take the graph as their first argument.
 
@@ -137,14 +155,19 @@ class JumpingKnowledge(nn.Module):
     where for ``lstm`` the scores :math:`\alpha` come from a bi-directional LSTM run over the
     layers followed by a linear layer and a softmax over layers.
 
-    Args:
-        mode: ``'cat'``, ``'max'`` or ``'lstm'`` (default ``'cat'``).
-        in_feats: feature size of every layer; needed for ``'lstm'``.
-        num_layers: number of layers; needed for ``'lstm'``.
+    Parameters
+    ----------
+    mode
+        ``'cat'``, ``'max'`` or ``'lstm'`` (default ``'cat'``).
+    in_feats
+        feature size of every layer; needed for ``'lstm'``.
+    num_layers
+        number of layers; needed for ``'lstm'``.
 
-    Shapes:
-        input: a list of ``L`` tensors of shape :math:`(N, F)`; output :math:`(N, LF)` for
-        ``cat``, :math:`(N, F)` otherwise.
+    Shapes
+    ------
+    input: a list of ``L`` tensors of shape :math:`(N, F)`; output :math:`(N, LF)` for
+    ``cat``, :math:`(N, F)` otherwise.
     """
 
     def __init__(self, mode: str = "cat", in_feats: Optional[int] = None, num_layers: Optional[int] = None) -> None:
@@ -186,17 +209,25 @@ class LabelPropagation(nn.Module):
     where :math:`Y^{(0)}` holds one-hot labels on the labelled nodes and zeros elsewhere and
     :math:`\tilde{A}` is the adjacency normalised as chosen by ``norm_type``.
 
-    Args:
-        k: number of propagation steps.
-        alpha: weight of the propagated part.
-        norm_type: ``'sym'`` (:math:`D^{-1/2}AD^{-1/2}`) or ``'row'`` (:math:`D^{-1}A`).
-        clamp: clamp the propagated values to ``[0, 1]`` after each step (default ``True``).
-        normalize: divide each row by its sum (L1) after each step (default ``False``).
-        reset: put the known labels back after each step (default ``False``).
+    Parameters
+    ----------
+    k
+        number of propagation steps.
+    alpha
+        weight of the propagated part.
+    norm_type
+        ``'sym'`` (:math:`D^{-1/2}AD^{-1/2}`) or ``'row'`` (:math:`D^{-1}A`).
+    clamp
+        clamp the propagated values to ``[0, 1]`` after each step (default ``True``).
+    normalize
+        divide each row by its sum (L1) after each step (default ``False``).
+    reset
+        put the known labels back after each step (default ``False``).
 
-    Shapes:
-        ``labels`` :math:`(N,)` int or :math:`(N, C)` soft labels, ``mask`` optional ids or
-        boolean mask of labelled nodes; output :math:`(N, C)`.
+    Shapes
+    ------
+    ``labels`` :math:`(N,)` int or :math:`(N, C)` soft labels, ``mask`` optional ids or
+    boolean mask of labelled nodes; output :math:`(N, C)`.
     """
 
     def __init__(

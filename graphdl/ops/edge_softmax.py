@@ -74,13 +74,20 @@ def edge_softmax(graph: Any, logits: Tensor, eids: Any = ALL, norm_by: str = "ds
     .. math::
         a_{ij} = \frac{\exp(z_{ij})}{\sum_{k \in \mathcal{N}(i)} \exp(z_{kj})}
 
-    Args:
-        graph: a graph with one relation.
-        logits: edge scores ``(num_edges, *)``, or ``(len(eids), *)`` when ``eids`` is given.
-        eids: the edges to normalise over (others are ignored); all edges by default.
-        norm_by: ``"dst"`` normalises over each node's in-edges, ``"src"`` over its out-edges.
+    Parameters
+    ----------
+    graph
+        a graph with one relation.
+    logits
+        edge scores ``(num_edges, *)``, or ``(len(eids), *)`` when ``eids`` is given.
+    eids
+        the edges to normalise over (others are ignored); all edges by default.
+    norm_by
+        ``"dst"`` normalises over each node's in-edges, ``"src"`` over its out-edges.
 
-    Returns:
+    Returns
+    -------
+    Tensor
         Tensor of the same shape as ``logits``.
     """
     if norm_by not in ("dst", "src"):

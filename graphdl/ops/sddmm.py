@@ -108,13 +108,22 @@ def gsddmm(
 ) -> Tensor:
     """Generalized SDDMM on a graph with one relation.
 
-    Args:
-        g: the graph (a single relation).
-        op: ``"add"``, ``"sub"``, ``"mul"``, ``"div"``, ``"dot"``, ``"copy_lhs"`` or ``"copy_rhs"``.
-        lhs_data: features of ``lhs_target``; rhs_data: features of ``rhs_target``.
-        lhs_target, rhs_target: ``"u"``, ``"v"`` or ``"e"`` (also ``"src"``, ``"dst"``, ``"edge"``).
+    Parameters
+    ----------
+    g
+        the graph (a single relation).
+    op
+        ``"add"``, ``"sub"``, ``"mul"``, ``"div"``, ``"dot"``, ``"copy_lhs"`` or ``"copy_rhs"``.
+    lhs_data
+        features of ``lhs_target``.
+    rhs_data
+        features of ``rhs_target``.
+    lhs_target, rhs_target
+        ``"u"``, ``"v"`` or ``"e"`` (also ``"src"``, ``"dst"``, ``"edge"``).
 
-    Returns:
+    Returns
+    -------
+    Tensor
         Edge features ``(num_edges, *broadcast shape)``; ``dot`` keeps a trailing 1.
     """
     for t in (lhs_target, rhs_target):

@@ -17,12 +17,18 @@ __all__ = ["segment_reduce", "segment_softmax", "segment_mm", "gather_mm"]
 def segment_reduce(seglen: Tensor, value: Tensor, reducer: str = "sum") -> Tensor:
     """Reduce each segment of consecutive rows of ``value``.
 
-    Args:
-        seglen: ``(B,)`` segment lengths summing to ``value.shape[0]``.
-        value: ``(N, *)`` rows to reduce.
-        reducer: ``"sum"``, ``"max"``, ``"min"`` or ``"mean"``; empty segments give zeros.
+    Parameters
+    ----------
+    seglen
+        ``(B,)`` segment lengths summing to ``value.shape[0]``.
+    value
+        ``(N, *)`` rows to reduce.
+    reducer
+        ``"sum"``, ``"max"``, ``"min"`` or ``"mean"``; empty segments give zeros.
 
-    Returns:
+    Returns
+    -------
+    Tensor
         ``(B, *)`` tensor.
     """
     if reducer not in ("sum", "max", "min", "mean"):
@@ -41,10 +47,18 @@ def segment_softmax(seglen: Tensor, value: Tensor) -> Tensor:
 def segment_mm(a: Tensor, b: Tensor, seglen_a: Tensor) -> Tensor:
     """Multiply the ``i``-th segment of rows of ``a`` by the matrix ``b[i]``.
 
-    Args:
-        a: ``(N, D1)``; b: ``(R, D1, D2)``; seglen_a: ``(R,)`` lengths summing to ``N``.
+    Parameters
+    ----------
+    a
+        ``(N, D1)``.
+    b
+        ``(R, D1, D2)``.
+    seglen_a
+        ``(R,)`` lengths summing to ``N``.
 
-    Returns:
+    Returns
+    -------
+    Tensor
         ``(N, D2)`` tensor.
     """
     if a.dim() != 2 or b.dim() != 3:
@@ -69,10 +83,18 @@ def gather_mm(a: Tensor, b: Tensor, *, idx_b: Optional[Tensor] = None) -> Tensor
 
     Rows are grouped by matrix so each matrix is used in one dense product.
 
-    Args:
-        a: ``(N, D1)``; b: ``(R, D1, D2)``; idx_b: ``(N,)`` matrix index of every row.
+    Parameters
+    ----------
+    a
+        ``(N, D1)``.
+    b
+        ``(R, D1, D2)``.
+    idx_b
+        ``(N,)`` matrix index of every row.
 
-    Returns:
+    Returns
+    -------
+    Tensor
         ``(N, D2)`` tensor.
     """
     if idx_b is None:

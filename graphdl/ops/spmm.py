@@ -246,14 +246,22 @@ def gspmm(g: Any, op: str, reduce_op: str, lhs_data: Optional[Tensor], rhs_data:
     Each edge ``(u, v, e)`` carries the message ``op(lhs_data[u], rhs_data[e])``; messages are
     reduced per destination node with ``reduce_op``.
 
-    Args:
-        g: the graph (a single relation).
-        op: ``"add"``, ``"sub"``, ``"mul"``, ``"div"``, ``"copy_lhs"`` or ``"copy_rhs"``.
-        reduce_op: ``"sum"``, ``"max"``, ``"min"`` or ``"mean"``.
-        lhs_data: source node features ``(num_src, *)`` (unused by ``copy_rhs``).
-        rhs_data: edge features ``(num_edges, *)`` (unused by ``copy_lhs``).
+    Parameters
+    ----------
+    g
+        the graph (a single relation).
+    op
+        ``"add"``, ``"sub"``, ``"mul"``, ``"div"``, ``"copy_lhs"`` or ``"copy_rhs"``.
+    reduce_op
+        ``"sum"``, ``"max"``, ``"min"`` or ``"mean"``.
+    lhs_data
+        source node features ``(num_src, *)`` (unused by ``copy_rhs``).
+    rhs_data
+        edge features ``(num_edges, *)`` (unused by ``copy_lhs``).
 
-    Returns:
+    Returns
+    -------
+    Tensor
         Destination node features ``(num_dst, *broadcast shape)``.
     """
     adj = get_adj(g)

@@ -1,7 +1,7 @@
 """Sparse optimizers: update only the embedding rows used since the last step."""
 from __future__ import annotations
 
-from typing import Dict, Iterable, Tuple
+from typing import Dict, Iterable, Optional, Tuple
 
 import torch
 
@@ -11,7 +11,14 @@ __all__ = ["SparseAdam", "SparseAdagrad"]
 
 
 class _SparseOptimizer:
-    """Collects the traced rows and their gradients of each embedding, then calls ``_update``."""
+    """Collects the traced rows and their gradients of each embedding, then calls ``_update``.
+
+    As in DGL, :meth:`zero_grad` does not drop the recorded rows at once: it marks them to be
+    forgotten after the next :meth:`step`, so ``forward; zero_grad; backward; step`` and
+    ``zero_grad; forward; backward; step`` both apply the batch's gradients. Without a
+    ``zero_grad`` the rows stay recorded and their gradients are applied again, as dense
+    gradients accumulate in torch.
+    """
 
     def __init__(self, params: Iterable, lr: float) -> None:
         self._params = list(params)
@@ -25,6 +32,7 @@ class _SparseOptimizer:
                 raise DGLError(f"Sparse optimizers take NodeEmbedding objects, got {type(p).__name__}.")
         self._lr = lr
         self._state: Dict[str, Dict[str, torch.Tensor]] = {}
+        self._clean_grad = False
 
     @property
     def lr(self) -> float:
@@ -49,11 +57,14 @@ class _SparseOptimizer:
             uniq, inverse = torch.unique(ids, return_inverse=True)
             summed = grads.new_zeros(uniq.shape[0], grads.shape[1]).index_add_(0, inverse, grads)
             self._update(emb, uniq, summed)
-        self.zero_grad()
+        if self._clean_grad:
+            for emb in self._params:
+                emb.reset_trace()
+            self._clean_grad = False
 
     def zero_grad(self) -> None:
-        for emb in self._params:
-            emb.reset_trace()
+        """Forget the recorded rows after the next :meth:`step`."""
+        self._clean_grad = True
 
     def _update(self, emb, ids: torch.Tensor, grad: torch.Tensor) -> None:  # pragma: no cover
         raise NotImplementedError
@@ -69,24 +80,40 @@ class SparseAdam(_SparseOptimizer):
         m \leftarrow \beta_1 m + (1-\beta_1) g, \quad v \leftarrow \beta_2 v + (1-\beta_2) g^2, \quad
         w \leftarrow w - \eta \frac{m / (1-\beta_1^{t})}{\sqrt{v / (1-\beta_2^{t})} + \epsilon}
 
-    Args:
-        params: the ``NodeEmbedding`` objects.
-        lr: learning rate :math:`\eta`.
-        betas: :math:`(\beta_1, \beta_2)` (default ``(0.9, 0.999)``).
-        eps: :math:`\epsilon` (default ``1e-08``).
+    Parameters
+    ----------
+    params : list of NodeEmbedding
+    lr : float
+        Learning rate :math:`\eta`.
+    betas : tuple of float
+        :math:`(\beta_1, \beta_2)`.
+    eps : float
+        :math:`\epsilon`.
+    use_uva : bool, optional
+        DGL's pinned-memory state for GPU training; only ``None`` or ``False`` on the CPU.
+    dtype : torch.dtype
+        Type of the moment estimates (``torch.float32`` or ``torch.float16``); updates are
+        computed in float32.
     """
 
-    def __init__(self, params: Iterable, lr: float, betas: Tuple[float, float] = (0.9, 0.999), eps: float = 1e-08) -> None:
+    def __init__(self, params: Iterable, lr: float, betas: Tuple[float, float] = (0.9, 0.999), eps: float = 1e-08,
+                 use_uva: Optional[bool] = None, dtype: torch.dtype = torch.float32) -> None:
         super().__init__(params, lr)
         self._beta1, self._beta2 = betas
         self._eps = eps
+        if dtype not in (torch.float32, torch.float16):
+            raise DGLError(f"SparseAdam keeps its state in float32 or float16, got {dtype}.")
+        if use_uva and not torch.cuda.is_available():
+            raise DGLError("use_uva=True needs a GPU.")
+        self._use_uva = use_uva
+        self._dtype = dtype
         for emb in self._params:
             n, d = emb.weight.shape
             dev = emb.weight.device
             state = {
                 "step": torch.zeros(n, dtype=torch.float32, device=dev),
-                "mem": torch.zeros(n, d, dtype=torch.float32, device=dev),
-                "power": torch.zeros(n, d, dtype=torch.float32, device=dev),
+                "mem": torch.zeros(n, d, dtype=dtype, device=dev),
+                "power": torch.zeros(n, d, dtype=dtype, device=dev),
             }
             self._state[emb.name] = state
             emb.set_optm_state(state)
@@ -96,13 +123,14 @@ class SparseAdam(_SparseOptimizer):
         b1, b2 = self._beta1, self._beta2
         step = st["step"][ids] + 1
         st["step"][ids] = step
-        mem = b1 * st["mem"][ids] + (1 - b1) * grad
-        power = b2 * st["power"][ids] + (1 - b2) * grad * grad
-        st["mem"][ids] = mem
-        st["power"][ids] = power
+        grad = grad.float()
+        mem = b1 * st["mem"][ids].float() + (1 - b1) * grad
+        power = b2 * st["power"][ids].float() + (1 - b2) * grad * grad
+        st["mem"][ids] = mem.to(st["mem"].dtype)
+        st["power"][ids] = power.to(st["power"].dtype)
         mem_hat = mem / (1 - b1 ** step).unsqueeze(1)
         power_hat = power / (1 - b2 ** step).unsqueeze(1)
-        emb.weight[ids] -= self._lr * mem_hat / (power_hat.sqrt() + self._eps)
+        emb.weight[ids] -= (self._lr * mem_hat / (power_hat.sqrt() + self._eps)).to(emb.weight.dtype)
 
 
 class SparseAdagrad(_SparseOptimizer):
@@ -112,10 +140,14 @@ class SparseAdagrad(_SparseOptimizer):
 
         G \leftarrow G + g^2, \qquad w \leftarrow w - \eta\, g / (\sqrt{G} + \epsilon)
 
-    Args:
-        params: the ``NodeEmbedding`` objects.
-        lr: learning rate.
-        eps: :math:`\epsilon` (default ``1e-10``).
+    Parameters
+    ----------
+    params
+        the ``NodeEmbedding`` objects.
+    lr
+        learning rate.
+    eps
+        :math:`\epsilon` (default ``1e-10``).
     """
 
     def __init__(self, params: Iterable, lr: float, eps: float = 1e-10) -> None:

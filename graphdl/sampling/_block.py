@@ -58,12 +58,15 @@ def block_from_picked(
     copy_ndata: bool = True,
     copy_edata: bool = True,
     scratch: Optional[Dict[str, np.ndarray]] = None,
+    repeated_seeds: bool = False,
 ) -> DGLGraph:
     """A block whose destination nodes are ``seeds`` and whose edges are ``picked``
     (in-direction: the neighbours are sources). See the module docstring for the order.
 
     ``scratch`` may hold unset id tables per node type (see :func:`new_mapping`) to reuse
-    across calls; they are unset again before returning."""
+    across calls; they are unset again before returning. With ``repeated_seeds`` a node may
+    appear several times among the seeds (as DGL's fused sampler allows): every occurrence is
+    a destination node, and as a source the node is its first occurrence."""
     idtype = g.idtype
     npdt = np.int32 if idtype == torch.int32 else np.int64
     ntypes = list(g.ntypes)
@@ -90,7 +93,11 @@ def block_from_picked(
         dup = K.seed_mapping(m, u, sd)
         if dup >= 0:
             m[sd] = -1
-            raise DGLError(f"Node {dup} of type {nt!r} appears twice among the seed nodes.")
+            if not repeated_seeds:
+                raise DGLError(f"Node {dup} of type {nt!r} appears twice among the seed nodes.")
+            _, first = np.unique(sd, return_index=True)
+            m[sd[first]] = first.astype(m.dtype)
+            u[: sd.shape[0]] = sd
         maps[nt], uniq[nt], counts[nt] = m, u, sd.shape[0]
     adjs = []
     cetypes = [tuple(c) for c in g.canonical_etypes]

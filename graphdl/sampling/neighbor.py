@@ -13,7 +13,7 @@ import torch
 from .._graph.ids import CanonicalEType
 from ..base import EID, ETYPE, DGLError
 from . import _kernels as K
-from . import _rng, _threads
+from . import _rng
 from ._utils import check_fanouts, edge_weights, exclude_per_etype, nodes_per_type, to_np
 from ..convert import heterograph
 from ._block import block_from_picked
@@ -36,18 +36,6 @@ def _compressed(g: Any, cet: CanonicalEType, edge_dir: str) -> Tuple[np.ndarray,
 
 def seeds_side(g: Any, edge_dir: str) -> List[str]:
     return list(g.dsttypes if edge_dir == "in" else g.srctypes)
-
-
-def _uniform_in_threads(indptr, nbr, eid, rows, k, replace, seed):
-    """Uniform sampling; large inputs are split over Python threads running the compiled
-    kernel without the GIL (threads that wait sleep rather than spin, so a busy machine
-    costs no more than one thread). The result does not depend on the split."""
-    fn = K.kernel("sample_rows_uniform")
-    chunks = _threads.split(rows.shape[0], max(1, abs(k)) * rows.shape[0])
-    if len(chunks) == 1:
-        return fn(indptr, nbr, eid, rows, k, replace, seed, 0)
-    parts = _threads.run([(fn, (indptr, nbr, eid, rows[a:b], k, replace, seed, a)) for a, b in chunks])
-    return tuple(np.concatenate([p[j] for p in parts]) for j in range(3))
 
 
 def pick_edges(
@@ -78,11 +66,13 @@ def pick_edges(
         excl = exclude.get(cet, np.empty(0, np.int64)).astype(eid.dtype)
         seed = _rng.next_seed()
         if w is None and excl.shape[0] == 0:
-            counts, pn, pe = _uniform_in_threads(indptr, nbr, eid, rows, k, replace, seed)
+            counts, pn, pe = K.over_rows(K.sample_rows_uniform, (indptr, nbr, eid), rows, (k, replace, seed),
+                                         max(1, abs(k)) * rows.shape[0])
         else:
             has = w is not None
             warr = w if has else np.empty(0, np.float64)
-            counts, pn, pe = K.kernel("sample_rows")(indptr, nbr, eid, rows, k, replace, warr, has, excl, seed)
+            counts, pn, pe = K.over_rows(K.sample_rows, (indptr, nbr, eid), rows, (k, replace, warr, has, excl, seed),
+                                         K.row_work(indptr, rows))
         out[cet] = (rows, counts, pn, pe)
     if prob is not None and isinstance(prob, str) and not any_weights:
         raise DGLError(f"Edge feature {prob!r} (prob or mask) is missing on every edge type.")
@@ -143,20 +133,32 @@ def sample_neighbors(
 ) -> Any:
     """Sample at most ``fanout`` in-edges (``edge_dir='out'``: out-edges) of each seed node.
 
-    Args:
-        g: the graph.
-        nodes: seed ids (tensor) or ``{ntype: ids}``.
-        fanout: edges per seed, one int for every relation or ``{etype: int}`` naming every
-            relation; ``-1`` takes all edges (those of non-zero ``prob``).
-        edge_dir: ``'in'`` or ``'out'``.
-        prob: name of a non-negative per-edge feature used as unnormalised sampling weights,
-            or of a boolean mask; edges of weight 0 are never taken.
-        replace: sample with replacement (then exactly ``fanout`` edges per seed with any edge).
-        copy_ndata / copy_edata: carry the node features / the features of the picked edges.
-        exclude_edges: edge ids (or ``{etype: ids}``) that must never be picked.
-        output_device: device of the result (default: the graph's).
+    Parameters
+    ----------
+    g
+        the graph.
+    nodes
+        seed ids (tensor) or ``{ntype: ids}``.
+    fanout
+        edges per seed, one int for every relation or ``{etype: int}`` naming every
+        relation; ``-1`` takes all edges (those of non-zero ``prob``).
+    edge_dir
+        ``'in'`` or ``'out'``.
+    prob
+        name of a non-negative per-edge feature used as unnormalised sampling weights,
+        or of a boolean mask; edges of weight 0 are never taken.
+    replace
+        sample with replacement (then exactly ``fanout`` edges per seed with any edge).
+    copy_ndata, copy_edata
+        carry the node features / the features of the picked edges.
+    exclude_edges
+        edge ids (or ``{etype: ids}``) that must never be picked.
+    output_device
+        device of the result (default: the graph's).
 
-    Returns:
+    Returns
+    -------
+    DGLGraph
         The frontier: all nodes of ``g``, the picked edges, with ``edata[EID]``.
     """
     _check_dir(edge_dir)
@@ -183,15 +185,20 @@ def sample_neighbors_fused(
     block's destination nodes are ``nodes``, its sources are ``nodes`` followed by the other
     sampled neighbours in first-seen order, with ``srcdata/dstdata[NID]`` and ``edata[EID]``.
 
-    Only ``edge_dir='in'`` is supported. ``mapping`` is accepted for compatibility (graphdl
-    keeps its own id tables).
+    A node repeated among ``nodes`` is a destination node at each of its positions (each
+    samples on its own) and, as a source, its first position, as in DGL.
+
+    Only ``edge_dir='in'`` is supported: DGL's out-edge variant returns a block whose edges
+    end at source-node positions past its destination-node count, which is not a valid
+    block. ``mapping`` is accepted for compatibility (graphdl keeps its own id tables).
     """
     if edge_dir != "in":
         raise DGLError(f"sample_neighbors_fused supports edge_dir='in' only, got {edge_dir!r}.")
     seeds = nodes_per_type(g, nodes, seeds_side(g, edge_dir))
     picked = pick_edges(g, seeds, check_fanouts(g, fanout), "in", prob, replace,
                         exclude_per_etype(g, exclude_edges))
-    return block_from_picked(g, {nt: to_np(t) for nt, t in seeds.items()}, picked, copy_ndata, copy_edata)
+    return block_from_picked(g, {nt: to_np(t) for nt, t in seeds.items()}, picked, copy_ndata, copy_edata,
+                             repeated_seeds=True)
 
 
 def _per_type_prob(prob: Sequence[Any], etypes: np.ndarray) -> torch.Tensor:
@@ -260,9 +267,8 @@ def sample_etype_neighbors(
         if base is not None:
             w = w * base
         seed = _rng.next_seed()
-        counts, pn, pe = K.kernel("sample_rows")(
-            indptr, nbr, eid, rows, k, replace, w, True, np.empty(0, eid.dtype), seed
-        )
+        counts, pn, pe = K.over_rows(K.sample_rows, (indptr, nbr, eid), rows,
+                                     (k, replace, w, True, np.empty(0, eid.dtype), seed), K.row_work(indptr, rows))
         parts.append((counts, pn, pe))
     if parts:
         counts = np.stack([p[0] for p in parts], 1)  # rows x types
@@ -317,6 +323,7 @@ def select_topk(
             raise DGLError(f"Weight {weight!r} must be 1-D, got shape {tuple(w.shape)}.")
         indptr, nbr, eid = _compressed(g, cet, edge_dir)
         excl = exclude[cet].astype(eid.dtype)
-        counts, pn, pe = K.kernel("topk_rows")(indptr, nbr, eid, rows, kk, to_np(w.double()), ascending, excl)
+        counts, pn, pe = K.over_rows(K.topk_rows, (indptr, nbr, eid), rows, (kk, to_np(w.double()), ascending, excl),
+                                     K.row_work(indptr, rows))
         picked[cet] = (rows, counts, pn, pe)
     return frontier_from(g, picked, edge_dir, copy_ndata, copy_edata, output_device)

@@ -32,16 +32,26 @@ def node2vec_random_walk(
         \\pi(v, x) = w(v, x) \\cdot \\begin{cases} 1/p & x = t \\\\ 1 & t \\to x \\text{ is an edge}
         \\\\ 1/q & \\text{otherwise} \\end{cases}
 
-    Args:
-        g: a homogeneous graph.
-        nodes: start node ids.
-        p: return parameter.
-        q: in-out parameter.
-        walk_length: number of steps.
-        prob: name of a per-edge feature with the weights ``w`` (default: all 1).
-        return_eids: also return the traversed edge ids.
+    Parameters
+    ----------
+    g
+        a homogeneous graph.
+    nodes
+        start node ids.
+    p
+        return parameter.
+    q
+        in-out parameter.
+    walk_length
+        number of steps.
+    prob
+        name of a per-edge feature with the weights ``w`` (default: all 1).
+    return_eids
+        also return the traversed edge ids.
 
-    Returns:
+    Returns
+    -------
+    torch.Tensor or tuple of torch.Tensor
         ``traces`` of shape ``(len(nodes), walk_length + 1)`` padded with -1, and the edge ids
         ``(len(nodes), walk_length)`` when ``return_eids``.
     """
@@ -63,9 +73,9 @@ def node2vec_random_walk(
     ip, nb, ei = g._adj(cet).csr()
     has = w is not None
     warr = w if has else torch.empty(0, dtype=torch.float64).numpy()
-    traces, te = K.kernel("node2vec_walk")(
-        to_np(ip.long()), to_np(nb.long()), to_np(ei.long()), warr, has, to_np(starts),
-        int(walk_length), float(p), float(q), _rng.next_seed(),
+    traces, te = K.over_rows(
+        K.node2vec_walk, (to_np(ip.long()), to_np(nb.long()), to_np(ei.long()), warr, has), to_np(starts),
+        (int(walk_length), float(p), float(q), _rng.next_seed()), starts.shape[0] * max(1, int(walk_length)),
     )
     traces_t = torch.from_numpy(traces).to(g.idtype)
     if return_eids:

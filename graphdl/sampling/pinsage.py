@@ -26,15 +26,23 @@ class RandomWalkNeighborSampler:
     with an edge ``neighbour -> seed`` for each selected neighbour and the visit count in
     ``edata[weight_column]``.
 
-    Args:
-        G: the graph.
-        num_traversals: maximum traversals of the metapath per walk.
-        termination_prob: chance of stopping after each traversal.
-        num_random_walks: walks per seed.
-        num_neighbors: neighbours kept per seed.
-        metapath: edge types of one traversal; must start and end at the same node type.
-            Without it the graph must have a single relation.
-        weight_column: name of the count feature on the result's edges.
+    Parameters
+    ----------
+    G
+        the graph.
+    num_traversals
+        maximum traversals of the metapath per walk.
+    termination_prob
+        chance of stopping after each traversal.
+    num_random_walks
+        walks per seed.
+    num_neighbors
+        neighbours kept per seed.
+    metapath
+        edge types of one traversal; must start and end at the same node type.
+        Without it the graph must have a single relation.
+    weight_column
+        name of the count feature on the result's edges.
     """
 
     def __init__(
@@ -98,12 +106,16 @@ class PinSAGESampler(RandomWalkNeighborSampler):
     """:class:`RandomWalkNeighborSampler` on a bipartite graph, walking
     ``ntype -> other_type -> ntype`` (Ying et al., 2018).
 
-    Args:
-        G: a graph with relations from ``ntype`` to ``other_type`` and back.
-        ntype: the node type whose neighbours are selected.
-        other_type: the intermediate node type.
-        num_traversals, termination_prob, num_random_walks, num_neighbors, weight_column:
-            as in :class:`RandomWalkNeighborSampler`.
+    Parameters
+    ----------
+    G
+        a graph with relations from ``ntype`` to ``other_type`` and back.
+    ntype
+        the node type whose neighbours are selected.
+    other_type
+        the intermediate node type.
+    num_traversals, termination_prob, num_random_walks, num_neighbors, weight_column
+        as in :class:`RandomWalkNeighborSampler`.
     """
 
     def __init__(

@@ -43,17 +43,27 @@ def random_walk(
 ):
     """Random walks that follow out-edges, one per entry of ``nodes``.
 
-    Args:
-        g: the graph.
-        nodes: start node ids (of the source type of the first metapath relation).
-        metapath: the edge type of each step. Without it the graph must have one relation
-            and ``length`` steps are taken.
-        length: number of steps when ``metapath`` is not given.
-        prob: name of a per-edge feature of unnormalised transition weights.
-        restart_prob: chance of stopping before each step (a float, or one per step).
-        return_eids: also return the id of each traversed edge.
+    Parameters
+    ----------
+    g
+        the graph.
+    nodes
+        start node ids (of the source type of the first metapath relation).
+    metapath
+        the edge type of each step. Without it the graph must have one relation
+        and ``length`` steps are taken.
+    length
+        number of steps when ``metapath`` is not given.
+    prob
+        name of a per-edge feature of unnormalised transition weights.
+    restart_prob
+        chance of stopping before each step (a float, or one per step).
+    return_eids
+        also return the id of each traversed edge.
 
-    Returns:
+    Returns
+    -------
+    tuple of torch.Tensor
         ``(traces, types)`` or ``(traces, eids, types)``: ``traces`` is ``(len(nodes), steps + 1)``
         node ids padded with -1 after a walk stops, ``eids`` is ``(len(nodes), steps)`` and
         ``types`` the node type id of each trace position.
@@ -97,7 +107,8 @@ def random_walk(
     ips, inds, eids, probs, has = _walk_inputs(g, cetypes, prob)
     if prob is not None and not has.any():
         raise DGLError(f"Edge feature {prob!r} is missing on the metapath's edge types.")
-    traces, te = K.kernel("random_walk")(ips, inds, eids, probs, has, path, to_np(starts), restart, _rng.next_seed())
+    traces, te = K.over_rows(K.random_walk, (ips, inds, eids, probs, has, path), to_np(starts),
+                             (restart, _rng.next_seed()), starts.shape[0] * max(1, steps))
     ntype_ids = [g.get_ntype_id(start_type)] + [g.get_ntype_id(cetypes[t][2]) for t in path]
     types = torch.tensor(ntype_ids, dtype=torch.int64)
     traces_t = torch.from_numpy(traces).to(g.idtype)

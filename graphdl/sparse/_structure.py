@@ -20,6 +20,7 @@ import torch
 
 from ..base import DGLError
 from ..ops._topology import Topology
+from .._graph.storage import compress
 
 __all__ = ["Structure", "check_index_tensor"]
 
@@ -41,8 +42,6 @@ def check_index_tensor(x: torch.Tensor, what: str) -> None:
 def _compress(rows: torch.Tensor, cols: torch.Tensor, num_rows: int) -> Tuple[torch.Tensor, ...]:
     """Stable grouping of COO entries by ``rows``: ``(indptr, cols by row, permutation)``."""
     if not _compiling():
-        from .._graph.storage import compress  # deferred: loaded on first use; no cycle needs it
-
         return compress(rows, cols, num_rows)
     # While torch.compile traces: torch operators only (the CPU counting sort is a numba call).
     counts = torch.bincount(rows.long(), minlength=num_rows)

@@ -13,12 +13,18 @@ from .matrix import SparseMatrix
 
 __all__ = ["sp_broadcast_v", "sp_add_v", "sp_sub_v", "sp_mul_v", "sp_div_v"]
 
+# DGL documents add, sub, mul and truediv and looks the name up in Python's ``operator``
+# module, so its other arithmetic operators work there too: pow, floordiv and mod (Python's
+# floor semantics, which torch.floor_divide and torch.remainder follow).
 _OPS = {
     "add": torch.add,
     "sub": torch.sub,
     "mul": torch.mul,
     "truediv": torch.div,
     "div": torch.div,
+    "pow": torch.pow,
+    "floordiv": torch.floor_divide,
+    "mod": torch.remainder,
 }
 
 
@@ -31,7 +37,8 @@ def sp_broadcast_v(A: SparseMatrix, v: torch.Tensor, op: str) -> SparseMatrix:
     v : torch.Tensor
         ``(N,)`` / ``(1, N)`` (one value per column) or ``(M, 1)`` (one per row).
     op : str
-        ``"add"``, ``"sub"``, ``"mul"`` or ``"truediv"``.
+        ``"add"``, ``"sub"``, ``"mul"`` or ``"truediv"`` (also ``"div"``, ``"pow"``,
+        ``"floordiv"``, ``"mod"``).
 
     Examples
     --------

@@ -21,6 +21,7 @@ from ..base import DGLError
 from ..ops._topology import needs_grad
 from ..ops.spmm import spmm as _kernel_spmm
 from .matrix import SparseMatrix
+from .spgemm import spspmm as _spspmm
 
 __all__ = ["spmm", "bspmm", "spspmm", "matmul"]
 
@@ -117,8 +118,6 @@ def spspmm(A: SparseMatrix, B: SparseMatrix) -> SparseMatrix:
     >>> spspmm(I, I).nnz
     3
     """
-    from .spgemm import spspmm as _spspmm  # deferred: loaded on first use; no cycle needs it
-
     return _spspmm(A, B)
 
 

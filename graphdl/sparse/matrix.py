@@ -15,12 +15,26 @@ from typing import Any, Optional, Tuple, Union
 
 import torch
 
+from .._compat_torch import is_compiling
 from ..base import DGLError
 from ._structure import Structure
 
 __all__ = ["SparseMatrix"]
 
 Scalar = Union[int, float]
+
+# A tensor's method called as ``method(x, A)`` (x a tensor or number, A a SparseMatrix) ->
+# the SparseMatrix method Python's operator protocol calls for the same expression. Eager
+# ``x @ A`` arrives as ``__matmul__``, ``x.sub(A)`` as ``sub``; under ``torch.compile`` an
+# expression ``A OP x`` arrives as the reflected tensor method with the operands swapped
+# (``A - x`` as ``__rsub__(x, A)``, ``A / x`` as ``__rdiv__``; ``A + x`` and ``A * x`` as the
+# commutative ``add`` / ``mul``). See SparseMatrix.__torch_function__.
+_REFLECTED = {"__rpow__": "__pow__", "__rdiv__": "__truediv__", "__div__": "__rtruediv__",
+              "add": "__radd__", "mul": "__rmul__", "sub": "__rsub__", "div": "__rtruediv__",
+              "true_divide": "__rtruediv__"}
+for _op in ("add", "sub", "mul", "truediv", "matmul"):
+    _REFLECTED[f"__{_op}__"] = f"__r{_op}__"
+    _REFLECTED[f"__r{_op}__"] = f"__{_op}__"
 
 
 class SparseMatrix:
@@ -269,6 +283,37 @@ class SparseMatrix:
     def __rmatmul__(self, other: Any) -> Any:
         raise DGLError(f"dense @ SparseMatrix is not supported (got {type(other).__name__} @ SparseMatrix); "
                        "compute (A.T @ X.T).T instead.")
+
+    @classmethod
+    def __torch_function__(cls, func: Any, types: Any, args: Tuple[Any, ...] = (), kwargs: Any = None) -> Any:
+        """Route a tensor operation that meets a SparseMatrix to this class's operators.
+
+        This is what lets ``torch.compile(fullgraph=True)`` trace ``A @ X``: dynamo rewrites
+        an operator between an object and a tensor as the tensor's method with the operands
+        swapped and dispatches it here, where it becomes ``A.__matmul__(X)`` again (table
+        ``_REFLECTED``). Eager ``X @ A`` or ``t * A`` (``t`` a 0-d tensor) come here too and go
+        to ``A.__rmatmul__`` / ``A.__rmul__``, as Python would call them. ``torch.matmul(A, X)``
+        is :func:`graphdl.sparse.matmul`. Anything else returns ``NotImplemented``.
+
+        Dynamo has no reflected matrix product: it traces ``A @ X`` as ``Tensor.matmul(X, A)``,
+        which is therefore read as ``A @ X`` while compiling; in eager code ``X.matmul(A)`` is
+        the (unsupported) dense @ sparse product and raises.
+        """
+        if kwargs or len(args) != 2:
+            return NotImplemented
+        x, A = args
+        name = getattr(func, "__name__", "")
+        if isinstance(A, SparseMatrix) and not isinstance(x, SparseMatrix):
+            if name == "matmul" and func is not torch.matmul:
+                return A.__matmul__(x) if is_compiling() else A.__rmatmul__(x)
+            op = _REFLECTED.get(name)
+            if op is not None:
+                return getattr(A, op)(x)
+        if func is torch.matmul:
+            from .matmul import matmul  # deferred: graphdl.sparse.matmul imports graphdl.sparse.matrix at load (cycle)
+
+            return matmul(*args)
+        return NotImplemented
 
     def softmax(self, dim: int = 1) -> "SparseMatrix":
         """Softmax over the stored entries of every row (``dim=1``) or column (``dim=0``)."""

@@ -19,6 +19,7 @@ import torch
 from ..base import DGLError
 from ._structure import Structure
 from .matrix import SparseMatrix
+from ..ops.spgemm import spgemm
 
 __all__ = ["spspmm"]
 
@@ -77,8 +78,6 @@ def spspmm(A: SparseMatrix, B: SparseMatrix) -> SparseMatrix:
     """
     _check(A, B)
     if A.device.type == "cpu" and A.dtype in (torch.float32, torch.float64):
-        from ..ops.spgemm import spgemm  # deferred: loaded on first use; no cycle needs it
-
         indptr, indices, val = spgemm(A._s, A.val, B._s, B.val)
         s = Structure((A.shape[0], B.shape[1]), csr=(indptr, indices, None))
         s._has_dup = False

@@ -14,29 +14,41 @@ from ..base import EID, NID, DGLError
 __all__ = ["to_block"]
 
 
-def _src_ids_by_type(g: Any) -> Dict[str, List[torch.Tensor]]:
+def _src_ids_by_type(g: Any, kept: Dict[Any, bool]) -> Dict[str, List[torch.Tensor]]:
     out: Dict[str, List[torch.Tensor]] = {nt: [] for nt in g.ntypes}
     for cet in g.canonical_etypes:
-        out[cet[0]].append(g._adj(cet).src)
+        if kept[cet]:
+            out[cet[0]].append(g._adj(cet).src)
     return out
 
 
 def to_block(g: Any, dst_nodes: Any = None, include_dst_in_src: bool = True, src_nodes: Any = None) -> Any:
     """Turn ``g`` into a block whose destination nodes are ``dst_nodes``.
 
-    Every edge of ``g`` is kept (in order) and must end at a destination node. Source nodes
-    per type are, unless ``src_nodes`` fixes them, the destination nodes first (when
-    ``include_dst_in_src``) followed by the other edge sources in order of first appearance.
-    The original ids are stored in ``srcdata[NID]``, ``dstdata[NID]`` and ``edata[EID]``;
-    node features of ``g`` are copied to both sides and edge features to the edges.
+    Every edge of ``g`` is kept (in order) and must end at a destination node, except that
+    when ``dst_nodes`` is a dict, a node type it leaves out has no destination nodes and the
+    edges into that type are dropped (as in DGL). Source nodes per type are, unless
+    ``src_nodes`` fixes them, the destination nodes first (when ``include_dst_in_src``)
+    followed by the other sources of kept edges in order of first appearance. The original
+    ids are stored in ``srcdata[NID]``, ``dstdata[NID]`` and ``edata[EID]``; node features of
+    ``g`` are copied to both sides and edge features to the edges.
 
-    Args:
-        g: The graph (typically a sampled frontier).
-        dst_nodes: Destination node ids (tensor for one node type, else dict). Default: every
-            node with an in-edge, sorted.
-        include_dst_in_src: Put the destination nodes first among the sources.
-        src_nodes: Source node ids to use as given (tensor or dict); must contain every edge
-            source, and start with the destination nodes when ``include_dst_in_src``.
+    Parameters
+    ----------
+    g : DGLGraph
+        The graph (typically a sampled frontier).
+    dst_nodes : Tensor or dict, optional
+        Destination node ids (tensor for one node type, else dict). Default: every node with
+        an in-edge, sorted.
+    include_dst_in_src : bool
+        Put the destination nodes first among the sources.
+    src_nodes : Tensor or dict, optional
+        Source node ids to use as given; must contain every kept edge's source, and start
+        with the destination nodes when ``include_dst_in_src``.
+
+    Returns
+    -------
+    DGLBlock
     """
     if getattr(g, "is_block", False):
         raise DGLError("to_block expects a graph, not a block.")
@@ -52,9 +64,11 @@ def to_block(g: Any, dst_nodes: Any = None, include_dst_in_src: bool = True, src
             raise DGLError(f"dst_nodes must be a dict for a graph with node types {list(g.ntypes)}.")
         given = nodes_by_type(g, dst_nodes, "destination node")
         dst = {nt: given.get(nt, empty) for nt in g.ntypes}
+    # a type left out of a dst_nodes dict receives no edges
+    kept = {cet: not isinstance(dst_nodes, dict) or cet[2] in dst_nodes for cet in g.canonical_etypes}
     dst_map = {nt: node_map(ids, g.num_nodes(nt)) for nt, ids in dst.items()}
 
-    srcs = _src_ids_by_type(g)
+    srcs = _src_ids_by_type(g, kept)
     if src_nodes is None:
         src = {}
         for nt in g.ntypes:
@@ -77,6 +91,9 @@ def to_block(g: Any, dst_nodes: Any = None, include_dst_in_src: bool = True, src
 
     data = {}
     for cet in g.canonical_etypes:
+        if not kept[cet]:
+            data[cet] = (empty, empty)
+            continue
         adj = g._adj(cet)
         u = src_map[cet[0]][adj.src.long()]
         v = dst_map[cet[2]][adj.dst.long()]
@@ -103,6 +120,7 @@ def to_block(g: Any, dst_nodes: Any = None, include_dst_in_src: bool = True, src
         block.srcnodes[nt].data[NID] = src[nt]
         block.dstnodes[nt].data[NID] = dst[nt]
     for cet in g.canonical_etypes:
-        copy_frame(g.edges[cet].data, block.edges[cet].data, skip=(EID,))
-        block.edges[cet].data[EID] = torch.arange(g.num_edges(cet), dtype=idtype, device=device)
+        eids = torch.arange(g.num_edges(cet) if kept[cet] else 0, dtype=idtype, device=device)
+        copy_frame(g.edges[cet].data, block.edges[cet].data, None if kept[cet] else eids, skip=(EID,))
+        block.edges[cet].data[EID] = eids
     return block

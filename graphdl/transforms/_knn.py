@@ -6,7 +6,7 @@ from typing import Any, List, Sequence
 import torch
 
 from .._result_graph import build_graph
-from ..base import DGLError
+from ..base import DGLError, DGLWarning, dgl_warning
 
 __all__ = ["knn_graph", "segmented_knn_graph", "radius_graph"]
 
@@ -33,11 +33,21 @@ def _distances(x: torch.Tensor, dist: str) -> torch.Tensor:
     return (sq[:, None] + sq[None, :] - 2.0 * (x @ x.t())).clamp(min=0)
 
 
+def _fit_k(k: int, sizes: Sequence[int], exclude_self: bool) -> int:
+    """``k``, lowered (with a :class:`DGLWarning`) to the candidate count of the smallest set, as DGL does."""
+    n = min(sizes) if sizes else 0
+    avail = n - 1 if exclude_self else n
+    if k <= avail:
+        return k
+    if avail <= 0:
+        raise DGLError(f"A point set of {n} points has no candidate neighbours (exclude_self={exclude_self}).")
+    dgl_warning(f"k={k} is larger than the {avail} candidate neighbours of the smallest point set "
+                f"({n} points); using k={avail} for every set.", DGLWarning)
+    return avail
+
+
 def _segment_edges(x: torch.Tensor, k: int, dist: str, exclude_self: bool, offset: int):
     n = x.shape[0]
-    avail = n - 1 if exclude_self else n
-    if k > avail:
-        raise DGLError(f"k={k} is larger than the {avail} candidate neighbours of a point set of {n} points.")
     d = _distances(x.detach(), dist)
     if exclude_self:
         d.fill_diagonal_(float("inf"))
@@ -71,9 +81,12 @@ def knn_graph(x: torch.Tensor, k: int, algorithm: str = "bruteforce-blas", dist:
     ``exclude_self``). ``x`` of shape ``(N, D)`` gives one point set; ``(B, N, D)`` gives a
     batched graph of ``B`` sets, point ``j`` of set ``b`` being node ``b * N + j``. Edges come
     grouped by destination, nearest source first. Every ``algorithm`` name is accepted; all
-    compute exact neighbours by brute force.
+    compute exact neighbours by brute force. A ``k`` above the number of candidates is
+    lowered to it, with a :class:`~graphdl.base.DGLWarning`.
     """
     k = _check(k, algorithm, dist)
+    if x.dim() in (2, 3):
+        k = _fit_k(k, [x.shape[-2]], exclude_self)
     if x.dim() == 2:
         return _assemble([_segment_edges(x, k, dist, exclude_self, 0)], [x.shape[0]], x.device, False)
     if x.dim() == 3:
@@ -86,13 +99,16 @@ def knn_graph(x: torch.Tensor, k: int, algorithm: str = "bruteforce-blas", dist:
 def segmented_knn_graph(x: torch.Tensor, k: int, segs: Sequence[int], algorithm: str = "bruteforce-blas",
                         dist: str = "euclidean", exclude_self: bool = False) -> Any:
     """k-nearest-neighbour graphs of consecutive point sets of sizes ``segs`` of ``x`` (``(N, D)``),
-    as one batched graph (see :func:`knn_graph`)."""
+    as one batched graph (see :func:`knn_graph`; a ``k`` above the candidates of the smallest
+    set is lowered to them for every set).
+    """
     k = _check(k, algorithm, dist)
     if x.dim() != 2:
         raise DGLError(f"segmented_knn_graph expects points of shape (N, D), got {tuple(x.shape)}.")
     segs = [int(s) for s in (segs.tolist() if isinstance(segs, torch.Tensor) else segs)]
     if sum(segs) != x.shape[0]:
         raise DGLError(f"Segment sizes sum to {sum(segs)} but there are {x.shape[0]} points.")
+    k = _fit_k(k, segs, exclude_self)
     pairs, off = [], 0
     for s in segs:
         pairs.append(_segment_edges(x[off : off + s], k, dist, exclude_self, off))

@@ -34,7 +34,9 @@ def random_walk_pe(g: Any, k: int, eweight_name: Optional[str] = None) -> torch.
     where ``A`` holds the edge weights ``edata[eweight_name]`` (ones by default) and ``D`` the
     weighted out-degrees; nodes without out-edges have a zero row.
 
-    Returns:
+    Returns
+    -------
+    torch.Tensor
         Float tensor of shape ``(N, k)``.
     """
     adj = _relation(g, "random_walk_pe")
@@ -70,13 +72,19 @@ def lap_pe(g: Any, k: int, padding: bool = False, return_eigval: bool = False
     with ``D`` the in-degrees (at least 1). Eigenvalues are sorted by real part; the first
     (trivial) one is skipped. Eigenvector signs are arbitrary.
 
-    Args:
-        k: Number of eigenvectors.
-        padding: If the graph has ``N <= k`` nodes, pad with zero columns (and NaN eigenvalues)
-            instead of raising.
-        return_eigval: Also return the ``k`` eigenvalues.
+    Parameters
+    ----------
+    k
+        Number of eigenvectors.
+    padding
+        If the graph has ``N <= k`` nodes, pad with zero columns (and NaN eigenvalues)
+        instead of raising.
+    return_eigval
+        Also return the ``k`` eigenvalues.
 
-    Returns:
+    Returns
+    -------
+    torch.Tensor or tuple of torch.Tensor
         ``(N, k)`` float tensor, and the ``(k,)`` eigenvalues when ``return_eigval``.
     """
     adj = _relation(g, "lap_pe")
@@ -116,13 +124,19 @@ def svd_pe(g: Any, k: int, padding: bool = False, random_flip: bool = True) -> t
     .. math::
         \\mathrm{PE} = [\\, U_{:, :k} \\sqrt{S_{:k}} \\;\\|\\; V_{:, :k} \\sqrt{S_{:k}} \\,]
 
-    Args:
-        k: Number of singular components (at most the number of nodes).
-        padding: If ``k`` exceeds the number of nodes ``N``, use all ``N`` components and
-            append zero columns up to ``2k``, instead of raising.
-        random_flip: Flip the sign of each component (in both halves) at random.
+    Parameters
+    ----------
+    k
+        Number of singular components (at most the number of nodes).
+    padding
+        If ``k`` exceeds the number of nodes ``N``, use all ``N`` components and
+        append zero columns up to ``2k``, instead of raising.
+    random_flip
+        Flip the sign of each component (in both halves) at random.
 
-    Returns:
+    Returns
+    -------
+    torch.Tensor
         Float tensor of shape ``(N, 2k)``.
     """
     adj = _relation(g, "svd_pe")
@@ -154,14 +168,19 @@ def laplacian_pe(g: Any, k: int, padding: bool = False, return_eigval: bool = Fa
 def shortest_dist(g: Any, root: Optional[int] = None, return_paths: bool = False):
     """Hop counts of shortest directed paths (``-1`` when unreachable).
 
-    Args:
-        root: Source node; None for all pairs.
-        return_paths: Also return the edge ids along one shortest path per pair, padded with
-            ``-1`` to the longest distance found. Paths follow the predecessors of scipy's
-            Floyd-Warshall search (Dijkstra's from ``root`` when given); between two
-            consecutive nodes the lowest edge id is used.
+    Parameters
+    ----------
+    root
+        Source node; None for all pairs.
+    return_paths
+        Also return the edge ids along one shortest path per pair, padded with
+        ``-1`` to the longest distance found. Paths follow the predecessors of scipy's
+        Floyd-Warshall search (Dijkstra's from ``root`` when given); between two
+        consecutive nodes the lowest edge id is used.
 
-    Returns:
+    Returns
+    -------
+    torch.Tensor or tuple of torch.Tensor
         ``dist`` of shape ``(N, N)`` (or ``(N,)`` with ``root``), int64; with ``return_paths``
         also ``paths`` of shape ``(N, N, L)`` (or ``(N, L)``).
     """
@@ -219,7 +238,9 @@ def double_radius_node_labeling(g: Any, src: int, dst: int) -> torch.Tensor:
     distance to ``dst`` without ``src`` (edges taken as undirected). ``src`` and ``dst`` get 1;
     nodes that cannot reach both get 0.
 
-    Returns:
+    Returns
+    -------
+    torch.Tensor
         int64 tensor of shape ``(N,)``.
     """
     from scipy.sparse import csr_matrix

@@ -278,13 +278,18 @@ def to_simple(g: Any, return_counts: Optional[str] = "count", writeback_mapping:
               copy_ndata: bool = True, copy_edata: bool = False, aggregator: str = "arbitrary") -> Any:
     """Merge parallel edges: one edge per distinct ``(u, v)`` pair, sorted by ``(u, v)``.
 
-    Args:
-        return_counts: Edge feature name for the multiplicity of each kept edge (None: none).
-        writeback_mapping: Also return, per original edge, the id of the edge it merged into.
-        copy_ndata: Copy node features.
-        copy_edata: Combine edge features of merged edges with ``aggregator``
-            (``'arbitrary'`` keeps those of the first merged edge, whose id goes to
-            ``edata[EID]``; ``'sum'``; ``'mean'``).
+    Parameters
+    ----------
+    return_counts
+        Edge feature name for the multiplicity of each kept edge (None: none).
+    writeback_mapping
+        Also return, per original edge, the id of the edge it merged into.
+    copy_ndata
+        Copy node features.
+    copy_edata
+        Combine edge features of merged edges with ``aggregator``
+        (``'arbitrary'`` keeps those of the first merged edge, whose id goes to
+        ``edata[EID]``; ``'sum'``; ``'mean'``).
     """
     _no_blocks(g, "to_simple")
     if aggregator not in ("arbitrary", "sum", "mean"):
@@ -571,13 +576,17 @@ def reorder_graph(g: Any, node_permute_algo: Optional[str] = None, edge_permute_
                   store_ids: bool = True, permute_config: Optional[Dict[str, Any]] = None) -> Any:
     """Renumber the nodes and/or reorder the edges of a homogeneous graph.
 
-    Args:
-        node_permute_algo: None (keep), ``'rcmk'`` (reverse Cuthill-McKee) or ``'custom'``
-            (``permute_config['nodes_perm']``: new node ``i`` is old node ``perm[i]``).
-        edge_permute_algo: ``'src'`` (edges grouped by new source id, by edge id within a
-            source), ``'dst'`` (stably sorted by new destination id) or ``'custom'``
-            (``permute_config['edges_perm']``).
-        store_ids: Keep original ids in ``ndata[NID]`` and ``edata[EID]``.
+    Parameters
+    ----------
+    node_permute_algo
+        None (keep), ``'rcmk'`` (reverse Cuthill-McKee) or ``'custom'``
+        (``permute_config['nodes_perm']``: new node ``i`` is old node ``perm[i]``).
+    edge_permute_algo
+        ``'src'`` (edges grouped by new source id, by edge id within a
+        source), ``'dst'`` (stably sorted by new destination id) or ``'custom'``
+        (``permute_config['edges_perm']``).
+    store_ids
+        Keep original ids in ``ndata[NID]`` and ``edata[EID]``.
     """
     _no_blocks(g, "reorder_graph")
     cet = _homogeneous_relation(g, "reorder_graph")

@@ -58,8 +58,10 @@ class BaseTransform:
 class Compose(BaseTransform):
     """Apply ``transforms`` one after another.
 
-    Args:
-        transforms: Callables taking and returning a graph.
+    Parameters
+    ----------
+    transforms
+        Callables taking and returning a graph.
     """
 
     def __init__(self, transforms: Sequence[Callable[[Any], Any]]) -> None:
@@ -88,12 +90,17 @@ def _with_relations(g: Any, data: Dict[Any, Any], copy_edata_for: Sequence[Any] 
 class AddSelfLoop(BaseTransform):
     """Add a self-loop to every node, for each relation joining a node type to itself.
 
-    Args:
-        allow_duplicate: If False (default), existing self-loops are removed first.
-        new_etypes: Also add, for every node type ``T``, a relation ``(T, 'self', T)`` of self-loops.
-        edge_feat_names: Edge features to fill for the new edges (default all; see
-            :func:`graphdl.add_self_loop`).
-        fill_data: Value, or ``'sum'``/``'mean'``/``'max'``/``'min'`` of incoming edge features.
+    Parameters
+    ----------
+    allow_duplicate
+        If False (default), existing self-loops are removed first.
+    new_etypes
+        Also add, for every node type ``T``, a relation ``(T, 'self', T)`` of self-loops.
+    edge_feat_names
+        Edge features to fill for the new edges (default all; see
+        :func:`graphdl.add_self_loop`).
+    fill_data
+        Value, or ``'sum'``/``'mean'``/``'max'``/``'min'`` of incoming edge features.
     """
 
     def __init__(self, allow_duplicate: bool = False, new_etypes: bool = False,
@@ -139,10 +146,13 @@ class AddReverse(BaseTransform):
     self-loops included); any other relation ``(S, e, T)`` — or every relation when
     ``sym_new_etype`` — gets a new relation ``(T, 'rev_e', S)`` holding the reversed edges.
 
-    Args:
-        copy_edata: Give a reverse edge the features of its edge (otherwise zeros for
-            appended edges and no features on new relations).
-        sym_new_etype: Put reverses of same-type relations in new relations too.
+    Parameters
+    ----------
+    copy_edata
+        Give a reverse edge the features of its edge (otherwise zeros for
+        appended edges and no features on new relations).
+    sym_new_etype
+        Put reverses of same-type relations in new relations too.
     """
 
     def __init__(self, copy_edata: bool = False, sym_new_etype: bool = False) -> None:
@@ -179,9 +189,12 @@ class AddReverse(BaseTransform):
 class ToSimple(BaseTransform):
     """Merge parallel edges (see :func:`graphdl.to_simple`); edge features are aggregated.
 
-    Args:
-        return_counts: Edge feature name for multiplicities (None: not stored).
-        aggregator: ``'arbitrary'``, ``'sum'`` or ``'mean'`` for merged edge features.
+    Parameters
+    ----------
+    return_counts
+        Edge feature name for multiplicities (None: not stored).
+    aggregator
+        ``'arbitrary'``, ``'sum'`` or ``'mean'`` for merged edge features.
     """
 
     def __init__(self, return_counts: Optional[str] = "count", aggregator: str = "arbitrary") -> None:
@@ -215,10 +228,13 @@ class KHopGraph(BaseTransform):
 class AddMetaPaths(BaseTransform):
     """Add a relation per metapath, joining the nodes it connects.
 
-    Args:
-        metapaths: ``{new edge type name: [edge types along the path]}``; the new relation is
-            ``(first source type, name, last destination type)``.
-        keep_orig_edges: Keep the original relations (and their features).
+    Parameters
+    ----------
+    metapaths
+        ``{new edge type name: [edge types along the path]}``; the new relation is
+        ``(first source type, name, last destination type)``.
+    keep_orig_edges
+        Keep the original relations (and their features).
     """
 
     def __init__(self, metapaths: Dict[str, Sequence[Any]], keep_orig_edges: bool = True) -> None:
@@ -261,10 +277,14 @@ class RowFeatNormalizer(BaseTransform):
     The divisor is clamped at 1, so rows with a smaller (or zero) sum are left unscaled. The sum
     runs over the last dimension, so a 1-D feature is normalised as a whole.
 
-    Args:
-        subtract_min: First subtract the minimum of the whole feature tensor.
-        node_feat_names: Node features to normalise (default: none).
-        edge_feat_names: Edge features to normalise (default: none).
+    Parameters
+    ----------
+    subtract_min
+        First subtract the minimum of the whole feature tensor.
+    node_feat_names
+        Node features to normalise (default: none).
+    edge_feat_names
+        Edge features to normalise (default: none).
     """
 
     def __init__(self, subtract_min: bool = False, node_feat_names: Optional[Sequence[str]] = None,
@@ -289,10 +309,14 @@ class FeatMask(BaseTransform):
     """Zero randomly chosen feature columns: each column is masked with probability ``p``,
     the same columns for every node (edge) of a type.
 
-    Args:
-        p: Masking probability.
-        node_feat_names: Node features to mask (default: none).
-        edge_feat_names: Edge features to mask (default: none).
+    Parameters
+    ----------
+    p
+        Masking probability.
+    node_feat_names
+        Node features to mask (default: none).
+    edge_feat_names
+        Edge features to mask (default: none).
     """
 
     def __init__(self, p: float = 0.5, node_feat_names: Optional[Sequence[str]] = None,
@@ -321,8 +345,10 @@ class GCNNorm(BaseTransform):
     where ``e`` is the existing weight ``edata[eweight_name]`` (1 when absent) and ``d`` the
     weighted in-degree; terms with a zero degree give 0.
 
-    Args:
-        eweight_name: Edge feature read as input weight (if present) and written as result.
+    Parameters
+    ----------
+    eweight_name
+        Edge feature read as input weight (if present) and written as result.
     """
 
     def __init__(self, eweight_name: str = "w") -> None:
@@ -350,41 +376,41 @@ class GCNNorm(BaseTransform):
         return g
 
 
-class DropNode(BaseTransform):
-    """Remove each node independently with probability ``p`` (with its edges)."""
+class _RandomDrop(BaseTransform):
+    """Removes each item (node or edge) independently with probability ``p``."""
 
     def __init__(self, p: float = 0.5) -> None:
         if not 0.0 <= p <= 1.0:
             raise DGLError(f"p must be in [0, 1], got {p}.")
         self.p = p
+
+    def _dropped(self, g: Any, count: int) -> torch.Tensor:
+        """The ids, among ``count``, that are drawn for removal."""
+        drop = torch.rand(count) < self.p
+        return torch.nonzero(drop, as_tuple=False).reshape(-1).to(device=g.device, dtype=g.idtype)
+
+
+class DropNode(_RandomDrop):
+    """Remove each node independently with probability ``p`` (with its edges)."""
 
     def __call__(self, g: Any) -> Any:
         g = g.clone()
         if self.p == 0:
             return g
         for nt in g.ntypes:
-            drop = torch.rand(g.num_nodes(nt)) < self.p
-            ids = torch.nonzero(drop, as_tuple=False).reshape(-1).to(device=g.device, dtype=g.idtype)
-            g.remove_nodes(ids, ntype=nt)
+            g.remove_nodes(self._dropped(g, g.num_nodes(nt)), ntype=nt)
         return g
 
 
-class DropEdge(BaseTransform):
+class DropEdge(_RandomDrop):
     """Remove each edge independently with probability ``p``."""
-
-    def __init__(self, p: float = 0.5) -> None:
-        if not 0.0 <= p <= 1.0:
-            raise DGLError(f"p must be in [0, 1], got {p}.")
-        self.p = p
 
     def __call__(self, g: Any) -> Any:
         g = g.clone()
         if self.p == 0:
             return g
         for cet in g.canonical_etypes:
-            drop = torch.rand(g.num_edges(cet)) < self.p
-            ids = torch.nonzero(drop, as_tuple=False).reshape(-1).to(device=g.device, dtype=g.idtype)
-            g.remove_edges(ids, etype=cet)
+            g.remove_edges(self._dropped(g, g.num_edges(cet)), etype=cet)
         return g
 
 
@@ -410,9 +436,11 @@ class AddEdge(BaseTransform):
 
 
 class NodeShuffle(BaseTransform):
-    """Randomly permute the rows of every node feature (the same permutation per node type)."""
+    """Randomly permute the rows of every node feature (the same permutation per node type)
+    of a copy of the graph; the input graph keeps its features."""
 
     def __call__(self, g: Any) -> Any:
+        g = g.clone()
         for nt in g.ntypes:
             frame = g.nodes[nt].data
             perm = torch.randperm(g.num_nodes(nt))
@@ -425,10 +453,14 @@ class NodeShuffle(BaseTransform):
 class RandomWalkPE(BaseTransform):
     """Store the random-walk positional encoding (see :func:`graphdl.random_walk_pe`).
 
-    Args:
-        k: Number of walk lengths.
-        feat_name: Node feature name for the ``(N, k)`` encoding.
-        eweight_name: Edge weights of the walk (default: unweighted).
+    Parameters
+    ----------
+    k
+        Number of walk lengths.
+    feat_name
+        Node feature name for the ``(N, k)`` encoding.
+    eweight_name
+        Edge weights of the walk (default: unweighted).
     """
 
     def __init__(self, k: int, feat_name: str = "PE", eweight_name: Optional[str] = None) -> None:
@@ -444,12 +476,17 @@ class RandomWalkPE(BaseTransform):
 class LapPE(BaseTransform):
     """Store the Laplacian positional encoding (see :func:`graphdl.lap_pe`).
 
-    Args:
-        k: Number of eigenvectors.
-        feat_name: Node feature name for the ``(N, k)`` encoding.
-        eigval_name: If given, node feature name for the ``(N, k)`` eigenvalues (the same row
-            on every node).
-        padding: Pad when the graph has at most ``k`` nodes.
+    Parameters
+    ----------
+    k
+        Number of eigenvectors.
+    feat_name
+        Node feature name for the ``(N, k)`` encoding.
+    eigval_name
+        If given, node feature name for the ``(N, k)`` eigenvalues (the same row
+        on every node).
+    padding
+        Pad when the graph has at most ``k`` nodes.
     """
 
     def __init__(self, k: int, feat_name: str = "PE", eigval_name: Optional[str] = None,
@@ -475,11 +512,16 @@ LaplacianPE = LapPE
 class SVDPE(BaseTransform):
     """Store the SVD positional encoding (see :func:`graphdl.svd_pe`) as a node feature.
 
-    Args:
-        k: Number of singular components.
-        feat_name: Node feature name for the ``(N, 2k)`` encoding.
-        padding: Pad when the graph has fewer than ``k`` nodes.
-        random_flip: Flip the sign of each component at random.
+    Parameters
+    ----------
+    k
+        Number of singular components.
+    feat_name
+        Node feature name for the ``(N, 2k)`` encoding.
+    padding
+        Pad when the graph has fewer than ``k`` nodes.
+    random_flip
+        Flip the sign of each component at random.
     """
 
     def __init__(self, k: int, feat_name: str = "svd_pe", padding: bool = False, random_flip: bool = True) -> None:
@@ -505,13 +547,20 @@ class SIGNDiffusion(BaseTransform):
     ``ppr`` use ``w_{uv} / \\sqrt{d_u d_v}`` with weighted in-degrees ``d`` (zero where a degree
     is zero). ``X^{(i)}`` is stored as ``ndata[f"{out_feat_name}_{i}"]`` for ``i = 1..k``.
 
-    Args:
-        k: Number of diffusion steps.
-        in_feat_name: Input node feature.
-        out_feat_name: Prefix of the output features.
-        eweight_name: Edge weights (default: unweighted).
-        diffuse_op: ``'raw'``, ``'rw'``, ``'gcn'`` or ``'ppr'``.
-        alpha: Restart probability for ``'ppr'``.
+    Parameters
+    ----------
+    k
+        Number of diffusion steps.
+    in_feat_name
+        Input node feature.
+    out_feat_name
+        Prefix of the output features.
+    eweight_name
+        Edge weights (default: unweighted).
+    diffuse_op
+        ``'raw'``, ``'rw'``, ``'gcn'`` or ``'ppr'``.
+    alpha
+        Restart probability for ``'ppr'``.
     """
 
     def __init__(self, k: int = 2, in_feat_name: str = "feat", out_feat_name: str = "out_feat",
@@ -599,9 +648,11 @@ def _sparsified_graph(g: Any, s: torch.Tensor, eweight_name: str, eps: Optional[
                       avg_degree: int) -> Any:
     """The graph of the dense diffusion matrix ``s``: entry ``(u, v)`` becomes edge ``u -> v``.
 
-    Keeps entries ``>= eps``, or, without ``eps``, the ``N * avg_degree`` largest entries.
-    Edges are ordered by destination, then source. Node features are copied; the entries are
-    stored as ``edata[eweight_name]``.
+    Keeps entries ``>= eps``, or, without ``eps``, those at least as large as the
+    ``N * avg_degree``-th largest entry (so entries tied with it are kept too, as in DGL; values
+    within a relative 1e-9 of it count as tied, since equal diffusion values may differ in
+    their last bits). Edges are ordered by destination, then source. Node features are copied;
+    the entries are stored as ``edata[eweight_name]``.
     """
     n = s.shape[0]
     flat = s.t().reshape(-1)  # position p = v * n + u
@@ -609,7 +660,11 @@ def _sparsified_graph(g: Any, s: torch.Tensor, eweight_name: str, eps: Optional[
         keep = torch.nonzero(flat >= eps, as_tuple=False).reshape(-1)
     else:
         top = min(n * int(avg_degree), flat.shape[0])
-        keep = torch.sort(torch.argsort(flat, descending=True, stable=True)[:top])[0]
+        if top == 0:
+            keep = torch.zeros(0, dtype=torch.int64)
+        else:
+            cut = float(torch.sort(flat, descending=True)[0][top - 1])
+            keep = torch.nonzero(flat >= cut - 1e-9 * abs(cut), as_tuple=False).reshape(-1)
     v, u = keep // max(n, 1), keep % max(n, 1)
     cet = g.canonical_etypes[0]
     ng = build_graph({cet: (u, v)}, {cet[0]: n}, g.idtype, g.device)
@@ -630,14 +685,19 @@ class PPR(BaseTransform):
 
     where ``A[u, v]`` is the weight of edge ``u -> v`` (``edata[eweight_name]``, 1 when
     absent). The result has an edge ``u -> v`` weighted ``S[u, v]`` for every kept entry: those
-    ``>= eps``, or without ``eps`` the ``N * avg_degree`` largest. Edges are ordered by
+    ``>= eps``, or without ``eps`` those not below the ``N * avg_degree``-th largest. Edges are ordered by
     destination, then source; node features are copied, edge features are not.
 
-    Args:
-        alpha: Restart probability.
-        eweight_name: Edge weight feature, read and written.
-        eps: Threshold for keeping an entry.
-        avg_degree: Average degree kept when ``eps`` is None.
+    Parameters
+    ----------
+    alpha
+        Restart probability.
+    eweight_name
+        Edge weight feature, read and written.
+    eps
+        Threshold for keeping an entry.
+    avg_degree
+        Average degree kept when ``eps`` is None.
     """
 
     def __init__(self, alpha: float = 0.15, eweight_name: str = "w", eps: Optional[float] = None,
@@ -660,11 +720,16 @@ class HeatKernel(BaseTransform):
     .. math::
         S = \\exp\\left(-t (I - A)\\right)
 
-    Args:
-        t: Diffusion time.
-        eweight_name: Edge weight feature, read and written.
-        eps: Threshold for keeping an entry.
-        avg_degree: Average degree kept when ``eps`` is None.
+    Parameters
+    ----------
+    t
+        Diffusion time.
+    eweight_name
+        Edge weight feature, read and written.
+    eps
+        Threshold for keeping an entry.
+    avg_degree
+        Average degree kept when ``eps`` is None.
     """
 
     def __init__(self, t: float = 2.0, eweight_name: str = "w", eps: Optional[float] = None,
@@ -687,11 +752,16 @@ class GDC(BaseTransform):
     .. math::
         S = \\sum_{k} \\theta_k A^k
 
-    Args:
-        coefs: The coefficients ``theta_0, theta_1, ...``.
-        eweight_name: Edge weight feature, read and written.
-        eps: Threshold for keeping an entry.
-        avg_degree: Average degree kept when ``eps`` is None.
+    Parameters
+    ----------
+    coefs
+        The coefficients ``theta_0, theta_1, ...``.
+    eweight_name
+        Edge weight feature, read and written.
+    eps
+        Threshold for keeping an entry.
+    avg_degree
+        Average degree kept when ``eps`` is None.
     """
 
     def __init__(self, coefs: Sequence[float], eweight_name: str = "w", eps: Optional[float] = None,

@@ -7,9 +7,10 @@ and the per-row tag boundaries are stored as node data ``tag_offset_name`` of sh
 tag of its other end (``tag_type='node'``) or its own (``tag_type='edge'``); tags are
 ``0 .. num_tags - 1`` with ``num_tags = tag.max() + 1``.
 
-graphdl keeps every row in edge-id order, so the returned graph has the same edges, edge
-ids and features as the input; the tag order is kept beside it (see
-:func:`tag_sorted_rows`) for :func:`graphdl.sampling.sample_neighbors_biased`.
+The returned graph has the same edges, edge ids and features as the input; only its CSR
+(CSC) is reordered, so ``adj_tensors('csr')`` and ``adj_external(scipy_fmt='csr')`` list each
+row's edges in tag order. The per-edge tags are kept beside it (see :func:`tag_sorted_rows`)
+for :func:`graphdl.sampling.sample_neighbors_biased`.
 """
 from __future__ import annotations
 
@@ -49,7 +50,15 @@ def _sort_by_tag(g: Any, tag: Any, tag_offset_name: str, tag_type: str, directio
     counts.index_add_(0, rows.long().cpu() * num_tags + edge_tag, torch.ones_like(edge_tag))
     offsets = torch.zeros(num_rows, num_tags + 1, dtype=torch.int64)
     torch.cumsum(counts.view(num_rows, num_tags), 1, out=offsets[:, 1:])
-    out = g.clone() if hasattr(g, "clone") else g
+    # the compressed rows themselves, each row's edges stably ordered by tag
+    perm = torch.sort(rows.long().cpu() * max(num_tags, 1) + edge_tag, stable=True)[1]
+    row_ptr = torch.zeros(num_rows + 1, dtype=torch.int64)
+    torch.cumsum(torch.bincount(rows.long().cpu(), minlength=num_rows), 0, out=row_ptr[1:])
+    idtype, device = g.idtype, g.device
+    compressed = (row_ptr.to(device=device, dtype=idtype), others[perm.to(others.device)],
+                  perm.to(device=device, dtype=idtype))
+    out = g.clone()
+    out._adjs = [g._adjs[0].with_row_order(direction, compressed)]
     if direction == "csr":
         out.srcdata[tag_offset_name] = offsets.to(g.device)
     else:

@@ -10,8 +10,8 @@ commands, as functions::
     workflows.embed("graph", "run", "movies.parquet", ntype="movie")
 """
 from .construct import ConstructedGraph, construct_graph, load_constructed
-from .predict import embed, load_model, predict
+from .predict import embed, load_model, predict, transform_rows
 from .train import TASKS, TRAIN_DEFAULTS, load_train_config, train
 
 __all__ = ["construct_graph", "load_constructed", "ConstructedGraph", "train", "TASKS", "TRAIN_DEFAULTS",
-           "load_train_config", "predict", "embed", "load_model"]
+           "load_train_config", "predict", "embed", "load_model", "transform_rows"]

@@ -18,6 +18,11 @@ import argparse
 import json
 from typing import Any, Callable, Dict
 
+from ..base import DGLError
+from .construct import construct_graph
+from .predict import embed, predict
+from .train import TASKS, load_train_config, train
+
 __all__ = ["add_subcommands", "add_train_options", "cmd_construct", "cmd_train_task", "cmd_predict",
            "cmd_embed", "HANDLERS", "commands"]
 
@@ -50,22 +55,21 @@ def _model_arguments(p: argparse.ArgumentParser, name: str) -> None:
         if name == "predict":
             p.add_argument("--top-k", dest="top_k", type=int, default=10, help="link prediction: items per user")
             p.add_argument("--batch-size", dest="batch_size", type=int, default=512, help="users scored at once")
+            p.add_argument("--new-nodes", dest="new_nodes", nargs="+", default=None,
+                           help="node tasks: score these new rows of the target type (CSV/Parquet) "
+                                "through the saved feature transforms")
         else:
             p.add_argument("--ntype", help="node type (default: all, one file each)")
 
 
 def add_train_options(train: argparse.ArgumentParser) -> None:
     """Options that turn ``graphdl train`` into a workflow task on a constructed graph."""
-    from .train import TASKS  # deferred: loaded on first use; no cycle needs it
-
     train.add_argument("--task", choices=TASKS, help="train this task on a constructed graph (--graph)")
     train.add_argument("--graph", help="folder written by graphdl construct (with --task)")
     train.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt (with --task)")
 
 
 def cmd_construct(args: argparse.Namespace) -> int:
-    from .construct import construct_graph  # deferred: loaded on first use; no cycle needs it
-
     summary = construct_graph(args.config, args.output, add_reverse_edges=args.add_reverse_edges,
                               seed=args.seed, progress=not args.quiet)
     counts = ", ".join(f"{nt} {s['count']}" for nt, s in summary["nodes"].items())
@@ -77,9 +81,6 @@ def cmd_construct(args: argparse.Namespace) -> int:
 
 
 def cmd_train_task(args: argparse.Namespace) -> int:
-    from ..base import DGLError  # deferred: loaded on first use; no cycle needs it
-    from .train import load_train_config, train  # deferred: loaded on first use; no cycle needs it
-
     opts = load_train_config(args.config)
     graph = args.graph or opts.get("graph")
     if not graph:
@@ -101,15 +102,11 @@ def cmd_train_task(args: argparse.Namespace) -> int:
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
-    from .predict import predict  # deferred: loaded on first use; no cycle needs it
-
-    print(f"Saved predictions: {predict(args.graph, args.model, args.output, top_k=args.top_k, batch_size=args.batch_size)}")
+    print(f"Saved predictions: {predict(args.graph, args.model, args.output, top_k=args.top_k, batch_size=args.batch_size, new_nodes=getattr(args, 'new_nodes', None))}")
     return 0
 
 
 def cmd_embed(args: argparse.Namespace) -> int:
-    from .predict import embed  # deferred: loaded on first use; no cycle needs it
-
     print(f"Saved embeddings: {embed(args.graph, args.model, args.output, args.ntype)}")
     return 0
 
@@ -125,6 +122,8 @@ HANDLERS: Dict[str, Callable[[argparse.Namespace], int]] = {
 
 def commands():
     """The subcommands as :class:`graphdl.cli.Command` entries for ``graphdl.cli.SUBCOMMANDS``."""
-    from ..cli._command import Command  # deferred: loaded on first use; no cycle needs it
+    # deferred: import cycle graphdl.cli -> graphdl.cli.train -> graphdl.workflows.cli -> graphdl.cli
+    # (graphdl.cli lists these subcommands; importing graphdl.cli._command runs graphdl/cli/__init__)
+    from ..cli._command import Command
 
     return tuple(Command(name, _HELP[name], _ADD[name], HANDLERS[name]) for name in ("construct", "predict", "embed"))

@@ -39,6 +39,8 @@ import torch
 from ..base import DGLError
 from .tables import Table, expand_files, read_table, to_id_strings, to_numbers
 from .transforms import make_transform
+from ..convert import heterograph
+from ..data.graph_serialize import save_graphs, load_graphs
 
 __all__ = ["construct_graph", "load_constructed", "ConstructedGraph", "schema_id"]
 
@@ -90,7 +92,10 @@ def _columns(entry: Dict[str, Any], id_cols: Sequence[str], feats, labels) -> Li
     return cols
 
 
-def _apply_features(table: Table, feats, store: Dict[str, torch.Tensor], state: Dict[str, Any]) -> None:
+def _apply_features(table: Table, feats, store: Dict[str, torch.Tensor], state: Dict[str, Any],
+                    fit: bool = True) -> None:
+    """Transform the feature columns into ``store``; ``fit=False`` applies already-fitted
+    transforms (new rows at inference) instead of learning their state."""
     for f in feats:
         t = f["transform"]
         where = table.where(f["cols"][0])
@@ -98,7 +103,7 @@ def _apply_features(table: Table, feats, store: Dict[str, torch.Tensor], state: 
             cols = [to_numbers(table, c) for c in f["cols"]]
         else:
             cols = [table.frame[c].to_numpy(dtype=object) for c in f["cols"]]
-        value = t.fit_apply(cols, where)
+        value = t.fit_apply(cols, where) if fit else t.apply(cols, where)
         store[f["name"]] = torch.from_numpy(np.ascontiguousarray(value, dtype=np.float32))
         state[f["name"]] = {"cols": f["cols"], **t.state()}
 
@@ -234,9 +239,6 @@ def construct_graph(config: Any, output: str, *, add_reverse_edges: Optional[boo
     """
     import pandas as pd
 
-    from ..convert import heterograph  # deferred: loaded on first use; no cycle needs it
-    from ..data.graph_serialize import save_graphs  # deferred: loaded on first use; no cycle needs it
-
     start = time.time()
     base = "."
     if isinstance(config, str):
@@ -255,7 +257,7 @@ def construct_graph(config: Any, output: str, *, add_reverse_edges: Optional[boo
     # ---------------------------------------------------------------- node tables
     node_index: Dict[str, Any] = {}
     node_data: Dict[str, Dict[str, torch.Tensor]] = {}
-    state: Dict[str, Any] = {"nodes": {}, "edges": {}, "labels": {}}
+    state: Dict[str, Any] = {"nodes": {}, "edges": {}, "labels": {}, "id_cols": {}}
     summary: Dict[str, Any] = {"nodes": {}, "edges": {}, "dropped_edges": []}
     node_entries = {}
     for entry in config.get("nodes", []) or []:
@@ -286,6 +288,7 @@ def construct_graph(config: Any, output: str, *, add_reverse_edges: Optional[boo
         node_index[ntype] = index
         store: Dict[str, torch.Tensor] = {}
         state["nodes"][ntype] = {}
+        state["id_cols"][ntype] = entry["node_id_col"]
         _apply_features(table, feats, store, state["nodes"][ntype])
         label_stats = {}
         for lab in labels:
@@ -376,6 +379,7 @@ def construct_graph(config: Any, output: str, *, add_reverse_edges: Optional[boo
                 t = to_numbers(table, lab["time_col"], allow_missing=False)
                 masks = _leave_last_out(s.astype(np.int64), t, len(s))
                 store.update(masks)
+                store[f"{name}_time"] = torch.from_numpy(t)  # float64: exact for integer timestamps
                 label_stats[name].update({k: int(v.sum()) for k, v in masks.items()})
         edge_data[rel] = store
         summary["edges"][key] = {"count": int(len(s)), "labels": label_stats}
@@ -456,8 +460,6 @@ class ConstructedGraph:
     """
 
     def __init__(self, path: str) -> None:
-        from ..data.graph_serialize import load_graphs  # deferred: loaded on first use; no cycle needs it
-
         if not os.path.isfile(os.path.join(path, "graph.bin")):
             raise DGLError(f"{path} is not a folder written by graphdl construct (no graph.bin)")
         self.path = path

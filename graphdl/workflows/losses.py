@@ -7,7 +7,9 @@
   :math:`-\\log\\sigma(s^+) - \\log(1 - \\sigma(s^-_j))`; ``contrastive`` (InfoNCE)
   :math:`-\\log \\frac{e^{s^+/\\tau}}{e^{s^+/\\tau} + \\sum_j e^{s^-_j/\\tau}}`.
 - negatives: ``uniform`` over destination nodes, ``popularity`` proportional to
-  :math:`\\deg^{0.75}` (word2vec's smoothing), ``in_batch`` the other positives of the batch.
+  :math:`\\deg^{0.75}` (word2vec's smoothing), ``in_batch`` the other positives of the batch;
+  hard negatives (dynamic negative sampling, Zhang et al., 2013): of :math:`m k` sampled
+  candidates per positive, the :math:`k` the current model scores highest.
 """
 from __future__ import annotations
 
@@ -18,7 +20,8 @@ import torch.nn.functional as F
 
 from ..base import DGLError
 
-__all__ = ["focal_loss", "class_weights", "link_loss", "sample_negatives", "LINK_LOSSES", "NEGATIVES"]
+__all__ = ["focal_loss", "class_weights", "link_loss", "sample_negatives", "hardest_negatives", "LINK_LOSSES",
+           "NEGATIVES"]
 
 LINK_LOSSES = ("bpr", "cross_entropy", "contrastive")
 NEGATIVES = ("uniform", "popularity", "in_batch")
@@ -68,3 +71,12 @@ def sample_negatives(kind: str, batch: int, k: int, num_dst: int,
     if kind == "popularity":
         return torch.multinomial(popularity, batch * k, replacement=True, generator=generator).view(batch, k)
     raise DGLError(f"unknown negative sampler {kind!r}; use {', '.join(NEGATIVES)}")
+
+
+def hardest_negatives(scores: torch.Tensor, candidates: torch.Tensor, positive: torch.Tensor, k: int) -> torch.Tensor:
+    """Column indices (B, k) of the ``k`` highest ``scores`` (B, C) per row, a candidate equal
+    to the row's ``positive`` id never chosen unless fewer than ``k`` others remain."""
+    if k > scores.shape[1]:
+        raise DGLError(f"cannot keep {k} hard negatives out of {scores.shape[1]} candidates")
+    masked = scores.detach().masked_fill(candidates == positive.unsqueeze(1), float("-inf"))
+    return masked.topk(k, dim=1).indices

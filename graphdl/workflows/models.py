@@ -25,7 +25,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from ..base import DGLError
+from .._type_conversion import to_homogeneous
+from ..base import ETYPE, NID, NTYPE, DGLError
+from ..nn import GATConv, GraphConv, HeteroGraphConv, HGTConv, NodeEmbedding, SAGEConv
 
 __all__ = ["Encoder", "PairDecoder", "ENCODERS", "DECODERS", "node_inputs"]
 
@@ -63,13 +65,18 @@ class Encoder(nn.Module):
         Add a learnable embedding to every node, not only to featureless types.
     heads : int
         Attention heads for ``gat`` and ``hgt``.
+    sparse_embeddings : bool
+        Keep the learnable embeddings in :class:`~graphdl.nn.NodeEmbedding` tables, trained by
+        a sparse optimizer (only the rows a batch uses are read and updated); the tables stay
+        on the CPU, ``state_dict`` saves them as ``sparse_emb.<ntype>`` and ``load_state_dict``
+        restores them.
     """
 
     def __init__(self, ntypes: Sequence[str], canonical_etypes: Sequence[Tuple[str, str, str]],
                  in_dims: Dict[str, int], num_nodes: Dict[str, int], hidden: int = 64, layers: int = 2,
-                 kind: str = "sage", dropout: float = 0.0, id_embeddings: bool = False, heads: int = 4) -> None:
+                 kind: str = "sage", dropout: float = 0.0, id_embeddings: bool = False, heads: int = 4,
+                 sparse_embeddings: bool = False) -> None:
         super().__init__()
-        from ..nn import GATConv, GraphConv, HeteroGraphConv, HGTConv, SAGEConv  # deferred: loaded on first use; no cycle needs it
 
         if kind not in ENCODERS:
             raise DGLError(f"unknown encoder {kind!r}; use {', '.join(ENCODERS)}")
@@ -80,10 +87,19 @@ class Encoder(nn.Module):
         self.kind = kind
         self.hidden = hidden
         self.proj = nn.ModuleDict({nt: nn.Linear(in_dims[nt], hidden) for nt in self.ntypes if in_dims.get(nt, 0)})
-        self.emb = nn.ModuleDict({nt: nn.Embedding(num_nodes[nt], hidden) for nt in self.ntypes
-                                  if id_embeddings or not in_dims.get(nt, 0)})
-        for e in self.emb.values():
-            nn.init.normal_(e.weight, std=0.1)
+        emb_types = [nt for nt in self.ntypes if id_embeddings or not in_dims.get(nt, 0)]
+        self.sparse: Dict[str, Any] = {}
+        if sparse_embeddings:
+            self.emb = nn.ModuleDict()
+            for nt in emb_types:
+                table = NodeEmbedding(num_nodes[nt], hidden, f"emb_{nt}", init_func=lambda t: nn.init.normal_(t, std=0.1))
+                self.sparse[nt] = table
+            self._register_state_dict_hook(_save_tables)
+            self._register_load_state_dict_pre_hook(self._load_tables)
+        else:
+            self.emb = nn.ModuleDict({nt: nn.Embedding(num_nodes[nt], hidden) for nt in emb_types})
+            for e in self.emb.values():
+                nn.init.normal_(e.weight, std=0.1)
         self.dropout = nn.Dropout(dropout)
         self.convs = nn.ModuleList()
         self.loops = nn.ModuleList()
@@ -113,17 +129,42 @@ class Encoder(nn.Module):
                 idx = torch.arange(self.emb[nt].num_embeddings, device=self.emb[nt].weight.device) \
                     if nids is None else nids[nt]
                 parts.append(self.emb[nt](idx))
+            elif nt in self.sparse:
+                table = self.sparse[nt]
+                idx = torch.arange(table.num_embeddings) if nids is None else nids[nt]
+                parts.append(table(idx, device=self._device()))
             h[nt] = sum(parts)
         return h
 
-    def forward(self, g: Any, feats: Dict[str, torch.Tensor]) -> Dict[str, torch.Tensor]:
-        """Full-graph forward: representations of every node, per type."""
+    def _device(self) -> torch.device:
+        for p in self.parameters():
+            return p.device
+        return torch.device("cpu")
+
+    def _load_tables(self, state_dict, prefix, *args) -> None:
+        for nt, table in self.sparse.items():
+            key = f"{prefix}sparse_emb.{nt}"
+            if key in state_dict:
+                table.all_set_embedding(state_dict.pop(key).to(table.weight.device))
+
+    def sparse_tables(self) -> List[Any]:
+        """The :class:`~graphdl.nn.NodeEmbedding` tables (empty without ``sparse_embeddings``)."""
+        return list(self.sparse.values())
+
+    def forward(self, g: Any, feats: Dict[str, torch.Tensor],
+                edge_weight: Optional[Dict[Tuple[str, str, str], torch.Tensor]] = None) -> Dict[str, torch.Tensor]:
+        """Full-graph forward: representations of every node, per type.
+
+        ``edge_weight`` maps relations to per-edge message weights (``sage`` and ``rgcn``
+        aggregate :math:`\\sum_u w_{uv} h_u / |N(v)|`, ``gat`` scales the attention).
+        """
         h = self.inputs(feats)
+        kwargs = self._weight_kwargs(g, edge_weight)
         if self.kind == "hgt":
             return self._hgt(g, h)
         for i, conv in enumerate(self.convs):
             hin = {k: self.dropout(v) for k, v in h.items()}
-            out = conv(g, hin)
+            out = conv(g, hin, mod_kwargs=kwargs)
             new = {}
             for nt in h:
                 m = out.get(nt)
@@ -140,11 +181,25 @@ class Encoder(nn.Module):
             h = new
         return h
 
-    def forward_blocks(self, blocks: Sequence[Any], feats: Dict[str, torch.Tensor]) -> Dict[str, torch.Tensor]:
-        """Mini-batch forward over sampled blocks (not for ``hgt``)."""
+    def _weight_kwargs(self, g: Any, edge_weight) -> Dict[str, dict]:
+        if not edge_weight:
+            return {}
+        if self.kind == "hgt":
+            raise DGLError("the hgt encoder takes no edge weights; use sage, rgcn or gat")
+        out = {}
+        for c, w in edge_weight.items():
+            if sum(1 for x in g.canonical_etypes if x[1] == c[1]) != 1:
+                raise DGLError(f"edge weights need a relation name used once; {c[1]!r} is not")
+            out[c[1]] = {"edge_weight": w}
+        return out
+
+    def forward_blocks(self, blocks: Sequence[Any], feats: Dict[str, torch.Tensor],
+                       edge_weights: Optional[Sequence[Dict[Tuple[str, str, str], torch.Tensor]]] = None
+                       ) -> Dict[str, torch.Tensor]:
+        """Mini-batch forward over sampled blocks (not for ``hgt``); ``edge_weights`` holds one
+        relation -> per-edge weight mapping per block."""
         if self.kind == "hgt":
             raise DGLError("the hgt encoder trains full-graph only; set minibatch: false")
-        from ..base import NID  # deferred: loaded on first use; no cycle needs it
 
         nids = {nt: blocks[0].srcnodes[nt].data[NID] for nt in blocks[0].srctypes
                 if blocks[0].num_src_nodes(nt)}
@@ -152,7 +207,7 @@ class Encoder(nn.Module):
         for i, (block, conv) in enumerate(zip(blocks, self.convs)):
             hs = {k: self.dropout(v) for k, v in h.items() if k in block.srctypes}
             hd = {k: v[: block.num_dst_nodes(k)] for k, v in hs.items() if k in block.dsttypes}
-            out = conv(block, (hs, hd))
+            out = conv(block, (hs, hd), mod_kwargs=self._weight_kwargs(block, edge_weights[i] if edge_weights else None))
             new = {}
             for nt in hd:
                 m = out.get(nt)
@@ -171,9 +226,6 @@ class Encoder(nn.Module):
 
     def _hgt(self, g: Any, h: Dict[str, torch.Tensor]) -> Dict[str, torch.Tensor]:
         if not hasattr(self, "_homo") or self._homo[0] is not g:
-            from .. import to_homogeneous  # deferred: loaded on first use; no cycle needs it
-            from ..base import ETYPE, NTYPE  # deferred: loaded on first use; no cycle needs it
-
             hg = to_homogeneous(g)
             self._homo = (g, hg, hg.ndata[NTYPE], hg.edata[ETYPE])
         _, hg, ntype, etype = self._homo
@@ -187,6 +239,11 @@ class Encoder(nn.Module):
             out[nt] = x[start:start + n]
             start += n
         return out
+
+
+def _save_tables(module: "Encoder", state_dict, prefix, local_metadata) -> None:
+    for nt, table in module.sparse.items():
+        state_dict[f"{prefix}sparse_emb.{nt}"] = table.weight.detach().clone()
 
 
 class PairDecoder(nn.Module):

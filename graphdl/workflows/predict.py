@@ -7,11 +7,17 @@ Output format follows the file suffix: ``.parquet`` or ``.csv``.
 
 Embeddings and node scores are computed full-graph; the top-k search scores users in batches
 of ``batch_size`` against every item, so memory is (batch × items), not (users × items).
+
+New rows: :func:`transform_rows` applies the transforms fitted at construction (their state in
+``transforms.json``: category mappings, min/max, TF-IDF vocabulary ...) to a table of rows the
+graph has never seen, and ``predict(..., new_nodes=FILES)`` scores such rows of the target node
+type of a node task: they join the graph as nodes without edges, so their score comes from their
+own features through the encoder's self terms.
 """
 from __future__ import annotations
 
 import os
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Tuple
 
 import numpy as np
 import torch
@@ -19,9 +25,9 @@ import torch.nn.functional as F
 
 from ..base import DGLError
 from .construct import ConstructedGraph, load_constructed
-from .train import _by_source, _drop_edges, _features, build_model
+from .train import _by_source, _features, build_model, link_message_graph, link_split
 
-__all__ = ["load_model", "predict", "embed"]
+__all__ = ["load_model", "predict", "embed", "transform_rows"]
 
 
 def load_model(path: str, cg: ConstructedGraph):
@@ -42,6 +48,52 @@ def load_model(path: str, cg: ConstructedGraph):
     return model, ck
 
 
+def transform_rows(graph: Any, ntype: str, files: Any, fmt: Optional[Dict[str, Any]] = None,
+                   id_col: Optional[str] = None) -> Tuple[np.ndarray, Dict[str, torch.Tensor]]:
+    """Features of new rows of a node type, by the transforms fitted at construction.
+
+    Parameters
+    ----------
+    graph : str or ConstructedGraph
+    ntype : str
+        Node type whose feature transforms apply.
+    files : str or list of str
+        The rows (CSV or Parquet, with the columns the construction read).
+    fmt : dict, optional
+        GraphStorm's ``format`` (default: from the first file's suffix).
+    id_col : str, optional
+        Id column (default: the node type's ``node_id_col`` at construction).
+
+    Returns
+    -------
+    ids : numpy.ndarray
+        The rows' ids as strings.
+    feats : dict
+        Feature name -> (rows, width) float32 tensor, as in the graph's node data.
+    """
+    from .construct import _apply_features  # deferred: loaded on first use; no cycle needs it
+    from .tables import expand_files, read_table, to_id_strings  # deferred: loaded on first use; no cycle needs it
+    from .transforms import transform_from_state  # deferred: loaded on first use; no cycle needs it
+
+    cg = graph if isinstance(graph, ConstructedGraph) else load_constructed(graph)
+    saved = cg.transforms.get("nodes", {})
+    if ntype not in saved:
+        raise DGLError(f"node type {ntype!r} has no node table in {cg.path}; known: {', '.join(sorted(saved))}")
+    id_col = id_col or cg.transforms.get("id_cols", {}).get(ntype)
+    if id_col is None:
+        raise DGLError(f"{cg.path} does not record the id column of {ntype!r}; pass id_col")
+    paths = expand_files(files, os.getcwd(), f"new {ntype} rows")
+    if fmt is None:
+        fmt = {"name": "parquet" if paths[0].endswith(".parquet") else "csv"}
+    specs = [{"cols": st["cols"], "name": name, "transform": transform_from_state(st)} for name, st in saved[ntype].items()]
+    cols = [id_col] + [c for sp in specs for c in sp["cols"]]
+    table = read_table(paths, fmt, cols, f"new {ntype} rows", progress=False)
+    ids = to_id_strings(table, id_col)
+    store: Dict[str, torch.Tensor] = {}
+    _apply_features(table, specs, store, {}, fit=False)
+    return ids, store
+
+
 def _write(frame, path: str) -> str:
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     tmp = path + ".tmp"
@@ -55,20 +107,15 @@ def _write(frame, path: str) -> str:
     return path
 
 
-def _encode(model, cg: ConstructedGraph, ck) -> Dict[str, torch.Tensor]:
-    g = cg.graph
+def _encode(model, cg: ConstructedGraph, ck, graph: Any = None) -> Dict[str, torch.Tensor]:
+    g, weights = (cg.graph if graph is None else graph), None
     if ck["task"] == "link-prediction":
-        from .train import link_split  # deferred: loaded on first use; no cycle needs it
-
         et = tuple(ck["target"]["etype"])
-        split = link_split(cg, et)
-        m = split["masks"]
-        keep = {et: m["train_mask"] | m["val_mask"]}
-        if split["reverse"]:
-            keep[split["reverse"]] = keep[et]
-        g = _drop_edges(g, keep)
+        m = link_split(cg, et)["masks"]
+        keep = (m["train_mask"] | m["val_mask"]).numpy()
+        g, weights = link_message_graph(cg, et, keep, ck["config"], ck["target"]["label"])
     with torch.no_grad():
-        return model.encoder(g, _features(cg.graph, ck["feature_names"], "cpu"))
+        return model.encoder(g, _features(cg.graph if graph is None else graph, ck["feature_names"], "cpu"), weights)
 
 
 def embed(graph: Any, model_path: str, output: str, ntype: Optional[str] = None) -> str:
@@ -98,7 +145,7 @@ def _split_suffix(path: str, nt: str):
 
 
 def predict(graph: Any, model_path: str, output: str, *, top_k: int = 10, batch_size: int = 512,
-            exclude_seen: bool = True) -> str:
+            exclude_seen: bool = True, new_nodes: Any = None) -> str:
     """Write predictions: class probabilities / values for node and edge tasks, top-k
     recommendations per source node for link prediction.
 
@@ -115,6 +162,10 @@ def predict(graph: Any, model_path: str, output: str, *, top_k: int = 10, batch_
         Link prediction: users scored at once.
     exclude_seen : bool
         Link prediction: leave out items the user already links to.
+    new_nodes : str or list of str, optional
+        Node tasks: score these rows (a table of the target node type with the columns read at
+        construction) instead of the graph's nodes; their features go through the saved
+        transforms (:func:`transform_rows`) and they join the graph without edges.
 
     Returns
     -------
@@ -125,13 +176,34 @@ def predict(graph: Any, model_path: str, output: str, *, top_k: int = 10, batch_
 
     cg = graph if isinstance(graph, ConstructedGraph) else load_constructed(graph)
     model, ck = load_model(model_path, cg)
-    h = _encode(model, cg, ck)
     task, target = ck["task"], ck["target"]
+    if new_nodes is None:
+        h = _encode(model, cg, ck)
+        rows = None
+    else:
+        if not task.startswith("node"):
+            raise DGLError(f"new_nodes scores new rows of a node task's target type, not for {task}")
+        nt = target["ntype"]
+        if nt in model.encoder.emb or nt in model.encoder.sparse:
+            raise DGLError(f"node type {nt!r} has learnt per-node embeddings, which new rows lack; "
+                           "train with id_embeddings: false to score new rows")
+        new_ids, new_feats = transform_rows(cg, nt, new_nodes)
+        from .. import add_nodes  # deferred: loaded on first use; no cycle needs it
+
+        n0 = cg.graph.num_nodes(nt)
+        keys = ck["feature_names"].get(nt, [])
+        missing = [k for k in keys if k not in new_feats]
+        if missing:
+            raise DGLError(f"the new {nt} rows lack the model's input feature(s) {', '.join(missing)}")
+        g_new = add_nodes(cg.graph, len(new_ids), {k: new_feats[k] for k in keys}, ntype=nt)
+        h = _encode(model, cg, ck, g_new)
+        rows = torch.arange(n0, n0 + len(new_ids))
     with torch.no_grad():
         if task.startswith("node"):
             nt = target["ntype"]
-            out = model.head(h[nt])
-            frame = pd.DataFrame({"orig": cg.original_ids(nt, np.arange(len(out)))})
+            out = model.head(h[nt] if rows is None else h[nt][rows])
+            orig = cg.original_ids(nt, np.arange(len(out))) if rows is None else new_ids
+            frame = pd.DataFrame({"orig": orig})
             if task == "node-regression":
                 frame["prediction"] = out.squeeze(-1).numpy()
             else:

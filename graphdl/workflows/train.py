@@ -29,9 +29,12 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from ..base import DGLError
+from ..convert import heterograph
+from ..dataloading import DataLoader, NeighborSampler
 from .construct import ConstructedGraph, load_constructed
-from .losses import LINK_LOSSES, NEGATIVES, class_weights, focal_loss, link_loss, sample_negatives
-from .metrics import binary_report, full_ranking
+from .losses import (LINK_LOSSES, NEGATIVES, class_weights, focal_loss, hardest_negatives, link_loss,
+                     sample_negatives)
+from .metrics import binary_report, full_ranking, pr_curve, roc_curve
 from .models import PairDecoder, Encoder, node_inputs
 
 __all__ = ["train", "TASKS", "TRAIN_DEFAULTS", "load_train_config", "build_model", "WorkflowModel"]
@@ -71,6 +74,12 @@ TRAIN_DEFAULTS: Dict[str, Any] = {
     "ks": [10, 20],
     "val_metric": None,          # default: accuracy (multi-class), pr_auc (binary), ndcg@10 (link), rmse
     "test_with_val_edges": True,  # link prediction: message passing at test time also uses validation edges
+    "lp_targets": "all",         # all: every training edge is a target | next: per source, the edges after a random time cut
+    "next_window": 1,            # lp_targets next: targets per source and epoch
+    "recency_tau": None,         # weigh the reverse relation's messages by exp(-rank/tau), rank 0 = latest edge
+    "hard_negatives": 0,         # link: draw num_negatives x this many candidates, keep the highest-scoring (0: off)
+    "sparse_embeddings": False,  # learnable embeddings as NodeEmbedding tables with SparseAdam
+    "sparse_lr": None,           # SparseAdam learning rate (default: lr)
 }
 
 
@@ -149,7 +158,8 @@ def build_model(spec: Dict[str, Any]) -> WorkflowModel:
     """Rebuild a model from the ``spec`` stored in ``model.pt``."""
     e = spec["encoder"]
     enc = Encoder(e["ntypes"], [tuple(c) for c in e["etypes"]], e["in_dims"], e["num_nodes"],
-                  e["hidden"], e["layers"], e["kind"], e["dropout"], e["id_embeddings"], e["heads"])
+                  e["hidden"], e["layers"], e["kind"], e["dropout"], e["id_embeddings"], e["heads"],
+                  e.get("sparse_embeddings", False))
     h = spec["head"]
     head = nn.Linear(e["hidden"], h["out"]) if h["kind"] == "linear" else PairDecoder(h["kind"], e["hidden"], h["out"])
     return WorkflowModel(enc, head)
@@ -165,8 +175,6 @@ def _features(g, names: Dict[str, List[str]], device) -> Dict[str, torch.Tensor]
 
 def _drop_edges(g, etypes_keep: Dict[Tuple[str, str, str], torch.Tensor]):
     """The graph with only the edges marked in ``etypes_keep`` for those relations (node data kept)."""
-    from ..convert import heterograph  # deferred: loaded on first use; no cycle needs it
-
     data = {}
     for c in g.canonical_etypes:
         s, d = g.edges(etype=c)
@@ -185,6 +193,45 @@ def _seed(seed: int) -> None:
     torch.manual_seed(seed)
 
 
+class _Optimizer:
+    """Adam on the dense parameters, plus :class:`~graphdl.optim.SparseAdam` (learning rate
+    ``sparse_lr``) on the encoder's :class:`~graphdl.nn.NodeEmbedding` tables when it has any."""
+
+    def __init__(self, model: nn.Module, opts: Dict[str, Any]) -> None:
+        from ..optim import SparseAdam  # deferred: loaded on first use; no cycle needs it
+
+        params = [p for p in model.parameters() if p.requires_grad]
+        self.dense = torch.optim.Adam(params, lr=opts["lr"], weight_decay=opts["weight_decay"]) if params else None
+        tables = model.encoder.sparse_tables() if hasattr(model, "encoder") else []
+        self.sparse = SparseAdam(tables, lr=opts["sparse_lr"] or opts["lr"]) if tables else None
+
+    def zero_grad(self) -> None:
+        if self.dense is not None:
+            self.dense.zero_grad()
+        if self.sparse is not None:
+            self.sparse.zero_grad()
+
+    def step(self) -> None:
+        if self.dense is not None:
+            self.dense.step()
+        if self.sparse is not None:
+            self.sparse.step()
+
+    def state_dict(self) -> Dict[str, Any]:
+        out: Dict[str, Any] = {"dense": self.dense.state_dict() if self.dense is not None else None}
+        if self.sparse is not None:
+            out["sparse"] = self.sparse._state  # per table: step, mem, power rows
+        return out
+
+    def load_state_dict(self, state: Dict[str, Any]) -> None:
+        if self.dense is not None and state.get("dense") is not None:
+            self.dense.load_state_dict(state["dense"])
+        if self.sparse is not None and "sparse" in state:
+            self.sparse._state = state["sparse"]
+            for t in self.sparse._params:
+                t.set_optm_state(state["sparse"][t.name])
+
+
 class _Run:
     """State shared by the task loops: model, optimiser, history, early stopping, checkpoints."""
 
@@ -197,7 +244,7 @@ class _Run:
 
     def setup(self, model: nn.Module, resume: bool) -> None:
         self.model = model
-        self.optim = torch.optim.Adam(model.parameters(), lr=self.opts["lr"], weight_decay=self.opts["weight_decay"])
+        self.optim = _Optimizer(model, self.opts)
         path = os.path.join(self.out, "checkpoint.pt")
         if resume:
             if not os.path.isfile(path):
@@ -298,7 +345,8 @@ def train(graph: Any, task: str, config: Any = None, out: Optional[str] = None, 
     enc_spec = {"ntypes": list(g.ntypes), "etypes": [list(c) for c in g.canonical_etypes], "in_dims": in_dims,
                 "num_nodes": {nt: g.num_nodes(nt) for nt in g.ntypes}, "hidden": opts["hidden"],
                 "layers": opts["layers"], "kind": opts["encoder"], "dropout": opts["dropout"],
-                "id_embeddings": bool(opts["id_embeddings"]), "heads": opts["heads"]}
+                "id_embeddings": bool(opts["id_embeddings"]), "heads": opts["heads"],
+                "sparse_embeddings": bool(opts["sparse_embeddings"])}
     if task == "link-prediction":
         result = _train_link(cg, g, target, opts, run, enc_spec, names, device, resume)
     elif task.startswith("node"):
@@ -354,8 +402,6 @@ def _train_node(cg, g, target, opts, run, enc_spec, names, device, resume, task)
 
     loader = None
     if opts["minibatch"]:
-        from ..dataloading import DataLoader, NeighborSampler  # deferred: loaded on first use; no cycle needs it
-
         fan = opts["fanouts"] if isinstance(opts["fanouts"], list) else [int(f) for f in str(opts["fanouts"]).split(",")]
         if len(fan) != opts["layers"]:
             raise DGLError(f"fanouts {fan} must have one entry per layer ({opts['layers']})")
@@ -503,28 +549,140 @@ def link_split(cg: ConstructedGraph, et: Tuple[str, str, str]) -> Dict[str, Any]
     return out
 
 
+def _link_order(cg: ConstructedGraph, et: Tuple[str, str, str], label: str) -> np.ndarray:
+    """Edge ids of a relation ordered by source, then time (the split's ``time_col`` when the
+    graph has it, else file order), then file order."""
+    g = cg.graph
+    src = g.edges(etype=et)[0].numpy()
+    eid = np.arange(len(src))
+    key = f"{label}_time"
+    t = g.edges[et].data[key].numpy() if key in g.edges[et].data else eid.astype(np.float64)
+    return np.lexsort((eid, t, src))
+
+
+def recency_weights(src: np.ndarray, order: np.ndarray, keep: np.ndarray, tau: float) -> np.ndarray:
+    """Per-edge weights :math:`w = e^{-r/\\tau}`, :math:`r` = 0 for each source's latest kept edge,
+    1 for the one before and so on, scaled so that each source's weights average 1 (a mean
+    aggregator then computes the recency-weighted mean). Returns the weights of the kept edges
+    in edge-id order."""
+    o = order[keep[order]]
+    s = src[o]
+    n = len(o)
+    if n == 0:
+        return np.zeros(0, dtype=np.float32)
+    starts = np.r_[0, np.flatnonzero(np.diff(s)) + 1]
+    counts = np.diff(np.r_[starts, n])
+    pos = np.arange(n) - np.repeat(starts, counts)
+    rank = np.repeat(counts, counts) - 1 - pos
+    w = np.exp(-rank / tau)
+    w *= np.repeat(counts / np.add.reduceat(w, starts), counts)
+    out = np.empty(len(src), dtype=np.float64)
+    out[o] = w
+    return out[keep].astype(np.float32)
+
+
+def link_message_graph(cg: ConstructedGraph, et: Tuple[str, str, str], keep: np.ndarray, opts: Dict[str, Any],
+                       label: str, device: Any = "cpu", order: Optional[np.ndarray] = None):
+    """The message-passing graph holding only the ``keep`` edges of the target relation (and
+    of its reverse), and the edge weights of ``recency_tau`` (None without it)."""
+    g = cg.graph
+    rev = cg.schema.get("reverse_etypes", {}).get(":".join(et))
+    rev = tuple(rev.split(":")) if rev else None
+    mask = torch.from_numpy(keep)
+    kept = {et: mask}
+    if rev:
+        kept[rev] = mask
+    graph = _drop_edges(g, kept).to(device)
+    weights = None
+    if opts.get("recency_tau"):
+        if rev is None:
+            raise DGLError("recency_tau weighs the reverse relation's messages; construct with add_reverse_edges")
+        src = g.edges(etype=et)[0].numpy()
+        order = _link_order(cg, et, label) if order is None else order
+        w = recency_weights(src, order, keep, float(opts["recency_tau"]))
+        weights = {rev: torch.from_numpy(w).to(device)}
+    return graph, weights
+
+
+def _next_item_targets(src: np.ndarray, order: np.ndarray, train: np.ndarray, window: int,
+                       rng: np.random.Generator) -> Tuple[np.ndarray, np.ndarray]:
+    """One draw of ``lp_targets: next``: per source a random cut in its time-ordered training
+    edges; the ``window`` edges after the cut are the targets, the edges before it the message
+    graph (later ones are left out). Returns (message mask, target edge ids)."""
+    o = order[train[order]]
+    s = src[o]
+    n = len(o)
+    starts = np.r_[0, np.flatnonzero(np.diff(s)) + 1]
+    counts = np.diff(np.r_[starts, n])
+    pos = np.arange(n) - np.repeat(starts, counts)
+    # cut in [1, count - 1]: at least one edge before it and one target after it
+    cut = np.repeat(1 + np.floor(rng.random(len(counts)) * np.maximum(counts - 1, 1)).astype(np.int64), counts)
+    multi = np.repeat(counts >= 2, counts)
+    keep = np.zeros(len(src), dtype=bool)
+    keep[o[(pos < cut) | ~multi]] = True
+    targets = o[multi & (pos >= cut) & (pos < cut + window)]
+    return keep, targets
+
+
+class _CandidateSampler:
+    """Negative sampler for the edge data loader: ``k`` destinations per seed edge, uniform or
+    by popularity (the weights of :func:`~graphdl.workflows.losses.sample_negatives`)."""
+
+    def __init__(self, kind: str, k: int, popularity: torch.Tensor, etype: Tuple[str, str, str]) -> None:
+        self.kind, self.k, self.popularity, self.etype = kind, k, popularity, etype
+
+    def __call__(self, g, eids):
+        ids = eids[self.etype] if isinstance(eids, dict) else eids
+        src = g.find_edges(ids, etype=self.etype)[0].repeat_interleave(self.k)
+        dst = sample_negatives(self.kind, len(ids), self.k, g.num_nodes(self.etype[2]), self.popularity).reshape(-1)
+        return {self.etype: (src, dst.to(src.dtype))}
+
+
+def _link_loader(g_train, et, rev, opts, k, pop, device):
+    """Edge data loader over the training edges: sampled blocks, the positive pair graph and
+    ``k`` candidate negatives per edge; the seed edges (and their reverses) are left out of the
+    blocks so a positive never passes its own message."""
+    from ..dataloading import DataLoader, NeighborSampler, as_edge_prediction_sampler  # deferred: loaded on first use; no cycle needs it
+
+    fan = opts["fanouts"] if isinstance(opts["fanouts"], list) else [int(f) for f in str(opts["fanouts"]).split(",")]
+    if len(fan) != opts["layers"]:
+        raise DGLError(f"fanouts {fan} must have one entry per layer ({opts['layers']})")
+    exclude = {"exclude": "reverse_types", "reverse_etypes": {et: rev, rev: et}} if rev else {"exclude": "self"}
+    sampler = as_edge_prediction_sampler(NeighborSampler(fan), negative_sampler=_CandidateSampler(
+        opts["negative"], k, pop, et), **exclude)
+    seeds = {et: torch.arange(g_train.num_edges(et), device=g_train.device)}
+    return DataLoader(g_train, seeds, sampler, batch_size=opts["lp_batch_size"], shuffle=True)
+
+
 def _train_link(cg, g, target, opts, run, enc_spec, names, device, resume):
     et = target["etype"]
     if opts["loss"] is None:
         opts["loss"] = "bpr"
     if opts["loss"] not in LINK_LOSSES:
         raise DGLError(f"unknown link-prediction loss {opts['loss']!r}; use {', '.join(LINK_LOSSES)}")
-    if opts["negative"] not in NEGATIVES:
-        raise DGLError(f"unknown negative sampler {opts['negative']!r}; use {', '.join(NEGATIVES)}")
+    if opts["negative"] not in NEGATIVES + ("all",):
+        raise DGLError(f"unknown negative sampler {opts['negative']!r}; use {', '.join(NEGATIVES + ('all',))}")
+    if opts["negative"] == "all" and (opts["decoder"] == "mlp" or opts["loss"] != "contrastive"):
+        raise DGLError("negative: all (a softmax over every destination) needs loss: contrastive and a dot or distmult decoder")
+    if opts["lp_targets"] not in ("all", "next"):
+        raise DGLError(f"unknown lp_targets {opts['lp_targets']!r}; use all or next")
     split = link_split(cg, et)
     masks = split["masks"]
-    keep_train = {et: masks["train_mask"]}
-    keep_trval = {et: masks["train_mask"] | masks["val_mask"]}
-    if split["reverse"]:
-        keep_train[split["reverse"]] = masks["train_mask"]
-        keep_trval[split["reverse"]] = masks["train_mask"] | masks["val_mask"]
-    g_train = _drop_edges(g, keep_train).to(device)
-    g_test = _drop_edges(g, keep_trval).to(device) if opts["test_with_val_edges"] else g_train
+    label = target["label"]
+    order = _link_order(cg, et, label)
+    src_all = g.edges(etype=et)[0].numpy()
+    dst_all = g.edges(etype=et)[1].to(device)
+    train_np = masks["train_mask"].numpy()
+    trval_np = (masks["train_mask"] | masks["val_mask"]).numpy()
+    g_train, w_train = link_message_graph(cg, et, train_np, opts, label, device, order)
+    g_test, w_test = link_message_graph(cg, et, trval_np, opts, label, device, order) \
+        if opts["test_with_val_edges"] else (g_train, w_train)
     spec = {"encoder": enc_spec, "head": {"kind": opts["decoder"], "out": 1}}
     model = build_model(spec).to(device)
     run.setup(model, resume)
     feats = _features(g, names, device)
     tr_s, tr_d = (torch.from_numpy(x).to(device) for x in split["train_mask"])
+    train_eids = np.flatnonzero(train_np)
     num_dst = g.num_nodes(et[2])
     pop = torch.bincount(tr_d.cpu(), minlength=num_dst).float() ** 0.75 + 1e-6
     seen_train = _by_source(*split["train_mask"])
@@ -532,32 +690,89 @@ def _train_link(cg, g, target, opts, run, enc_spec, names, device, resume):
     seen_trval = _by_source(*trval)
     val_t, test_t = _by_source(*split["val_mask"]), _by_source(*split["test_mask"])
     B, K = opts["lp_batch_size"], opts["num_negatives"]
+    rng = np.random.default_rng(opts["seed"])
+    src_t = torch.from_numpy(src_all).to(device)
+    hard = max(1, int(opts["hard_negatives"] or 0))
+    if opts["minibatch"] and (opts["lp_targets"] != "all" or opts["negative"] not in ("uniform", "popularity")):
+        raise DGLError("minibatch link prediction takes lp_targets: all and uniform or popularity negatives")
+
+    def step(graph, weights, eids):
+        run.optim.zero_grad()
+        h = model.encoder(graph, feats, weights)
+        u, v = src_t[eids], dst_all[eids]
+        hu, hv = h[et[0]][u], h[et[2]][v]
+        if opts["negative"] == "all":
+            logits = model.head.all_pairs(hu, h[et[2]]) / opts["temperature"]
+            loss = F.cross_entropy(logits, v)
+        elif opts["negative"] == "in_batch":
+            neg = model.head.all_pairs(hu, hv)
+            mask = v.unsqueeze(0) != v.unsqueeze(1)  # drop the pair itself (and duplicates)
+            loss = link_loss(opts["loss"], model.head(hu, hv), neg, mask, opts["temperature"])
+        else:
+            nid = sample_negatives(opts["negative"], len(eids), K * hard, num_dst, pop.cpu()).to(device)
+            loss = pair_loss(hu, hv, h[et[2]][nid], nid, v)
+        loss.backward()
+        run.optim.step()
+        return loss.item()
+
+    def pair_loss(hu, hv, hn, nid, v):
+        """Loss of positives (B, D) against candidate negatives (B, C, D); with hard_negatives
+        only the K highest-scoring candidates (that are not the positive) are kept."""
+        if hard > 1:
+            with torch.no_grad():
+                top = hardest_negatives(model.head(hu.unsqueeze(1).expand_as(hn), hn), nid, v, K)
+            nid = nid.gather(1, top)
+            hn = hn.gather(1, top.unsqueeze(-1).expand(-1, -1, hn.shape[-1]))
+        neg = model.head(hu.unsqueeze(1).expand_as(hn), hn)
+        return link_loss(opts["loss"], model.head(hu, hv), neg, nid != v.unsqueeze(1), opts["temperature"])
+
+    loader = None
+    if opts["minibatch"]:
+        loader = _link_loader(g_train, et, split["reverse"], opts, K * hard, pop, device)
+
+    def minibatch_epoch():
+        from ..base import EID, NID  # deferred: loaded on first use; no cycle needs it
+
+        total, n = 0.0, 0
+        for _, pos_g, neg_g, blocks in loader:
+            run.optim.zero_grad()
+            ws = None
+            if w_train:
+                ws = [{c: w[b.edges[c].data[EID].long()] for c, w in w_train.items() if c in b.canonical_etypes}
+                      for b in blocks]
+            h = model.encoder.forward_blocks(blocks, feats, ws)
+            ps, pd = pos_g.edges(etype=et)
+            ns, nd = neg_g.edges(etype=et)
+            hu, hv = h[et[0]][ps.long()], h[et[2]][pd.long()]
+            nd = nd.long().view(len(ps), -1)
+            # compare global ids: a candidate equal to the positive is no negative
+            gid = pos_g.nodes[et[2]].data[NID]
+            loss = pair_loss(hu, hv, h[et[2]][nd], gid[nd], gid[pd.long()])
+            loss.backward()
+            run.optim.step()
+            total += loss.item() * len(ps)
+            n += len(ps)
+        return total / max(n, 1)
 
     def train_step():
-        perm = torch.randperm(len(tr_s), device=device)
+        if loader is not None:
+            return minibatch_epoch()
+        if opts["lp_targets"] == "next":
+            keep, targets = _next_item_targets(src_all, order, train_np, int(opts["next_window"]), rng)
+            graph, weights = link_message_graph(cg, et, keep, opts, label, device, order)
+            eids = torch.from_numpy(targets).to(device)
+        else:
+            graph, weights = g_train, w_train
+            eids = torch.from_numpy(train_eids).to(device)
+        perm = eids[torch.randperm(len(eids), device=device)]
         total = 0.0
         for i in range(0, len(perm), B):
             idx = perm[i:i + B]
-            run.optim.zero_grad()
-            h = model.encoder(g_train, feats)
-            hu, hv = h[et[0]][tr_s[idx]], h[et[2]][tr_d[idx]]
-            pos = model.head(hu, hv)
-            if opts["negative"] == "in_batch":
-                neg = model.head.all_pairs(hu, hv)
-                mask = tr_d[idx].unsqueeze(0) != tr_d[idx].unsqueeze(1)  # drop the pair itself (and duplicates)
-            else:
-                nid = sample_negatives(opts["negative"], len(idx), K, num_dst, pop.cpu()).to(device)
-                hn = h[et[2]][nid]
-                neg = model.head(hu.unsqueeze(1).expand_as(hn), hn)
-                mask = nid != tr_d[idx].unsqueeze(1)
-            loss = link_loss(opts["loss"], pos, neg, mask, opts["temperature"])
-            loss.backward()
-            run.optim.step()
-            total += loss.item() * len(idx)
-        return total / len(perm)
+            total += step(graph, weights, idx) * len(idx)
+        return total / max(len(perm), 1)
 
-    def rank(graph, targets, seen, curve_k=0):
-        h = model.encoder(graph, feats)
+    def rank(graph, weights, targets, seen, curve_k=0):
+        h = model.encoder(graph, feats, weights)
         hu_all, hv_all = h[et[0]], h[et[2]]
         return full_ranking(lambda ub: model.head.all_pairs(hu_all[ub.to(device)], hv_all),
                             np.array(sorted(targets)), targets, seen, num_dst, opts["ks"], curve_k=curve_k)
@@ -565,15 +780,15 @@ def _train_link(cg, g, target, opts, run, enc_spec, names, device, resume):
     metric = opts["val_metric"] or "ndcg@10"
 
     def evaluate():
-        m = rank(g_train, val_t, seen_train)
+        m = rank(g_train, w_train, val_t, seen_train)
         if metric not in m:
             raise DGLError(f"unknown val_metric {metric!r}; use one of {', '.join(k for k in m if k != 'queries')}")
         return m[metric]
 
     run.epochs(train_step, evaluate)
     with torch.no_grad():
-        val = rank(g_train, val_t, seen_train)
-        test = rank(g_test, test_t, seen_trval, curve_k=50)
+        val = rank(g_train, w_train, val_t, seen_train)
+        test = rank(g_test, w_test, test_t, seen_trval, curve_k=50)
     curve = test.pop("hits_curve")
     return {"spec": spec, "val": val, "test": test, "val_metric": metric, "_hits_curve": curve}
 
@@ -604,8 +819,6 @@ def _plots(result: Dict[str, Any], out: str) -> None:
         plt.close(fig)
     curve = result.pop("_curve", None)
     if curve is not None:
-        from .metrics import pr_curve, roc_curve  # deferred: loaded on first use; no cycle needs it
-
         y, s = curve
         fpr, tpr, _ = roc_curve(y, s)
         prec, rec, _ = pr_curve(y, s)

@@ -28,8 +28,12 @@ def test_masks_only_where_allowed(idtype):
         to_id_tensor([True, False], idtype)
     assert to_id_tensor(mask, idtype, allow_mask=True).tolist() == [0, 2]
     assert to_id_tensor([False, True], idtype, allow_mask=True).tolist() == [1]
-    with pytest.raises(DGLError, match="3 entries"):
-        to_id_tensor(torch.tensor([True]), idtype, bound=3, allow_mask=True)
+    # as in DGL, a mask's length need not match the bound; its True positions must lie in it
+    assert to_id_tensor(torch.tensor([True]), idtype, bound=3, allow_mask=True).tolist() == [0]
+    assert to_id_tensor(torch.tensor([False, True, False, False]), idtype, bound=3,
+                        allow_mask=True).tolist() == [1]
+    with pytest.raises(DGLError, match="3"):
+        to_id_tensor(torch.tensor([False, False, False, True]), idtype, bound=3, allow_mask=True)
 
 
 def test_integral_floats_only_where_allowed(idtype):

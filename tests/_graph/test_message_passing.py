@@ -232,3 +232,44 @@ def test_local_scope_leaves_features(backend):
         g.update_all(fn.copy_u("x", "m"), fn.sum("m", "h"))
         assert "h" in g.ndata
     assert "h" not in g.ndata
+
+
+@pytest.mark.parametrize("op", ["sum", "max", "min"])
+def test_update_all_every_relation_combines_with_its_reducer(op, idtype):
+    # two relations into "game": the per-relation results combine with the reducer itself;
+    # reference: per-relation reduction (0 where a relation brings nothing), then op across
+    g = graphdl.heterograph({
+        ("user", "plays", "game"): ([0, 1, 2, 2], [0, 0, 1, 2]),
+        ("user", "wishes", "game"): ([1, 2], [0, 1]),
+        ("user", "follows", "user"): ([0, 1], [1, 2]),
+    }, num_nodes_dict={"user": 3, "game": 4}, idtype=idtype)
+    h = torch.tensor([[-1.0, 2.0], [3.0, -4.0], [-5.0, 6.0]], requires_grad=True)
+    g.nodes["user"].data["h"] = h
+    g.update_all(fn.copy_u("h", "m"), getattr(fn, op)("m", "y"))
+    reduce = {"sum": "sum", "max": "amax", "min": "amin"}[op]
+
+    def rel(src, dst, n):
+        if reduce == "sum":
+            return torch.zeros(n, 2).index_add(0, torch.tensor(dst), h[torch.tensor(src)])
+        return torch.zeros(n, 2).index_reduce(0, torch.tensor(dst), h[torch.tensor(src)], reduce,
+                                              include_self=False)
+
+    plays, wishes = rel([0, 1, 2, 2], [0, 0, 1, 2], 4), rel([1, 2], [0, 1], 4)
+    both = torch.stack([plays, wishes])
+    ref = {"sum": both.sum(0), "max": both.max(0).values, "min": both.min(0).values}[op]
+    assert torch.allclose(g.nodes["game"].data["y"], ref)
+    assert torch.allclose(g.nodes["user"].data["y"], rel([0, 1], [1, 2], 3))
+    got = torch.autograd.grad(g.nodes["game"].data["y"].sum(), h)[0]
+    want = torch.autograd.grad(ref.sum(), h)[0]
+    assert torch.allclose(got, want)
+
+
+def test_update_all_every_relation_refuses_udfs_and_mean(idtype):
+    g = graphdl.heterograph({("a", "r", "b"): ([0], [0]), ("a", "s", "b"): ([0], [0])}, idtype=idtype)
+    g.nodes["a"].data["h"] = torch.ones(1, 2)
+    with pytest.raises(graphdl.DGLError, match="etype"):
+        g.update_all(lambda e: {"m": e.src["h"]}, lambda n: {"y": n.mailbox["m"].sum(1)})
+    with pytest.raises(graphdl.DGLError, match="mean"):
+        g.update_all(fn.copy_u("h", "m"), fn.mean("m", "y"))
+    g.update_all(lambda e: {"m": e.src["h"]}, lambda n: {"y": n.mailbox["m"].sum(1)}, etype="r")
+    assert torch.equal(g.nodes["b"].data["y"], torch.ones(1, 2))

@@ -95,3 +95,41 @@ def test_python_dash_m_runs_a_dgl_script(tmp_path):
     out = _run("", "-m", "graphdl.compat", str(script), "--epochs", "3")
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "['--epochs', '3'] [0.0, 1.0, 3.0]"
+
+
+def test_spawned_children_get_the_alias(tmp_path):
+    # A spawn child re-runs the script (``import dgl`` at its top) and imports its target's
+    # module afresh; both need the alias before anything else runs there.
+    script = tmp_path / "spawner.py"
+    script.write_text(textwrap.dedent("""
+        import multiprocessing as mp
+        import dgl
+
+        def entry(g, q):
+            q.put((type(g).__module__, g.num_edges(), dgl.__name__))
+
+        if __name__ == "__main__":
+            ctx = mp.get_context("spawn")
+            q = ctx.Queue(1)
+            p = ctx.Process(target=entry, args=(dgl.graph(([0, 1], [1, 2])), q))
+            p.start()
+            print(q.get(timeout=120))
+            p.join()
+            print(p.exitcode)
+    """))
+    out = _run("", "-m", "graphdl.compat", str(script))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines()[:2] == ["('graphdl.heterograph', 2, 'dgl')", "0"]
+
+
+def test_uninstall_stops_marking_children():
+    out = _run(textwrap.dedent("""
+        import multiprocessing.spawn as spawn
+        import graphdl.compat
+        graphdl.compat.install()
+        marked = "graphdl_compat_alias" in spawn.get_preparation_data("x")
+        graphdl.compat.uninstall()
+        print(marked, "graphdl_compat_alias" in spawn.get_preparation_data("x"))
+    """))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "True False"

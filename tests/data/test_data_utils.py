@@ -20,6 +20,20 @@ def test_tensor_file_round_trip(tmp_path):
     assert got["m"].tolist() == [1, 0]
 
 
+def test_tensor_file_as_dgl_ndarrays(tmp_path):
+    from graphdl.compat.ndarray import NDArray
+
+    tensors = {"a": torch.tensor([1, 3, -1, 0]), "1@1": torch.tensor([1.5, 2.0])}
+    path = str(tmp_path / "t.bin")
+    save_tensors(path, tensors)
+    got = load_tensors(path, return_dgl_ndarray=True)
+    for k, t in tensors.items():
+        assert isinstance(got[k], NDArray) and isinstance(got[k], torch.Tensor)
+        assert (got[k].asnumpy() == t.numpy()).all() and got[k].asnumpy().dtype == t.numpy().dtype
+        assert got[k].ctx == torch.device("cpu")
+    assert type(load_tensors(path)["a"]) is torch.Tensor
+
+
 def test_tensor_file_damage(tmp_path):
     path = tmp_path / "t.bin"
     save_tensors(str(path), {"a": torch.randn(100)})

@@ -2,6 +2,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+import graphdl
+
 from graphdl import DGLError
 from graphdl.nn import GATConv
 from graphdl.testing.graphs import get_case
@@ -112,3 +114,22 @@ def test_gat_zero_in_degree(idtype):
     out = conv(g, x)
     assert torch.isfinite(out).all()
     torch.testing.assert_close(out[9], conv.bias.view(1, 2))  # node 9 receives nothing
+
+
+@pytest.mark.parametrize("in_dst", [4, 6])  # 6 = heads * out: identity residual; 4: projection
+def test_gat_residual_on_empty_destination_type(idtype, in_dst):
+    # A relation whose destination type has no nodes: the residual term must still have
+    # shape (0, heads, out), which cannot be inferred from an empty tensor.
+    g = graphdl.heterograph(
+        {("user", "buys", "item"): (torch.tensor([], dtype=idtype), torch.tensor([], dtype=idtype))},
+        num_nodes_dict={"user": 3, "item": 0},
+        idtype=idtype,
+    )
+    conv = GATConv((5, in_dst), 3, num_heads=2, residual=True, allow_zero_in_degree=True)
+    out = conv(g, (torch.randn(3, 5), torch.randn(0, in_dst)))
+    assert out.shape == (0, 2, 3)
+    block = graphdl.create_block(
+        (torch.tensor([], dtype=idtype), torch.tensor([], dtype=idtype)), num_src_nodes=3, num_dst_nodes=0
+    )
+    conv = GATConv(6, 3, num_heads=2, residual=True, allow_zero_in_degree=True)
+    assert conv(block, torch.randn(3, 6)).shape == (0, 2, 3)

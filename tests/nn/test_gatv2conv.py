@@ -2,6 +2,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+import graphdl
+
 from graphdl import DGLError
 from graphdl.nn import GATv2Conv
 from graphdl.testing.graphs import get_case
@@ -56,3 +58,13 @@ def test_gatv2_invariances_and_errors(idtype):
     torch.testing.assert_close(conv(g.int(), x), conv(g, x))
     with pytest.raises(DGLError):
         conv(get_case("zero-degree", idtype), torch.randn(10, 4))
+
+
+def test_gatv2_residual_on_empty_destination_type(idtype):
+    # Zero destination nodes: the residual's (0, heads, out) shape cannot be inferred by view(-1).
+    block = graphdl.create_block(
+        (torch.tensor([], dtype=idtype), torch.tensor([], dtype=idtype)), num_src_nodes=3, num_dst_nodes=0
+    )
+    for in_feats in (4, 6):
+        conv = GATv2Conv(in_feats, 3, num_heads=2, residual=True, allow_zero_in_degree=True)
+        assert conv(block, torch.randn(3, in_feats)).shape == (0, 2, 3)

@@ -297,3 +297,29 @@ def test_excluded_edge_ids_past_the_edge_count_are_ignored():
     g = _dgl.graph(([0, 1, 2, 3], [4, 4, 4, 4]))
     sg = _dgl.sampling.sample_neighbors(g, [4], -1, exclude_edges=torch.tensor([1, 4, 99]))
     assert sorted(sg.edata[_dgl.EID].tolist()) == [0, 2, 3]
+
+
+def test_fused_with_repeated_seeds(idtype):
+    # every occurrence of a repeated seed is a destination node with its own edges; as a
+    # source the node is its first occurrence (DGL's fused sampler accepts repeated seeds)
+    g = _random_graph(idtype)
+    seeds = torch.tensor([5, 3, 5, 7, 3], dtype=idtype)
+    b = graphdl.sampling.sample_neighbors_fused(g, seeds, -1)
+    src_nid, dst_nid = b.srcdata[graphdl.NID], b.dstdata[graphdl.NID]
+    assert dst_nid.tolist() == seeds.tolist() and src_nid[:5].tolist() == seeds.tolist()
+    assert src_nid.dtype == idtype
+    u, v = b.edges()
+    eid = b.edata[graphdl.EID].long()
+    gu, gv = g.edges()
+    assert torch.equal(src_nid[u.long()], gu[eid]) and torch.equal(dst_nid[v.long()], gv[eid])
+    for pos, node in enumerate(seeds.tolist()):
+        want = sorted(g.in_edges(node, form="eid").tolist())
+        assert sorted(eid[v == pos].tolist()) == want
+    # neighbours that are seeds point at the seed's first position
+    first = {n: seeds.tolist().index(n) for n in seeds.tolist()}
+    for loc, node in zip(u.tolist(), src_nid[u.long()].tolist()):
+        if node in first:
+            assert loc == first[node]
+    assert len(set(src_nid[5:].tolist()) & set(seeds.tolist())) == 0
+    with pytest.raises(DGLError, match="edge_dir='in' only"):
+        graphdl.sampling.sample_neighbors_fused(g, seeds, 2, edge_dir="out")

@@ -33,3 +33,15 @@ def test_bad_broadcast():
         dglsp.sp_mul_v(A, torch.ones(2))
     with pytest.raises(DGLError, match="operator"):
         dglsp.sp_broadcast_v(A, torch.ones(3), "max")
+
+
+@pytest.mark.parametrize("op", ["pow", "floordiv", "mod", "div"])
+def test_broadcast_other_operators(op):
+    """The names DGL's lookup in Python's ``operator`` module also accepts."""
+    import operator
+
+    A = dglsp.spmatrix(torch.tensor([[0, 1, 2], [1, 2, 0]]), torch.tensor([7.0, -5.0, 3.0]), (3, 3))
+    v = torch.tensor([2.0, 3.0, -2.0])
+    fn = operator.truediv if op == "div" else getattr(operator, op)
+    ref = [fn(a, b) for a, b in zip(A.val.tolist(), v[A.col].tolist())]
+    assert torch.allclose(dglsp.sp_broadcast_v(A, v, op).val, torch.tensor(ref))

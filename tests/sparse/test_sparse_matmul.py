@@ -4,6 +4,7 @@ import torch
 import graphdl
 import graphdl.sparse as dglsp
 from graphdl import DGLError
+from graphdl._compat_torch import FULLGRAPH_COMPILE_REASON, fullgraph_compile_supported
 
 from sparse_helpers import dense_of, grads, random_matrix
 
@@ -99,18 +100,27 @@ def test_bad_products(bad, match):
         bad(A)
 
 
+needs_fullgraph = pytest.mark.skipif(not fullgraph_compile_supported(), reason=FULLGRAPH_COMPILE_REASON)
+
+
 class _SparseGCNLayer(torch.nn.Module):
-    def __init__(self) -> None:
+    def __init__(self, product: str) -> None:
         super().__init__()
         self.W = torch.nn.Linear(4, 3)
+        self.product = product
 
     def forward(self, A: dglsp.SparseMatrix, X: torch.Tensor) -> torch.Tensor:
-        # dglsp.matmul rather than ``A @ X``: dynamo (torch 2.13) cannot trace the ``@`` operator
-        # between a non-tensor object and a tensor without a graph break.
-        return torch.relu(dglsp.matmul(A, self.W(X)))
+        H = self.W(X)
+        if self.product == "operator":
+            return torch.relu(A @ H)
+        if self.product == "torch.matmul":
+            return torch.relu(torch.matmul(A, H))
+        return torch.relu(dglsp.matmul(A, H))
 
 
-def test_compiled_sparse_gcn_layer(idtype):
+@needs_fullgraph
+@pytest.mark.parametrize("product", ["operator", "torch.matmul", "dglsp.matmul"])
+def test_compiled_sparse_gcn_layer(idtype, product):
     A, _ = random_matrix((7, 7), 20, idtype, seed=6, dtype=torch.float32, requires_grad=False)
     I = dglsp.identity(A.shape)
     A_hat = A + I
@@ -119,7 +129,7 @@ def test_compiled_sparse_gcn_layer(idtype):
     A_norm.csr(), A_norm.csc()
     X = torch.randn(7, 4)
     torch.manual_seed(0)
-    layer = _SparseGCNLayer()
+    layer = _SparseGCNLayer(product)
     eager = layer(A_norm, X)
     eager.sum().backward()
     g_eager = layer.W.weight.grad.clone()
@@ -132,3 +142,35 @@ def test_compiled_sparse_gcn_layer(idtype):
     assert torch.allclose(layer.W.weight.grad, g_eager, atol=1e-6)
     ref = torch.relu(A_norm.to_dense() @ layer.W(X))
     assert torch.allclose(out, ref, atol=1e-5)
+
+
+@needs_fullgraph
+def test_compiled_operators_with_tensors():
+    """Sparse-with-tensor operators inside a compiled region compute what they compute eagerly."""
+    A = dglsp.spmatrix(torch.tensor([[0, 1, 2, 2], [1, 2, 0, 1]]), torch.tensor([1.0, 2.0, 3.0, 4.0]), (3, 3))
+    X = torch.randn(3, 2)
+    t = torch.tensor(2.0)
+
+    def f(A, X, t):
+        B = (A * t) / t - A * 0.5  # 0.5 A, with 0-d tensor scalars on either side
+        return B @ X, (t * A).val, (A ** t).val
+
+    torch._dynamo.reset()
+    got = torch.compile(f, fullgraph=True)(A, X, t)
+    for g, r in zip(got, f(A, X, t)):
+        assert torch.allclose(g, r)
+    assert torch.allclose(got[0], 0.5 * (A.to_dense() @ X))
+
+
+def test_tensor_methods_meeting_a_sparse_matrix():
+    A = dglsp.spmatrix(torch.tensor([[0, 1, 2], [1, 2, 0]]), torch.tensor([1.0, 2.0, 3.0]), (3, 3))
+    X = torch.randn(3, 2)
+    assert torch.allclose(torch.matmul(A, X), A.to_dense() @ X)
+    assert torch.allclose((torch.tensor(3.0) * A).val, 3 * A.val)
+    assert torch.allclose(torch.tensor(3.0).mul(A).val, 3 * A.val)
+    with pytest.raises(DGLError, match="dense @ SparseMatrix"):
+        X.T @ A
+    with pytest.raises(DGLError, match="dense @ SparseMatrix"):
+        X.T.matmul(A)
+    with pytest.raises(TypeError):
+        torch.cat([A, A])  # no tensor function takes a SparseMatrix but those above

@@ -111,6 +111,24 @@ def test_to_block_errors(idtype):
         dgl.to_block(_hetero(idtype), torch.tensor([0], dtype=idtype))
 
 
+def test_to_block_drops_edges_into_types_left_out(idtype):
+    # recorded with DGL 2.1: a type missing from the dst_nodes dict gets no destination
+    # nodes, the edges into it are dropped and their sources are not counted
+    g = dgl.heterograph({("A", "AA", "A"): ([0, 2, 1, 3], [1, 3, 2, 4]),
+                         ("A", "AB", "B"): ([0, 1, 3, 1], [1, 3, 5, 6]),
+                         ("B", "BA", "A"): ([2, 3], [3, 2])}, idtype=idtype)
+    g.edges["AA"].data["x"] = torch.arange(4.0)
+    g.edges["AB"].data["x"] = torch.arange(4.0) + 10
+    b = dgl.to_block(g, {"B": torch.tensor([5, 6, 3, 1], dtype=idtype)})
+    assert b.num_dst_nodes("A") == 0 and b.num_nodes("DST/A") == 0 and b.num_nodes("SRC/B") == 4
+    assert b.num_edges("AA") == 0 and b.num_edges("BA") == 0
+    assert b.edges["AA"].data["x"].shape == (0,) and b.edges["AA"].data[dgl.EID].dtype == idtype
+    assert b.srcnodes["A"].data[dgl.NID].tolist() == [0, 1, 3]
+    assert b.srcnodes["B"].data[dgl.NID].tolist() == [5, 6, 3, 1]
+    assert [t.tolist() for t in b.edges(etype="AB", form="all")] == [[0, 1, 2, 1], [3, 2, 0, 1], [0, 1, 2, 3]]
+    assert b.edges["AB"].data["x"].tolist() == [10.0, 11.0, 12.0, 13.0]
+
+
 def test_to_block_empty(idtype):
     g = dgl.graph(([], []), num_nodes=3, idtype=idtype)
     b = dgl.to_block(g, torch.tensor([2], dtype=idtype))
@@ -419,8 +437,15 @@ def test_knn_graph_batched_and_segmented():
     assert s.batch_num_nodes().tolist() == [5, 7]
     want = _ref_knn(x[:5], 2, False) + [(u + 5, v + 5) for u, v in _ref_knn(x[5:], 2, False)]
     assert _el(s) == want
-    with pytest.raises(DGLError, match="k=5"):
-        dgl.knn_graph(x[:4], 5)
+    # k above the candidates: lowered to them with a DGLWarning, as DGL does
+    with pytest.warns(dgl.base.DGLWarning, match="k=5"):
+        big = dgl.knn_graph(x[:4], 5)
+    assert _el(big) == _ref_knn(x[:4], 4, False)
+    with pytest.warns(dgl.base.DGLWarning, match="k=3"):
+        seg = dgl.segmented_knn_graph(x, 3, [3, 9], exclude_self=True)
+    assert _el(seg) == _ref_knn(x[:3], 2, True) + [(u + 3, v + 3) for u, v in _ref_knn(x[3:], 2, True)]
+    with pytest.raises(DGLError, match="no candidate"):
+        dgl.knn_graph(x[:1], 2, exclude_self=True)
     with pytest.raises(DGLError, match="sum"):
         dgl.segmented_knn_graph(x, 2, [5, 5])
     with pytest.raises(DGLError, match="dist"):

@@ -55,3 +55,49 @@ def test_bad_input():
         graphdl.sort_csc_by_tag(g, torch.tensor([0.0, 1.0, 1.0]))
     with pytest.raises(DGLError, match="tag_type"):
         graphdl.sort_csc_by_tag(g, torch.tensor([0, 1, 1]), tag_type="both")
+
+
+def test_rows_reordered_by_tag(idtype):
+    # each compressed row lists its edges stably by tag; COO, edge ids and the input are unchanged
+    torch.manual_seed(1)
+    g = graphdl.rand_graph(15, 70).astype(idtype)
+    src, dst = g.edges()
+    for sort, fmt, rows, other in ((graphdl.sort_csr_by_tag, "csr", src, dst),
+                                   (graphdl.sort_csc_by_tag, "csc", dst, src)):
+        tag = torch.randint(0, 3, (15,))
+        before = [t.clone() for t in g.adj_tensors(fmt)]
+        out = sort(g, tag)
+        indptr, indices, eids = out.adj_tensors(fmt)
+        assert indptr.dtype == indices.dtype == eids.dtype == idtype
+        for r in range(15):
+            want = sorted((e for e in range(70) if int(rows[e]) == r), key=lambda e: int(tag[other[e]]))
+            got = eids[int(indptr[r]):int(indptr[r + 1])].tolist()
+            assert got == want
+            assert indices[int(indptr[r]):int(indptr[r + 1])].tolist() == other[want].tolist()
+        assert all(torch.equal(a, b) for a, b in zip(out.edges(), g.edges()))
+        assert all(torch.equal(a, b) for a, b in zip(g.adj_tensors(fmt), before))
+        sp = out.adj_external(transpose=fmt == "csc", scipy_fmt="csr")
+        assert sp.indices.tolist() == indices.tolist() and sp.indptr.tolist() == indptr.tolist()
+
+
+def test_dgl_example_rows():
+    # recorded with DGL 2.1
+    g = graphdl.graph(([0, 0, 0, 0, 0, 1, 1, 1], [0, 1, 2, 3, 4, 0, 1, 2]))
+    indptr, indices, eids = graphdl.sort_csr_by_tag(g, torch.tensor([1, 1, 0, 2, 0])).adj_tensors("csr")
+    assert indptr.tolist() == [0, 5, 8, 8, 8, 8]
+    assert indices.tolist() == [2, 4, 0, 1, 3, 2, 0, 1]
+    assert eids.tolist() == [2, 4, 0, 1, 3, 7, 5, 6]
+    out = graphdl.sort_csc_by_tag(g, torch.tensor([1, 0, 1, 0, 0]))
+    assert out.adj_tensors("csc")[2].tolist() == [5, 0, 6, 1, 7, 2, 3, 4]
+    assert [t.tolist() for t in out.in_edges(2, form="all")] == [[1, 0], [2, 2], [7, 2]]
+
+
+def test_adj_external_keeps_duplicates():
+    # scipy CSR/CSC come from the stored rows: a repeated edge stays two entries
+    g = graphdl.graph(([0, 0, 1], [1, 1, 0]))
+    for fmt in ("csr", "csc"):
+        for transpose in (False, True):
+            m = g.adj_external(transpose=transpose, scipy_fmt=fmt)
+            assert m.nnz == 3
+            want = [[0, 2], [1, 0]]
+            assert m.toarray().tolist() == (torch.tensor(want).T.tolist() if transpose else want)

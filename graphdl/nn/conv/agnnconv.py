@@ -22,13 +22,18 @@ class AGNNConv(nn.Module):
         P_{ij} = \mathrm{softmax}_{j \in \mathcal{N}(i)}\big(\beta \cos(h_i, h_j)\big), \qquad
         h_i' = \sum_{j \in \mathcal{N}(i)} P_{ij} h_j
 
-    Args:
-        init_beta: initial :math:`\beta` (default ``1.``).
-        learn_beta: learn :math:`\beta` (default ``True``).
-        allow_zero_in_degree: skip the zero in-degree check (default ``False``).
+    Parameters
+    ----------
+    init_beta
+        initial :math:`\beta` (default ``1.``).
+    learn_beta
+        learn :math:`\beta` (default ``True``).
+    allow_zero_in_degree
+        skip the zero in-degree check (default ``False``).
 
-    Shapes:
-        ``feat`` :math:`(N, *)` or a pair; output :math:`(N_{dst}, *)`.
+    Shapes
+    ------
+    ``feat`` :math:`(N, *)` or a pair; output :math:`(N_{dst}, *)`.
 
     Example
     -------

@@ -24,13 +24,18 @@ class APPNPConv(nn.Module):
     repeated ``k`` times. With an ``edge_weight`` the adjacency is weighted and normalised by
     :class:`EdgeWeightNorm` (``norm='both'``) instead of by degree.
 
-    Args:
-        k: number of propagation steps.
-        alpha: teleport probability :math:`\alpha`.
-        edge_drop: dropout on the edges at each step (default ``0.``).
+    Parameters
+    ----------
+    k
+        number of propagation steps.
+    alpha
+        teleport probability :math:`\alpha`.
+    edge_drop
+        dropout on the edges at each step (default ``0.``).
 
-    Shapes:
-        ``feat`` :math:`(N, *)`; ``edge_weight`` :math:`(E,)`; output :math:`(N_{dst}, *)`.
+    Shapes
+    ------
+    ``feat`` :math:`(N, *)`; ``edge_weight`` :math:`(E,)`; output :math:`(N_{dst}, *)`.
 
     Example
     -------

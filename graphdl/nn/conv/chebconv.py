@@ -31,16 +31,23 @@ class ChebConv(nn.Module):
     with :math:`\tilde{L} = 2L/\lambda_{max} - I` and
     :math:`L = I - D^{-1/2} A D^{-1/2}` (in-degrees, clamped to 1).
 
-    Args:
-        in_feats: input size.
-        out_feats: output size.
-        k: Chebyshev order :math:`K`.
-        activation: callable on the output (default ``torch.nn.functional.relu``).
-        bias: learn a bias (default ``True``).
+    Parameters
+    ----------
+    in_feats
+        input size.
+    out_feats
+        output size.
+    k
+        Chebyshev order :math:`K`.
+    activation
+        callable on the output (default ``torch.nn.functional.relu``).
+    bias
+        learn a bias (default ``True``).
 
-    Shapes:
-        ``feat`` :math:`(N, D_{in})`; ``lambda_max`` one float per graph of the batch (computed
-        with scipy when ``None``); output :math:`(N, D_{out})`.
+    Shapes
+    ------
+    ``feat`` :math:`(N, D_{in})`; ``lambda_max`` one float per graph of the batch (computed
+    with scipy when ``None``); output :math:`(N, D_{out})`.
 
     Example
     -------

@@ -34,39 +34,21 @@ def _directional(msg: torch.Tensor, h: torch.Tensor, eig: torch.Tensor, src: tor
 class DGNConvTower(PNAConvTower):
     """One tower of :class:`DGNConv`: a PNA tower that also knows the directional aggregators."""
 
+    layer_name = "DGNConv"
+
     def forward(self, graph: Any, node_feat: torch.Tensor, edge_feat: Optional[torch.Tensor] = None,
                 eig_vec: Optional[torch.Tensor] = None) -> torch.Tensor:
-        src, dst = graph.edges()
-        src, dst = src.long().to(node_feat.device), dst.long().to(node_feat.device)
-        n = graph.num_nodes()
-        parts = [node_feat[src], node_feat[dst]]
-        if self.edge_feat_size > 0:
-            if edge_feat is None:
-                raise DGLError("This DGNConv was built with edge_feat_size > 0: pass edge_feat.")
-            parts.append(edge_feat)
-        msg = self.M(torch.cat(parts, dim=-1))
-        deg = torch.bincount(dst, minlength=n).to(node_feat.dtype)
+        return self._run(graph, node_feat, edge_feat, eig_vec)
+
+    def _statistics(self, msg: torch.Tensor, node_feat: torch.Tensor, src: torch.Tensor, dst: torch.Tensor,
+                    n: int, deg: torch.Tensor, eig_vec: Optional[torch.Tensor]) -> torch.Tensor:
         pieces: List[torch.Tensor] = []
         for name in self.aggregators:
             if name.startswith("dir"):
                 pieces.append(_directional(msg, node_feat, eig_vec, src, dst, n, name))
             else:
                 pieces.append(_aggregate(msg, dst, n, deg, [name]))
-        h = torch.cat(pieces, dim=1)
-        log_deg = torch.log(deg + 1).unsqueeze(-1)
-        scaled = []
-        for scaler in self.scalers:
-            if scaler == "identity":
-                scaled.append(h)
-            elif scaler == "amplification":
-                scaled.append(h * (log_deg / self.delta))
-            else:
-                factor = torch.where(deg.unsqueeze(-1) > 0, self.delta / log_deg.clamp(min=1e-30), torch.zeros_like(log_deg))
-                scaled.append(h * factor)
-        h = self.U(torch.cat([node_feat] + scaled, dim=-1))
-        sizes = [int(s) for s in graph.batch_num_nodes()]
-        snorm = torch.cat([torch.full((s, 1), 1.0 / s, dtype=h.dtype, device=h.device) for s in sizes if s > 0])
-        return self.dropout(self.batchnorm(h * snorm.sqrt()))
+        return torch.cat(pieces, dim=1)
 
 
 class DGNConv(PNAConv):
@@ -121,12 +103,4 @@ class DGNConv(PNAConv):
                 eig_vec: Optional[torch.Tensor] = None) -> torch.Tensor:
         if self.use_eig_vec and (eig_vec is None or eig_vec.shape[0] != graph.num_nodes()):
             raise DGLError("This DGNConv uses directional aggregators: pass eig_vec with one row per node.")
-        width = self.tower_in_size
-        h = torch.cat([
-            tower(graph, node_feat[:, i * width:(i + 1) * width], edge_feat, eig_vec)
-            for i, tower in enumerate(self.towers)
-        ], dim=1)
-        out = self.mixing_layer(h)
-        if self.residual:
-            out = out + node_feat
-        return out
+        return self._through_towers(graph, node_feat, edge_feat, eig_vec)

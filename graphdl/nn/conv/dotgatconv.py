@@ -22,15 +22,21 @@ class DotGatConv(nn.Module):
             \frac{(W^k h_i)^\top (W^k h_j)}{\sqrt{d}}, \qquad
         h_i'^{k} = \sum_{j} \alpha_{ij}^{k} W^k h_j
 
-    Args:
-        in_feats: input size, or a pair ``(source size, destination size)``.
-        out_feats: output size per head (:math:`d`).
-        num_heads: number of heads.
-        allow_zero_in_degree: skip the zero in-degree check (default ``False``).
+    Parameters
+    ----------
+    in_feats
+        input size, or a pair ``(source size, destination size)``.
+    out_feats
+        output size per head (:math:`d`).
+    num_heads
+        number of heads.
+    allow_zero_in_degree
+        skip the zero in-degree check (default ``False``).
 
-    Shapes:
-        ``feat`` :math:`(N, D_{in})` or a pair; output :math:`(N_{dst}, H, D_{out})`; attention
-        :math:`(E, H, 1)` when ``get_attention=True``.
+    Shapes
+    ------
+    ``feat`` :math:`(N, D_{in})` or a pair; output :math:`(N_{dst}, H, D_{out})`; attention
+    :math:`(E, H, 1)` when ``get_attention=True``.
 
     Example
     -------

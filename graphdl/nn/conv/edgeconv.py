@@ -22,14 +22,20 @@ class EdgeConv(nn.Module):
     where :math:`j` runs over the sources of the in-edges of :math:`i`. With ``batch_norm`` the
     per-edge values are batch-normalised before the max.
 
-    Args:
-        in_feat: input size.
-        out_feat: output size.
-        batch_norm: batch-normalise the edge values (default ``False``).
-        allow_zero_in_degree: skip the zero in-degree check (default ``False``).
+    Parameters
+    ----------
+    in_feat
+        input size.
+    out_feat
+        output size.
+    batch_norm
+        batch-normalise the edge values (default ``False``).
+    allow_zero_in_degree
+        skip the zero in-degree check (default ``False``).
 
-    Shapes:
-        ``feat`` :math:`(N, D_{in})` or a pair; output :math:`(N_{dst}, D_{out})`.
+    Shapes
+    ------
+    ``feat`` :math:`(N, D_{in})` or a pair; output :math:`(N_{dst}, D_{out})`.
 
     Example
     -------

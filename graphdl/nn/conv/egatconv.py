@@ -26,17 +26,25 @@ class EGATConv(nn.Module):
     per head, where :math:`A` is split into three maps (``fc_ni`` on the source, ``fc_fij`` on the
     edge, ``fc_nj`` on the destination). Returns the new node and edge features.
 
-    Args:
-        in_node_feats: node input size, or a pair.
-        in_edge_feats: edge input size.
-        out_node_feats: node output size per head.
-        out_edge_feats: edge output size per head.
-        num_heads: number of heads.
-        bias: learn the bias :math:`b` (default ``True``).
+    Parameters
+    ----------
+    in_node_feats
+        node input size, or a pair.
+    in_edge_feats
+        edge input size.
+    out_node_feats
+        node output size per head.
+    out_edge_feats
+        edge output size per head.
+    num_heads
+        number of heads.
+    bias
+        learn the bias :math:`b` (default ``True``).
 
-    Shapes:
-        output nodes :math:`(N_{dst}, H, D_{node})`, edges :math:`(E, H, D_{edge})`, and the
-        attention :math:`(E, H, 1)` with ``get_attention=True``.
+    Shapes
+    ------
+    output nodes :math:`(N_{dst}, H, D_{node})`, edges :math:`(E, H, D_{edge})`, and the
+    attention :math:`(E, H, 1)` with ``get_attention=True``.
 
     Example
     -------

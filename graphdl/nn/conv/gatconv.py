@@ -26,21 +26,33 @@ class GATConv(nn.Module):
     for each head :math:`k`; an optional edge weight multiplies :math:`\alpha_{ij}` after the
     softmax, an optional residual adds :math:`W_{res} h_i`, then the bias and activation.
 
-    Args:
-        in_feats: input size, or a pair ``(source size, destination size)``.
-        out_feats: output size per head.
-        num_heads: number of attention heads.
-        feat_drop: dropout on the input features (default ``0.``).
-        attn_drop: dropout on the attention weights (default ``0.``).
-        negative_slope: slope of the LeakyReLU (default ``0.2``).
-        residual: add a residual connection (default ``False``).
-        activation: optional callable applied to the output (default ``None``).
-        allow_zero_in_degree: skip the zero in-degree check (default ``False``).
-        bias: learn an additive bias (default ``True``).
+    Parameters
+    ----------
+    in_feats
+        input size, or a pair ``(source size, destination size)``.
+    out_feats
+        output size per head.
+    num_heads
+        number of attention heads.
+    feat_drop
+        dropout on the input features (default ``0.``).
+    attn_drop
+        dropout on the attention weights (default ``0.``).
+    negative_slope
+        slope of the LeakyReLU (default ``0.2``).
+    residual
+        add a residual connection (default ``False``).
+    activation
+        optional callable applied to the output (default ``None``).
+    allow_zero_in_degree
+        skip the zero in-degree check (default ``False``).
+    bias
+        learn an additive bias (default ``True``).
 
-    Shapes:
-        ``feat`` :math:`(N, D_{in})` or a pair; output :math:`(N_{dst}, H, D_{out})`; with
-        ``get_attention=True`` also the attention :math:`(E, H, 1)`.
+    Shapes
+    ------
+    ``feat`` :math:`(N, D_{in})` or a pair; output :math:`(N_{dst}, H, D_{out})`; with
+    ``get_attention=True`` also the attention :math:`(E, H, 1)`.
 
     Example
     -------
@@ -159,7 +171,8 @@ class GATConv(nn.Module):
             graph.update_all(fn.u_mul_e("ft", "a", "m"), fn.sum("m", "ft"))
             rst = graph.dstdata["ft"]
             if self.res_fc is not None:
-                rst = rst + self.res_fc(h_dst).view(h_dst.shape[0], -1, out)
+                # heads is given, not inferred: view(n, -1, out) is ambiguous when n == 0.
+                rst = rst + self.res_fc(h_dst).view(h_dst.shape[0], heads, out)
             if self.has_explicit_bias:
                 rst = rst + self.bias.view(1, heads, out)
             if self.activation is not None:

@@ -23,16 +23,23 @@ class GatedGraphConv(nn.Module):
 
     repeated ``n_steps`` times, with one linear map per edge type.
 
-    Args:
-        in_feats: input size (at most ``out_feats``; the input is zero-padded).
-        out_feats: output size.
-        n_steps: number of steps.
-        n_etypes: number of edge types.
-        bias: give the linear maps and the GRU a bias (default ``True``).
+    Parameters
+    ----------
+    in_feats
+        input size (at most ``out_feats``; the input is zero-padded).
+    out_feats
+        output size.
+    n_steps
+        number of steps.
+    n_etypes
+        number of edge types.
+    bias
+        give the linear maps and the GRU a bias (default ``True``).
 
-    Shapes:
-        ``feat`` :math:`(N, D_{in})`; ``etypes`` :math:`(E,)` (may be omitted when
-        ``n_etypes == 1``); output :math:`(N, D_{out})`.
+    Shapes
+    ------
+    ``feat`` :math:`(N, D_{in})`; ``etypes`` :math:`(E,)` (may be omitted when
+    ``n_etypes == 1``); output :math:`(N, D_{out})`.
 
     Example
     -------

@@ -25,22 +25,35 @@ class GATv2Conv(nn.Module):
     Unlike GAT the nonlinearity sits between the two linear maps, so the attention ranking can
     depend on the query node.
 
-    Args:
-        in_feats: input size, or a pair ``(source size, destination size)``.
-        out_feats: output size per head.
-        num_heads: number of heads.
-        feat_drop: dropout on the input (default ``0.``).
-        attn_drop: dropout on the attention (default ``0.``).
-        negative_slope: LeakyReLU slope (default ``0.2``).
-        residual: add a residual connection (default ``False``).
-        activation: optional callable on the output (default ``None``).
-        allow_zero_in_degree: skip the zero in-degree check (default ``False``).
-        bias: give the linear maps a bias (default ``True``).
-        share_weights: use one matrix for :math:`W_s` and :math:`W_d` (default ``False``).
+    Parameters
+    ----------
+    in_feats
+        input size, or a pair ``(source size, destination size)``.
+    out_feats
+        output size per head.
+    num_heads
+        number of heads.
+    feat_drop
+        dropout on the input (default ``0.``).
+    attn_drop
+        dropout on the attention (default ``0.``).
+    negative_slope
+        LeakyReLU slope (default ``0.2``).
+    residual
+        add a residual connection (default ``False``).
+    activation
+        optional callable on the output (default ``None``).
+    allow_zero_in_degree
+        skip the zero in-degree check (default ``False``).
+    bias
+        give the linear maps a bias (default ``True``).
+    share_weights
+        use one matrix for :math:`W_s` and :math:`W_d` (default ``False``).
 
-    Shapes:
-        ``feat`` :math:`(N, D_{in})` or a pair; output :math:`(N_{dst}, H, D_{out})`; attention
-        :math:`(E, H, 1)` when ``get_attention=True``.
+    Shapes
+    ------
+    ``feat`` :math:`(N, D_{in})` or a pair; output :math:`(N_{dst}, H, D_{out})`; attention
+    :math:`(E, H, 1)` when ``get_attention=True``.
 
     Example
     -------
@@ -132,7 +145,8 @@ class GATv2Conv(nn.Module):
             graph.update_all(fn.u_mul_e("el", "a", "m"), fn.sum("m", "ft"))
             rst = graph.dstdata["ft"]
             if self.res_fc is not None:
-                rst = rst + self.res_fc(h_dst).view(h_dst.shape[0], -1, self._out_feats)
+                # heads is given, not inferred: view(n, -1, out) is ambiguous when n == 0.
+                rst = rst + self.res_fc(h_dst).view(h_dst.shape[0], self._num_heads, self._out_feats)
             if self.activation is not None:
                 rst = self.activation(rst)
             if get_attention:

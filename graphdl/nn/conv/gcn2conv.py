@@ -24,18 +24,28 @@ class GCN2Conv(nn.Module):
     with :math:`\hat{P} = D^{-1/2} A D^{-1/2}`. Without ``project_initial_features`` the
     initial term gets its own matrix :math:`W_2`.
 
-    Args:
-        in_feats: feature size (input and output).
-        layer: the layer index :math:`l` (from 1).
-        alpha: weight of the initial features (default ``0.1``).
-        lambda_: :math:`\lambda` (default ``1``).
-        project_initial_features: share :math:`W` between both terms (default ``True``).
-        allow_zero_in_degree: skip the zero in-degree check (default ``False``).
-        bias: learn a bias (default ``True``).
-        activation: optional callable on the output (default ``None``).
+    Parameters
+    ----------
+    in_feats
+        feature size (input and output).
+    layer
+        the layer index :math:`l` (from 1).
+    alpha
+        weight of the initial features (default ``0.1``).
+    lambda_
+        :math:`\lambda` (default ``1``).
+    project_initial_features
+        share :math:`W` between both terms (default ``True``).
+    allow_zero_in_degree
+        skip the zero in-degree check (default ``False``).
+    bias
+        learn a bias (default ``True``).
+    activation
+        optional callable on the output (default ``None``).
 
-    Shapes:
-        ``feat`` and ``feat_0`` :math:`(N, D)`; output :math:`(N, D)`.
+    Shapes
+    ------
+    ``feat`` and ``feat_0`` :math:`(N, D)`; output :math:`(N, D)`.
 
     Example
     -------

@@ -27,16 +27,23 @@ class GINConv(nn.Module):
 
         h_i' = f_\Theta\Big((1 + \epsilon) h_i + \mathrm{aggregate}\big(\{e_{ji} h_j, j \in \mathcal{N}(i)\}\big)\Big)
 
-    Args:
-        apply_func: the network :math:`f_\Theta` (e.g. an MLP), or ``None`` for the identity.
-        aggregator_type: ``'sum'`` (default), ``'max'`` or ``'mean'``.
-        init_eps: initial :math:`\epsilon` (default ``0``).
-        learn_eps: make :math:`\epsilon` a learnable parameter (default ``False``).
-        activation: optional callable applied last (default ``None``).
+    Parameters
+    ----------
+    apply_func
+        the network :math:`f_\Theta` (e.g. an MLP), or ``None`` for the identity.
+    aggregator_type
+        ``'sum'`` (default), ``'max'`` or ``'mean'``.
+    init_eps
+        initial :math:`\epsilon` (default ``0``).
+    learn_eps
+        make :math:`\epsilon` a learnable parameter (default ``False``).
+    activation
+        optional callable applied last (default ``None``).
 
-    Shapes:
-        ``feat`` :math:`(N, D_{in})` or a pair; ``edge_weight`` :math:`(E,)`; output
-        :math:`(N_{dst}, D_{out})` where :math:`D_{out}` is what ``apply_func`` returns.
+    Shapes
+    ------
+    ``feat`` :math:`(N, D_{in})` or a pair; ``edge_weight`` :math:`(E,)`; output
+    :math:`(N_{dst}, D_{out})` where :math:`D_{out}` is what ``apply_func`` returns.
 
     Example
     -------

@@ -21,14 +21,19 @@ class GINEConv(nn.Module):
 
         h_i' = f_\Theta\Big((1 + \epsilon) h_i + \sum_{j \in \mathcal{N}(i)} \mathrm{ReLU}(h_j + e_{ji})\Big)
 
-    Args:
-        apply_func: the network :math:`f_\Theta`, or ``None`` for the identity.
-        init_eps: initial :math:`\epsilon` (default ``0``).
-        learn_eps: learn :math:`\epsilon` (default ``False``).
+    Parameters
+    ----------
+    apply_func
+        the network :math:`f_\Theta`, or ``None`` for the identity.
+    init_eps
+        initial :math:`\epsilon` (default ``0``).
+    learn_eps
+        learn :math:`\epsilon` (default ``False``).
 
-    Shapes:
-        ``node_feat`` :math:`(N, D)` or a pair; ``edge_feat`` :math:`(E, D)`; output
-        :math:`(N_{dst}, D_{out})`.
+    Shapes
+    ------
+    ``node_feat`` :math:`(N, D)` or a pair; ``edge_feat`` :math:`(E, D)`; output
+    :math:`(N_{dst}, D_{out})`.
 
     Example
     -------

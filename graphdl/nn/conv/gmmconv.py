@@ -8,7 +8,7 @@ from torch import nn
 
 from ... import function as fn
 from ...base import DGLError
-from ..utils import Identity, check_zero_in_degree, expand_as_pair
+from ..utils import add_residual_and_bias, check_zero_in_degree, expand_as_pair
 
 __all__ = ["GMMConv"]
 
@@ -30,18 +30,28 @@ class GMMConv(nn.Module):
 
     with pseudo-coordinates :math:`u_{ji}` per edge, plus an optional residual and bias.
 
-    Args:
-        in_feats: input size, or a pair.
-        out_feats: output size.
-        dim: pseudo-coordinate size.
-        n_kernels: number of kernels :math:`K`.
-        aggregator_type: ``'sum'`` (default), ``'mean'`` or ``'max'``.
-        residual: add a residual connection (default ``False``).
-        bias: learn a bias (default ``True``).
-        allow_zero_in_degree: skip the zero in-degree check (default ``False``).
+    Parameters
+    ----------
+    in_feats
+        input size, or a pair.
+    out_feats
+        output size.
+    dim
+        pseudo-coordinate size.
+    n_kernels
+        number of kernels :math:`K`.
+    aggregator_type
+        ``'sum'`` (default), ``'mean'`` or ``'max'``.
+    residual
+        add a residual connection (default ``False``).
+    bias
+        learn a bias (default ``True``).
+    allow_zero_in_degree
+        skip the zero in-degree check (default ``False``).
 
-    Shapes:
-        ``feat`` :math:`(N, D_{in})` or a pair; ``pseudo`` :math:`(E, dim)`; output :math:`(N_{dst}, D_{out})`.
+    Shapes
+    ------
+    ``feat`` :math:`(N, D_{in})` or a pair; ``pseudo`` :math:`(E, dim)`; output :math:`(N_{dst}, D_{out})`.
 
     Example
     -------
@@ -71,17 +81,7 @@ class GMMConv(nn.Module):
         self.mu = nn.Parameter(torch.empty(n_kernels, dim))
         self.inv_sigma = nn.Parameter(torch.empty(n_kernels, dim))
         self.fc = nn.Linear(self._in_src_feats, n_kernels * out_feats, bias=False)
-        if residual:
-            if self._in_dst_feats != out_feats:
-                self.res_fc = nn.Linear(self._in_dst_feats, out_feats, bias=False)
-            else:
-                self.res_fc = Identity()
-        else:
-            self.register_buffer("res_fc", None)
-        if bias:
-            self.bias = nn.Parameter(torch.empty(out_feats))
-        else:
-            self.register_buffer("bias", None)
+        add_residual_and_bias(self, self._in_dst_feats, out_feats, residual, bias)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:

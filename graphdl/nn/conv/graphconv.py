@@ -48,20 +48,29 @@ class GraphConv(nn.Module):
     ``'both'`` gives :math:`\sqrt{d^{out}_j}\sqrt{d^{in}_i}`, ``'right'`` :math:`d^{in}_i`,
     ``'left'`` :math:`d^{out}_j` and ``'none'`` 1 (degrees clamped to at least 1).
 
-    Args:
-        in_feats: input feature size (the source size for bipartite inputs).
-        out_feats: output feature size.
-        norm: ``'both'`` (default), ``'right'``, ``'left'`` or ``'none'``.
-        weight: learn a weight matrix (default ``True``); without one, pass ``weight`` to forward
-            or use the layer as pure propagation (``in_feats`` must then equal ``out_feats``).
-        bias: add a learnable bias (default ``True``).
-        activation: callable applied to the output (default ``None``).
-        allow_zero_in_degree: skip the check that every destination node has an in-edge
-            (default ``False``).
+    Parameters
+    ----------
+    in_feats
+        input feature size (the source size for bipartite inputs).
+    out_feats
+        output feature size.
+    norm
+        ``'both'`` (default), ``'right'``, ``'left'`` or ``'none'``.
+    weight
+        learn a weight matrix (default ``True``); without one, pass ``weight`` to forward
+        or use the layer as pure propagation (``in_feats`` must then equal ``out_feats``).
+    bias
+        add a learnable bias (default ``True``).
+    activation
+        callable applied to the output (default ``None``).
+    allow_zero_in_degree
+        skip the check that every destination node has an in-edge
+        (default ``False``).
 
-    Shapes:
-        ``feat`` :math:`(N_{src}, *, D_{in})` or a pair ``(src, dst)``; ``edge_weight`` :math:`(E,)`
-        or :math:`(E, 1)`; output :math:`(N_{dst}, *, D_{out})`.
+    Shapes
+    ------
+    ``feat`` :math:`(N_{src}, *, D_{in})` or a pair ``(src, dst)``; ``edge_weight`` :math:`(E,)`
+    or :math:`(E, 1)`; output :math:`(N_{dst}, *, D_{out})`.
 
     Example
     -------
@@ -179,12 +188,16 @@ class EdgeWeightNorm(nn.Module):
     destination factor (power 1), ``'none'`` returns the weights unchanged. ``eps`` is added to
     each weighted degree before the power.
 
-    Args:
-        norm: ``'both'`` (default), ``'right'``, ``'left'`` or ``'none'``.
-        eps: small constant added to the weighted degrees (default ``0.``).
+    Parameters
+    ----------
+    norm
+        ``'both'`` (default), ``'right'``, ``'left'`` or ``'none'``.
+    eps
+        small constant added to the weighted degrees (default ``0.``).
 
-    Shapes:
-        ``edge_weight`` :math:`(E,)`; output :math:`(E,)`.
+    Shapes
+    ------
+    ``edge_weight`` :math:`(E,)`; output :math:`(E,)`.
 
     Example
     -------

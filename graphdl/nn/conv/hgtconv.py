@@ -34,18 +34,27 @@ class HGTConv(nn.Module):
 
     (:math:`x_i` is first projected when its size differs), optionally layer-normalised.
 
-    Args:
-        in_size: input size.
-        head_size: size per head :math:`d`.
-        num_heads: number of heads.
-        num_ntypes: number of node types.
-        num_etypes: number of edge types.
-        dropout: dropout on the aggregated output (default ``0.2``).
-        use_norm: layer-normalise the output (default ``False``).
+    Parameters
+    ----------
+    in_size
+        input size.
+    head_size
+        size per head :math:`d`.
+    num_heads
+        number of heads.
+    num_ntypes
+        number of node types.
+    num_etypes
+        number of edge types.
+    dropout
+        dropout on the aggregated output (default ``0.2``).
+    use_norm
+        layer-normalise the output (default ``False``).
 
-    Shapes:
-        ``x`` :math:`(N, D_{in})`, ``ntype`` :math:`(N,)`, ``etype`` :math:`(E,)`; output
-        :math:`(N, H d)`.
+    Shapes
+    ------
+    ``x`` :math:`(N, D_{in})`, ``ntype`` :math:`(N,)`, ``etype`` :math:`(E,)`; output
+    :math:`(N, H d)`.
 
     Example
     -------

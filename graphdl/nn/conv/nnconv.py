@@ -8,7 +8,7 @@ from torch import nn
 
 from ... import function as fn
 from ...base import DGLError
-from ..utils import Identity, expand_as_pair
+from ..utils import add_residual_and_bias, expand_as_pair
 
 __all__ = ["NNConv"]
 
@@ -29,16 +29,24 @@ class NNConv(nn.Module):
 
     where :math:`f_\Theta` maps each edge feature to an :math:`D_{in} \times D_{out}` matrix.
 
-    Args:
-        in_feats: input size, or a pair.
-        out_feats: output size.
-        edge_func: module mapping edge features :math:`(E, *)` to :math:`(E, D_{in} D_{out})`.
-        aggregator_type: ``'mean'`` (default), ``'sum'`` or ``'max'``.
-        residual: add a residual connection (default ``False``).
-        bias: learn a bias (default ``True``).
+    Parameters
+    ----------
+    in_feats
+        input size, or a pair.
+    out_feats
+        output size.
+    edge_func
+        module mapping edge features :math:`(E, *)` to :math:`(E, D_{in} D_{out})`.
+    aggregator_type
+        ``'mean'`` (default), ``'sum'`` or ``'max'``.
+    residual
+        add a residual connection (default ``False``).
+    bias
+        learn a bias (default ``True``).
 
-    Shapes:
-        ``feat`` :math:`(N, D_{in})` or a pair; ``efeat`` :math:`(E, *)`; output :math:`(N_{dst}, D_{out})`.
+    Shapes
+    ------
+    ``feat`` :math:`(N, D_{in})` or a pair; ``efeat`` :math:`(E, *)`; output :math:`(N_{dst}, D_{out})`.
 
     Example
     -------
@@ -62,17 +70,7 @@ class NNConv(nn.Module):
         self._out_feats = out_feats
         self.edge_func = edge_func
         self._aggre_type = aggregator_type
-        if residual:
-            if self._in_dst_feats != out_feats:
-                self.res_fc = nn.Linear(self._in_dst_feats, out_feats, bias=False)
-            else:
-                self.res_fc = Identity()
-        else:
-            self.register_buffer("res_fc", None)
-        if bias:
-            self.bias = nn.Parameter(torch.empty(out_feats))
-        else:
-            self.register_buffer("bias", None)
+        add_residual_and_bias(self, self._in_dst_feats, out_feats, residual, bias)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:

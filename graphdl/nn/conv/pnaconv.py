@@ -101,18 +101,31 @@ class PNAConvTower(nn.Module):
         self.dropout = nn.Dropout(dropout)
         self.batchnorm = nn.BatchNorm1d(out_size)
 
+    layer_name = "PNAConv"  # named in the error messages
+
     def forward(self, graph: Any, node_feat: torch.Tensor, edge_feat: Optional[torch.Tensor] = None) -> torch.Tensor:
+        return self._run(graph, node_feat, edge_feat, None)
+
+    def _statistics(self, msg: torch.Tensor, node_feat: torch.Tensor, src: torch.Tensor, dst: torch.Tensor,
+                    n: int, deg: torch.Tensor, eig_vec: Optional[torch.Tensor]) -> torch.Tensor:
+        """The aggregators' results side by side, ``(n, len(aggregators) * in_size)``."""
+        return _aggregate(msg, dst, n, deg, self.aggregators)
+
+    def _run(self, graph: Any, node_feat: torch.Tensor, edge_feat: Optional[torch.Tensor],
+             eig_vec: Optional[torch.Tensor]) -> torch.Tensor:
+        """Messages, the aggregators (:meth:`_statistics`), the scalers, then ``U``, the graph-size
+        normalisation, batch norm and dropout."""
         src, dst = graph.edges()
         src, dst = src.long().to(node_feat.device), dst.long().to(node_feat.device)
         n = graph.num_nodes()
         parts = [node_feat[src], node_feat[dst]]
         if self.edge_feat_size > 0:
             if edge_feat is None:
-                raise DGLError("This PNAConv was built with edge_feat_size > 0: pass edge_feat.")
+                raise DGLError(f"This {self.layer_name} was built with edge_feat_size > 0: pass edge_feat.")
             parts.append(edge_feat)
         msg = self.M(torch.cat(parts, dim=-1))
         deg = torch.bincount(dst, minlength=n).to(node_feat.dtype)
-        h = _aggregate(msg, dst, n, deg, self.aggregators)
+        h = self._statistics(msg, node_feat, src, dst, n, deg, eig_vec)
         log_deg = torch.log(deg + 1).unsqueeze(-1)
         scaled = []
         for scaler in self.scalers:
@@ -143,19 +156,30 @@ class PNAConv(nn.Module):
     mixed by a linear layer with LeakyReLU, and added to the input when ``residual``. Scalers:
     identity, amplification :math:`\log(d+1)/\delta`, attenuation :math:`\delta/\log(d+1)`.
 
-    Args:
-        in_size: input size.
-        out_size: output size.
-        aggregators: names among ``mean, sum, max, min, std, var, moment3, moment4, moment5``.
-        scalers: names among ``identity, amplification, attenuation``.
-        delta: the average of :math:`\log(d+1)` over the training graphs.
-        dropout: dropout in the towers (default ``0.``).
-        num_towers: number of towers; must divide both sizes (default ``1``).
-        edge_feat_size: edge feature size, ``0`` for none (default ``0``).
-        residual: add the input to the output when the sizes agree (default ``True``).
+    Parameters
+    ----------
+    in_size
+        input size.
+    out_size
+        output size.
+    aggregators
+        names among ``mean, sum, max, min, std, var, moment3, moment4, moment5``.
+    scalers
+        names among ``identity, amplification, attenuation``.
+    delta
+        the average of :math:`\log(d+1)` over the training graphs.
+    dropout
+        dropout in the towers (default ``0.``).
+    num_towers
+        number of towers; must divide both sizes (default ``1``).
+    edge_feat_size
+        edge feature size, ``0`` for none (default ``0``).
+    residual
+        add the input to the output when the sizes agree (default ``True``).
 
-    Shapes:
-        ``node_feat`` :math:`(N, D_{in})`; ``edge_feat`` :math:`(E, D_e)`; output :math:`(N, D_{out})`.
+    Shapes
+    ------
+    ``node_feat`` :math:`(N, D_{in})`; ``edge_feat`` :math:`(E, D_e)`; output :math:`(N, D_{out})`.
 
     Example
     -------
@@ -207,9 +231,13 @@ class PNAConv(nn.Module):
         self.mixing_layer[0].reset_parameters()
 
     def forward(self, graph: Any, node_feat: torch.Tensor, edge_feat: Optional[torch.Tensor] = None) -> torch.Tensor:
+        return self._through_towers(graph, node_feat, edge_feat)
+
+    def _through_towers(self, graph: Any, node_feat: torch.Tensor, *tower_args: Any) -> torch.Tensor:
+        """Each tower on its slice of the features, then the mixing layer and the residual."""
         width = self.tower_in_size
         h = torch.cat(
-            [tower(graph, node_feat[:, i * width:(i + 1) * width], edge_feat) for i, tower in enumerate(self.towers)],
+            [tower(graph, node_feat[:, i * width:(i + 1) * width], *tower_args) for i, tower in enumerate(self.towers)],
             dim=1,
         )
         out = self.mixing_layer(h)

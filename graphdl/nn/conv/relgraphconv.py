@@ -23,21 +23,33 @@ class RelGraphConv(nn.Module):
     on a homogeneous graph whose edges carry a relation id; :math:`c_{ji}` is the optional
     ``norm``. ``regularizer`` chooses how :math:`W_r` is parameterised (see :class:`TypedLinear`).
 
-    Args:
-        in_feat: input size.
-        out_feat: output size.
-        num_rels: number of relations.
-        regularizer: ``None`` (default), ``'basis'`` or ``'bdd'``.
-        num_bases: number of bases or blocks (defaults to ``num_rels`` with a regularizer).
-        bias: learn a bias (default ``True``).
-        activation: optional callable (default ``None``).
-        self_loop: add the self term :math:`h_i W_0` (default ``True``).
-        dropout: dropout on the output (default ``0.``).
-        layer_norm: layer-normalise before the bias (default ``False``).
+    Parameters
+    ----------
+    in_feat
+        input size.
+    out_feat
+        output size.
+    num_rels
+        number of relations.
+    regularizer
+        ``None`` (default), ``'basis'`` or ``'bdd'``.
+    num_bases
+        number of bases or blocks (defaults to ``num_rels`` with a regularizer).
+    bias
+        learn a bias (default ``True``).
+    activation
+        optional callable (default ``None``).
+    self_loop
+        add the self term :math:`h_i W_0` (default ``True``).
+    dropout
+        dropout on the output (default ``0.``).
+    layer_norm
+        layer-normalise before the bias (default ``False``).
 
-    Shapes:
-        ``feat`` :math:`(N_{src}, D_{in})`; ``etypes`` :math:`(E,)`; ``norm`` :math:`(E, 1)`;
-        output :math:`(N_{dst}, D_{out})`.
+    Shapes
+    ------
+    ``feat`` :math:`(N_{src}, D_{in})`; ``etypes`` :math:`(E,)`; ``norm`` :math:`(E, 1)`;
+    output :math:`(N_{dst}, D_{out})`.
 
     Example
     -------

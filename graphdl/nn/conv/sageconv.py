@@ -31,18 +31,27 @@ class SAGEConv(nn.Module):
     :math:`h_i' = \sigma(W_{neigh} \frac{h_i + \sum_j e_{ji} h_j}{d_i + 1} + b)` without a self term.
     :math:`e_{ji}` is the optional edge weight.
 
-    Args:
-        in_feats: input size, or a pair ``(source size, destination size)``.
-        out_feats: output size.
-        aggregator_type: ``'mean'``, ``'gcn'``, ``'pool'`` or ``'lstm'``.
-        feat_drop: dropout rate on the input features (default ``0.``).
-        bias: learn an additive bias (default ``True``).
-        norm: optional callable applied to the output last (default ``None``).
-        activation: optional callable applied to the output (default ``None``).
+    Parameters
+    ----------
+    in_feats
+        input size, or a pair ``(source size, destination size)``.
+    out_feats
+        output size.
+    aggregator_type
+        ``'mean'``, ``'gcn'``, ``'pool'`` or ``'lstm'``.
+    feat_drop
+        dropout rate on the input features (default ``0.``).
+    bias
+        learn an additive bias (default ``True``).
+    norm
+        optional callable applied to the output last (default ``None``).
+    activation
+        optional callable applied to the output (default ``None``).
 
-    Shapes:
-        ``feat`` :math:`(N, D_{in})` or a pair :math:`((N_{src}, D_{src}), (N_{dst}, D_{dst}))`;
-        ``edge_weight`` :math:`(E, 1)` or :math:`(E,)`; output :math:`(N_{dst}, D_{out})`.
+    Shapes
+    ------
+    ``feat`` :math:`(N, D_{in})` or a pair :math:`((N_{src}, D_{src}), (N_{dst}, D_{dst}))`;
+    ``edge_weight`` :math:`(E, 1)` or :math:`(E,)`; output :math:`(N_{dst}, D_{out})`.
 
     Example
     -------

@@ -39,18 +39,27 @@ class SGConv(nn.Module):
 
         H = \big(\hat{D}^{-1/2} \hat{A} \hat{D}^{-1/2}\big)^{K} X W + b
 
-    Args:
-        in_feats: input size.
-        out_feats: output size.
-        k: number of hops :math:`K` (default ``1``).
-        cached: keep the propagated features from the first call and reuse them (default
-            ``False``; only for transductive training on one fixed graph).
-        bias: learn a bias (default ``True``).
-        norm: optional callable applied to the propagated features before the linear map.
-        allow_zero_in_degree: skip the zero in-degree check (default ``False``).
+    Parameters
+    ----------
+    in_feats
+        input size.
+    out_feats
+        output size.
+    k
+        number of hops :math:`K` (default ``1``).
+    cached
+        keep the propagated features from the first call and reuse them (default
+        ``False``; only for transductive training on one fixed graph).
+    bias
+        learn a bias (default ``True``).
+    norm
+        optional callable applied to the propagated features before the linear map.
+    allow_zero_in_degree
+        skip the zero in-degree check (default ``False``).
 
-    Shapes:
-        ``feat`` :math:`(N, D_{in})`; ``edge_weight`` :math:`(E,)`; output :math:`(N, D_{out})`.
+    Shapes
+    ------
+    ``feat`` :math:`(N, D_{in})`; ``edge_weight`` :math:`(E,)`; output :math:`(N, D_{out})`.
 
     Example
     -------

@@ -20,15 +20,22 @@ class TAGConv(nn.Module):
 
     computed as one linear map of the concatenation :math:`[X, \hat{A}X, \ldots, \hat{A}^K X]`.
 
-    Args:
-        in_feats: input size.
-        out_feats: output size.
-        k: number of hops :math:`K` (default ``2``).
-        bias: learn a bias (default ``True``).
-        activation: optional callable on the output (default ``None``).
+    Parameters
+    ----------
+    in_feats
+        input size.
+    out_feats
+        output size.
+    k
+        number of hops :math:`K` (default ``2``).
+    bias
+        learn a bias (default ``True``).
+    activation
+        optional callable on the output (default ``None``).
 
-    Shapes:
-        ``feat`` :math:`(N, D_{in})`; ``edge_weight`` :math:`(E,)`; output :math:`(N, D_{out})`.
+    Shapes
+    ------
+    ``feat`` :math:`(N, D_{in})`; ``edge_weight`` :math:`(E,)`; output :math:`(N, D_{out})`.
 
     Example
     -------

@@ -23,7 +23,8 @@ from typing import Any, Dict, Mapping, Tuple
 import torch
 from torch import nn
 
-from ...base import NID
+from ...base import DGLError, NID
+from ...subgraph import khop_in_subgraph
 from . import _checks
 
 __all__ = ["GNNExplainer", "HeteroGNNExplainer"]
@@ -187,7 +188,6 @@ class GNNExplainer(nn.Module):
         """
         self._check(graph, feat)
         node_id = _checks.node_id(graph, node_id)
-        from ...subgraph import khop_in_subgraph  # deferred: loaded on first use; no cycle needs it
 
         sg, center = khop_in_subgraph(graph, node_id, self.num_hops)
         sg_feat = feat[sg.ndata[NID].to(feat.device)]
@@ -296,11 +296,8 @@ class HeteroGNNExplainer(GNNExplainer):
         """
         self._check(graph, feat)
         if ntype not in graph.ntypes:
-            from ...base import DGLError  # deferred: loaded on first use; no cycle needs it
-
             raise DGLError(f"Node type {ntype!r} is not in the graph ({graph.ntypes}).")
         node_id = _checks.node_id(graph, node_id, ntype)
-        from ...subgraph import khop_in_subgraph  # deferred: loaded on first use; no cycle needs it
 
         sg, centers = khop_in_subgraph(graph, {ntype: node_id}, self.num_hops)
         center = centers[ntype]

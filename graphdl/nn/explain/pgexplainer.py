@@ -35,6 +35,8 @@ from torch import nn
 
 from ...base import DGLError, NID
 from . import _checks
+from ...batch import batch
+from ...subgraph import khop_in_subgraph
 
 __all__ = ["PGExplainer", "HeteroPGExplainer"]
 
@@ -185,8 +187,6 @@ class PGExplainer(nn.Module):
         if self.num_hops is None:
             raise DGLError("PGExplainer needs num_hops to explain nodes.")
         ids = _checks.node_ids(graph, nodes)
-        from ...batch import batch  # deferred: loaded on first use; no cycle needs it
-        from ...subgraph import khop_in_subgraph  # deferred: loaded on first use; no cycle needs it
 
         graphs, centers, offset = [], [], 0
         for v in ids.tolist():
@@ -274,8 +274,6 @@ class HeteroPGExplainer(PGExplainer):
             raise DGLError("HeteroPGExplainer needs num_hops to explain nodes.")
         if not isinstance(nodes, Mapping):
             raise DGLError("HeteroPGExplainer.explain_node takes nodes as a dict {node type: ids}.")
-        from ...batch import batch  # deferred: loaded on first use; no cycle needs it
-        from ...subgraph import khop_in_subgraph  # deferred: loaded on first use; no cycle needs it
 
         graphs, owner = [], []
         for nt, ids in nodes.items():

@@ -36,6 +36,7 @@ from torch import nn
 
 from ...base import DGLError
 from . import _checks
+from ...batch import batch
 
 __all__ = ["SubgraphX", "HeteroSubgraphX"]
 
@@ -271,7 +272,6 @@ class SubgraphX(nn.Module):
         """
         _checks.require_edges(graph, "SubgraphX")
         _checks.feature_rows(graph, feat)
-        from ...batch import batch  # deferred: loaded on first use; no cycle needs it
 
         self.model.eval()
         n = graph.num_nodes()
@@ -304,7 +304,6 @@ class HeteroSubgraphX(SubgraphX):
         """The node ids, by node type, of the most important connected subgraph for ``target_class``."""
         _checks.require_edges(graph, "HeteroSubgraphX")
         _checks.feature_rows(graph, feat)
-        from ...batch import batch  # deferred: loaded on first use; no cycle needs it
 
         self.model.eval()
         ntypes = list(graph.ntypes)
