@@ -22,7 +22,7 @@ def test_keyed_rows_repeat_the_plain_call(dtype, k, replace):
     indptr, nbr, eid = _csr(50, 2000, dtype, rng)
     rows = rng.integers(0, 50, 30).astype(dtype)
     seed = 123456789
-    counts, pn, pe = K.sample_rows_uniform_serial(indptr, nbr, eid, rows, k, replace, seed, 0)
+    counts, pn, pe = K.sample_rows_uniform(indptr, nbr, eid, rows, k, replace, seed, 0)
     offs = np.concatenate([[0], np.cumsum(counts)])
     pick = rng.permutation(30)[:17]  # a subset of the rows, in another order
     kc, kn, ke = K.sample_rows_uniform_keyed(indptr, nbr, eid, rows[pick], k, replace,
