@@ -122,8 +122,8 @@ def run_dgl(python: str, config: str, ranks: int, batches: int, timeout: int):
             while (p.poll() is None and ranks > 1 and all(q.poll() is None for q in procs)
                    and time.time() < deadline):
                 time.sleep(1)
-            if p.poll() is None:  # a server is gone: its trainers would wait for it forever
-                timeout = 1
+            if p.poll() is None and any(q.poll() is not None for q in procs):
+                timeout = 1  # a server is gone: its trainers would wait for it forever
             try:
                 out, err = p.communicate(timeout=timeout)
             except subprocess.TimeoutExpired:
