@@ -8,6 +8,9 @@ graphdl's ``partition_graph`` (DGL 2.1 reads these files), then times DGL's own
 ``dgl.distributed.DistNodeDataLoader`` with ``dgl.dataloading.NeighborSampler([15, 10, 5])``,
 batches of 1,024 training seeds, features read with ``g.ndata["feat"][input_nodes]``:
 
+With ``--with-graphdl``, graphdl's loader (bench_distributed.py's worker) runs on the same
+partition files just before DGL's, for each rank count.
+
 * 1 rank: DGL's standalone mode (``DGL_DIST_MODE=standalone``, one partition, no servers);
 * R ranks: DGL's distributed mode on this machine, R partitions: one ``DistGraphServer`` per
   partition (``ip_config`` lists 127.0.0.1 once per partition, each with its own port; shared
@@ -102,9 +105,10 @@ def run_dgl(python: str, config: str, ranks: int, batches: int, timeout: int):
             for _ in range(ranks):
                 f.write(f"127.0.0.1 {_port()}\n")
         senv = dict(env, DGL_ROLE="server", DGL_DIST_MODE="distributed")
+        logs = [open(os.path.join(tmp, f"server{sid}.log"), "w") for sid in range(ranks)]
         for sid in range(ranks):
             procs.append(subprocess.Popen([python, server, str(sid), ip, str(ranks), config],
-                                          env=senv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                          env=senv, stdout=logs[sid], stderr=subprocess.STDOUT,
                                           text=True))
         cenv = dict(env, DGL_ROLE="client", DGL_DIST_MODE="distributed", DGL_NUM_SERVER="1",
                     DGL_NUM_CLIENT=str(ranks))
@@ -113,7 +117,13 @@ def run_dgl(python: str, config: str, ranks: int, batches: int, timeout: int):
                    for r in range(ranks)]
     rows, errs = [], []
     try:
+        deadline = time.time() + timeout
         for p in clients:
+            while (p.poll() is None and ranks > 1 and all(q.poll() is None for q in procs)
+                   and time.time() < deadline):
+                time.sleep(1)
+            if p.poll() is None and any(q.poll() is not None for q in procs):
+                timeout = 1  # a server is gone: its trainers would wait for it forever
             try:
                 out, err = p.communicate(timeout=timeout)
             except subprocess.TimeoutExpired:
@@ -128,7 +138,9 @@ def run_dgl(python: str, config: str, ranks: int, batches: int, timeout: int):
                 p.kill()
                 p.wait()
     if len(rows) != ranks:
-        raise RuntimeError("DistDGL run failed:\n" + "\n".join(errs))
+        servers = [f"server {i} exit {q.returncode}: " + open(os.path.join(tmp, f"server{i}.log")).read()[-3000:]
+                   for i, q in enumerate(procs)]
+        raise RuntimeError("DistDGL run failed:\n" + "\n".join(errs + servers))
     wall = max(r["wall"] for r in rows)
     return {"ranks": ranks, "seeds_per_s": round(sum(r["seeds"] for r in rows) / wall),
             "cpu_s": round(sum(r["cpu"] for r in rows), 1), "wall_s": round(wall, 1)}
@@ -145,10 +157,13 @@ def main():
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--timeout", type=int, default=1800)
     p.add_argument("--dgl-python", default="/work/venv-dgl/bin/python")
+    p.add_argument("--with-graphdl", action="store_true",
+                   help="also time graphdl (bench_distributed.py's worker) on the same partitions, "
+                        "just before DGL, so both meet the same machine load")
     args = p.parse_args()
 
     import torch
-    from bench_distributed import build
+    from bench_distributed import build, run_ranks
     from graphdl.distributed import partition_graph
 
     import graphdl
@@ -159,6 +174,12 @@ def main():
         for r in [int(x) for x in args.ranks.split(",")]:
             out = os.path.join(tmp, f"p{r}")
             partition_graph(g, "bench", r, out, part_method=args.method)
+            if args.with_graphdl:
+                try:
+                    print("graphdl", json.dumps(run_ranks(os.path.join(out, "bench.json"), r,
+                                                          args.batches)), flush=True)
+                except Exception as err:
+                    print("graphdl", r, "ranks failed:", str(err)[-3000:], flush=True)
             try:
                 res = run_dgl(args.dgl_python, os.path.join(out, "bench.json"), r, args.batches,
                               args.timeout)

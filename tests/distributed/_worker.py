@@ -79,7 +79,8 @@ def same_stream(g, out):
            "etype_dict": _frontier_out(gdist.sample_etype_neighbors(
                g, seeds, {c: 2 + i for i, c in enumerate(g.canonical_etypes)})),
            "blind2": _frontier_out(gdist.sample_neighbors(g, seeds, 2)),
-           "in_sub": _frontier_out(gdist.in_subgraph(g, seeds))}
+           "in_sub": _frontier_out(gdist.in_subgraph(g, seeds)),
+           "method": _frontier_out(g.sample_neighbors(seeds, 2))}
     loader = gdist.DistNodeDataLoader(g, seeds, sampler, batch_size=6, shuffle=True, seed=5)
     res["epoch_seed"] = loader._epoch_seed()
     res["batches"] = [(s, i, _blocks_out(blocks)) for i, s, blocks in loader]

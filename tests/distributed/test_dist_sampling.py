@@ -112,6 +112,8 @@ def _check_rank(res, rank, ref, homo, book, sampler):
         want = _frontier(sp(ref, seeds, 2))
     _assert_same(res["blind2"], want, "sample_neighbors (all edge types together)")
     _same_set(res["in_sub"], _frontier(graphdl.in_subgraph(ref, seeds)), "in_subgraph")
+    # DistGraph.sample_neighbors samples per edge type, as DGL's does on a heterogeneous graph
+    _assert_same(res["method"], _frontier(sp(ref, seeds, 2)), "DistGraph.sample_neighbors")
     assert len(res["batches"]) >= 2
     for i, (batch_seeds, input_nodes, blocks) in enumerate(res["batches"]):
         with _rng.batch_state(res["epoch_seed"], i):
