@@ -690,6 +690,8 @@ def _train_link(cg, g, target, opts, run, enc_spec, names, device, resume):
     rng = np.random.default_rng(opts["seed"])
     src_t = torch.from_numpy(src_all).to(device)
     hard = max(1, int(opts["hard_negatives"] or 0))
+    if hard > 1 and opts["negative"] not in ("uniform", "popularity"):
+        raise DGLError("hard_negatives picks among sampled candidates: use negative uniform or popularity")
     if opts["minibatch"] and (opts["lp_targets"] != "all" or opts["negative"] not in ("uniform", "popularity")):
         raise DGLError("minibatch link prediction takes lp_targets: all and uniform or popularity negatives")
 

@@ -133,7 +133,7 @@ def test_minibatch_hard_negatives_sparse_embeddings(tmp_path, graph, negative):
     m2 = train(graph, "link-prediction", dict(cfg, epochs=3), run, quiet=True, resume=True)
     assert m2["history"]["epoch"] == [1, 2, 3]
     with pytest.raises(DGLError, match="minibatch link prediction"):
-        train(graph, "link-prediction", dict(cfg, negative="in_batch"), run, quiet=True)
+        train(graph, "link-prediction", dict(cfg, negative="in_batch", hard_negatives=0), run, quiet=True)
 
 
 def test_sparse_embeddings_are_trained(tmp_path, graph):
@@ -151,3 +151,12 @@ def test_sparse_embeddings_are_trained(tmp_path, graph):
     model = build_model(ck["spec"])
     model.load_state_dict(ck["state_dict"])
     assert torch.equal(model.encoder.sparse["user"].weight, ck["state_dict"]["encoder.sparse_emb.user"])
+
+
+def test_full_graph_hard_negatives(tmp_path, graph):
+    run = str(tmp_path / "hard")
+    m = train(graph, "link-prediction", {"hidden": 8, "layers": 1, "epochs": 2, "num_negatives": 3,
+                                         "hard_negatives": 4, "loss": "bpr"}, run, quiet=True)
+    assert m["test"]["queries"] > 0 and np.isfinite(m["history"]["loss"]).all()
+    with pytest.raises(DGLError, match="hard_negatives"):
+        train(graph, "link-prediction", {"negative": "in_batch", "hard_negatives": 2, "epochs": 1}, run, quiet=True)
