@@ -94,3 +94,19 @@ def test_edge_softmax_per_relation_logits_bad_input():
         ops.edge_softmax(g, {"r": torch.ones(2), "s": torch.ones(1)})
     with pytest.raises(graphdl.DGLError, match="shape"):
         ops.edge_softmax(g, {"r": torch.ones(1, 2), "s": torch.ones(1)})
+
+
+@pytest.mark.parametrize("table_bytes", [0, 1 << 30])
+def test_both_forward_orders_match_reference(table_bytes, idtype, monkeypatch):
+    """The forward walks rows in destination order (tables too big) or edges in storage order."""
+    from graphdl.ops import _numba_backend
+
+    monkeypatch.setattr(_numba_backend, "_SOFTMAX_TABLE_BYTES", table_bytes)
+    gen = torch.Generator().manual_seed(5)
+    src = torch.randint(0, 30, (400,), generator=gen)
+    dst = torch.randint(0, 30, (400,), generator=gen)
+    g = graphdl.graph((src, dst), num_nodes=30, idtype=idtype)
+    x = torch.randn(400, 4, generator=gen, dtype=torch.float64, requires_grad=True)
+    out = ops.edge_softmax(g, x)
+    torch.testing.assert_close(out, reference(x, dst, 30))
+    assert torch.autograd.gradcheck(lambda a: ops.edge_softmax(g, a), (x,))
