@@ -42,8 +42,8 @@ if ip_config is not None:
     import dgl.distributed.rpc_client as rpc_client
     rpc_client.get_local_machine_id = lambda server_namebook: rank
 dgl.distributed.initialize(ip_config)
-if ip_config is None:
-    g = dgl.distributed.DistGraph("bench", part_config=part_config)
+if ip_config is None or len(sys.argv) > 5:  # standalone, or a server's shared memory
+    g = dgl.distributed.DistGraph("bench", part_config=part_config if ip_config is None else None)
 else:
     gpb = dgl.distributed.load_partition_book(part_config, rank)[0]
     g = dgl.distributed.DistGraph("bench", gpb=gpb)
@@ -75,7 +75,7 @@ SERVER = r"""
 import sys
 from dgl.distributed import DistGraphServer
 sid, ip_config, num_clients, part_config = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4]
-DistGraphServer(sid, ip_config, 1, num_clients, part_config, disable_shared_mem=True,
+DistGraphServer(sid, ip_config, 1, num_clients, part_config, disable_shared_mem=sys.argv[5] == "1",
                 graph_format=["csc", "coo"]).start()
 """
 
@@ -86,7 +86,8 @@ def _port() -> int:
         return s.getsockname()[1]
 
 
-def run_dgl(python: str, config: str, ranks: int, batches: int, timeout: int):
+def run_dgl(python: str, config: str, ranks: int, batches: int, timeout: int,
+            private_shm: bool = False):
     tmp = tempfile.mkdtemp()
     client = os.path.join(tmp, "client.py")
     server = os.path.join(tmp, "server.py")
@@ -105,16 +106,33 @@ def run_dgl(python: str, config: str, ranks: int, batches: int, timeout: int):
             for _ in range(ranks):
                 f.write(f"127.0.0.1 {_port()}\n")
         senv = dict(env, DGL_ROLE="server", DGL_DIST_MODE="distributed")
-        logs = [open(os.path.join(tmp, f"server{sid}.log"), "w") for sid in range(ranks)]
-        for sid in range(ranks):
-            procs.append(subprocess.Popen([python, server, str(sid), ip, str(ranks), config],
-                                          env=senv, stdout=logs[sid], stderr=subprocess.STDOUT,
-                                          text=True))
         cenv = dict(env, DGL_ROLE="client", DGL_DIST_MODE="distributed", DGL_NUM_SERVER="1",
                     DGL_NUM_CLIENT=str(ranks))
-        clients = [subprocess.Popen([python, client, config, str(batches), str(r), ip], env=cenv,
-                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                   for r in range(ranks)]
+        if private_shm:
+            # One machine per partition: each server and its trainer in a mount namespace of
+            # their own with a private /dev/shm (DGL names its shared-memory arrays by feature
+            # name only, so servers on one /dev/shm overwrite each other's), sharing memory
+            # as DistDGL's server and trainers on one machine do.
+            clients = []
+            for r in range(ranks):
+                line = (f"mount -t tmpfs tmpfs /dev/shm && "
+                        f"(DGL_ROLE=server {python} {server} {r} {ip} {ranks} {config} 0 "
+                        f"> {tmp}/server{r}.log 2>&1 &) && "
+                        f"exec {python} {client} {config} {batches} {r} {ip} shm")
+                clients.append(subprocess.Popen(["unshare", "--mount", "--propagation", "private",
+                                                 "sh", "-c", line], env=cenv,
+                                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                                text=True))
+        else:
+            logs = [open(os.path.join(tmp, f"server{sid}.log"), "w") for sid in range(ranks)]
+            for sid in range(ranks):
+                procs.append(subprocess.Popen([python, server, str(sid), ip, str(ranks), config, "1"],
+                                              env=senv, stdout=logs[sid], stderr=subprocess.STDOUT,
+                                              text=True))
+            clients = [subprocess.Popen([python, client, config, str(batches), str(r), ip],
+                                        env=cenv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                        text=True)
+                       for r in range(ranks)]
     rows, errs = [], []
     try:
         deadline = time.time() + timeout
@@ -138,8 +156,8 @@ def run_dgl(python: str, config: str, ranks: int, batches: int, timeout: int):
                 p.kill()
                 p.wait()
     if len(rows) != ranks:
-        servers = [f"server {i} exit {q.returncode}: " + open(os.path.join(tmp, f"server{i}.log")).read()[-3000:]
-                   for i, q in enumerate(procs)]
+        servers = [f"server {i}: " + open(os.path.join(tmp, f"server{i}.log")).read()[-3000:]
+                   for i in range(ranks) if ranks > 1]
         raise RuntimeError("DistDGL run failed:\n" + "\n".join(errs + servers))
     wall = max(r["wall"] for r in rows)
     return {"ranks": ranks, "seeds_per_s": round(sum(r["seeds"] for r in rows) / wall),
@@ -157,6 +175,9 @@ def main():
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--timeout", type=int, default=1800)
     p.add_argument("--dgl-python", default="/work/venv-dgl/bin/python")
+    p.add_argument("--private-shm", action="store_true",
+                   help="R ranks: each server and its trainer in their own mount namespace with a "
+                        "private /dev/shm (needs unshare and root), sharing memory as on a machine")
     p.add_argument("--with-graphdl", action="store_true",
                    help="also time graphdl (bench_distributed.py's worker) on the same partitions, "
                         "just before DGL, so both meet the same machine load")
@@ -182,7 +203,7 @@ def main():
                     print("graphdl", r, "ranks failed:", str(err)[-3000:], flush=True)
             try:
                 res = run_dgl(args.dgl_python, os.path.join(out, "bench.json"), r, args.batches,
-                              args.timeout)
+                              args.timeout, args.private_shm)
                 print("distdgl", json.dumps(res), flush=True)
             except Exception as err:  # report and go on to the next rank count
                 print("distdgl", r, "ranks failed:", str(err)[-3000:], flush=True)

@@ -68,11 +68,15 @@ class _Distributed:
                 self._update(local, policy.to_local(uniq), summed)
 
             _comm.push(ids, policy.to_partid(ids), [grads], apply, f"updating {emb.name!r}")
-            emb.reset_trace()
+        if getattr(self, "_clean_grad", False):
+            for emb in self._dist_params:
+                emb.reset_trace()
+            self._clean_grad = False
 
     def zero_grad(self) -> None:
-        for emb in self._dist_params:
-            emb.reset_trace()
+        """Forget the recorded rows after the next :meth:`step` (as graphdl.optim's and DGL's
+        sparse optimizers do: without it, recorded gradients are applied again)."""
+        self._clean_grad = True
 
     def state_dict(self) -> Dict[str, Dict[str, torch.Tensor]]:
         """This rank's optimizer state for its own rows (save one file per rank)."""
