@@ -62,11 +62,11 @@ def _model_arguments(p: argparse.ArgumentParser, name: str) -> None:
             p.add_argument("--ntype", help="node type (default: all, one file each)")
 
 
-def add_train_options(train: argparse.ArgumentParser) -> None:
+def add_train_options(parser: argparse.ArgumentParser) -> None:
     """Options that turn ``graphdl train`` into a workflow task on a constructed graph."""
-    train.add_argument("--task", choices=TASKS, help="train this task on a constructed graph (--graph)")
-    train.add_argument("--graph", help="folder written by graphdl construct (with --task)")
-    train.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt (with --task)")
+    parser.add_argument("--task", choices=TASKS, help="train this task on a constructed graph (--graph)")
+    parser.add_argument("--graph", help="folder written by graphdl construct (with --task)")
+    parser.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt (with --task)")
 
 
 def cmd_construct(args: argparse.Namespace) -> int:
