@@ -26,7 +26,7 @@ from .dgl_dataset import DGLDataset
 from .graph_serialize import load_graphs, save_graphs
 from .utils import check_sha1, download, extract_archive, load_info, makedirs, save_info
 
-__all__ = ["RawFile", "RemoteDataset", "DGL_DATA_URL"]
+__all__ = ["RawFile", "RemoteDataset", "OneGraphDataset", "DGL_DATA_URL"]
 
 DGL_DATA_URL = "https://data.dgl.ai/"
 
@@ -173,3 +173,19 @@ def _bool_fields(g: Any) -> List[Tuple[str, Any, str]]:
     for et in g.canonical_etypes:
         out += [("e", et, k) for k, v in g.edges[et].data.items() if v.dtype == torch.bool]
     return out
+
+
+class OneGraphDataset(RemoteDataset):
+    """A :class:`RemoteDataset` of exactly one graph, held in the attribute named by
+    ``graph_attr``; indexing gives it (through ``transform``) and the length is 1."""
+
+    graph_attr = "_graph"
+
+    def __getitem__(self, idx: int):
+        if idx != 0:
+            raise IndexError(f"{self.name} holds one graph; index {idx} is out of range.")
+        g = getattr(self, self.graph_attr)
+        return g if self._transform is None else self._transform(g)
+
+    def __len__(self) -> int:
+        return 1

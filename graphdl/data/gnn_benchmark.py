@@ -21,7 +21,7 @@ import torch
 from ..base import DGLError
 from ..convert import graph
 from ..transforms import reorder_graph, to_simple
-from ._remote import DGL_DATA_URL, RawFile, RemoteDataset
+from ._remote import DGL_DATA_URL, OneGraphDataset, RawFile
 
 __all__ = ["GNNBenchmarkDataset", "CoraFullDataset", "CoauthorCSDataset", "CoauthorPhysicsDataset",
            "AmazonCoBuyComputerDataset", "AmazonCoBuyPhotoDataset"]
@@ -74,7 +74,7 @@ def read_npz_graph(path: str):
     return g
 
 
-class GNNBenchmarkDataset(RemoteDataset):
+class GNNBenchmarkDataset(OneGraphDataset):
     """One benchmark graph from its ``.npz`` file (see the module docstring).
 
     Parameters
@@ -117,13 +117,6 @@ class GNNBenchmarkDataset(RemoteDataset):
         """Number of classes."""
         return self._classes[self.name]
 
-    def __getitem__(self, idx: int):
-        if idx != 0:
-            raise IndexError(f"{self.name} holds one graph; index {idx} is out of range.")
-        return self._graph if self._transform is None else self._transform(self._graph)
-
-    def __len__(self) -> int:
-        return 1
 
 
 class CoraFullDataset(GNNBenchmarkDataset):

@@ -19,7 +19,7 @@ import torch
 from ..base import DGLError
 from ..convert import from_scipy
 from ..transforms import reorder_graph
-from ._remote import DGL_DATA_URL, RawFile, RemoteDataset
+from ._remote import DGL_DATA_URL, OneGraphDataset, RawFile
 from .utils import generate_mask_tensor
 
 __all__ = ["FlickrDataset", "YelpDataset"]
@@ -27,7 +27,7 @@ __all__ = ["FlickrDataset", "YelpDataset"]
 _FILES = ("adj_full.npz", "feats.npy", "class_map.json", "role.json")
 
 
-class _GraphSAINTDataset(RemoteDataset):
+class _GraphSAINTDataset(OneGraphDataset):
     """One GraphSAINT graph; ``multilabel`` sets whether ``class_map`` holds lists of labels."""
 
     multilabel = False
@@ -77,13 +77,6 @@ class _GraphSAINTDataset(RemoteDataset):
         """Number of classes (Flickr) or binary labels (Yelp)."""
         return self._num_classes
 
-    def __getitem__(self, idx: int):
-        if idx != 0:
-            raise IndexError(f"{self.name} holds one graph; index {idx} is out of range.")
-        return self._graph if self._transform is None else self._transform(self._graph)
-
-    def __len__(self) -> int:
-        return 1
 
 
 class FlickrDataset(_GraphSAINTDataset):

@@ -29,7 +29,7 @@ import torch
 from ..base import DGLError
 from ..convert import graph
 from ..transforms import to_bidirected
-from ._remote import DGL_DATA_URL, RawFile, RemoteDataset
+from ._remote import DGL_DATA_URL, OneGraphDataset, RawFile
 
 __all__ = ["GeomGCNDataset", "ChameleonDataset", "SquirrelDataset", "CornellDataset", "TexasDataset",
            "WisconsinDataset", "ActorDataset", "HeterophilousGraphDataset", "RomanEmpireDataset",
@@ -43,8 +43,10 @@ def _rows(path: str) -> List[List[str]]:
     return [line.split("\t") for line in lines if line.strip()]
 
 
-class _SingleGraph(RemoteDataset):
+class _SingleGraph(OneGraphDataset):
     """One node classification graph whose classes are counted from its labels."""
+
+    graph_attr = "_g"
 
     def restore(self, graphs, tensors, info) -> None:
         self._g = graphs[0]
@@ -55,13 +57,6 @@ class _SingleGraph(RemoteDataset):
         """Number of node classes."""
         return self._num_classes
 
-    def __getitem__(self, idx: int):
-        if idx != 0:
-            raise IndexError(f"{self.name} holds one graph; index {idx} is out of range.")
-        return self._g if self._transform is None else self._transform(self._g)
-
-    def __len__(self) -> int:
-        return 1
 
 
 class GeomGCNDataset(_SingleGraph):

@@ -20,7 +20,7 @@ import torch
 
 from ..base import DGLError
 from ..convert import graph
-from ._remote import DGL_DATA_URL, RawFile, RemoteDataset
+from ._remote import DGL_DATA_URL, OneGraphDataset, RawFile
 
 __all__ = ["KnowledgeGraphDataset", "FB15k237Dataset", "FB15kDataset", "WN18Dataset", "build_knowledge_graph"]
 
@@ -107,7 +107,7 @@ def build_knowledge_graph(num_nodes: int, num_rels: int, train: np.ndarray, vali
     return g
 
 
-class KnowledgeGraphDataset(RemoteDataset):
+class KnowledgeGraphDataset(OneGraphDataset):
     """One knowledge graph (see the module docstring for its files and fields).
 
     Parameters
@@ -125,6 +125,8 @@ class KnowledgeGraphDataset(RemoteDataset):
     transform : callable, optional
         Applied to the graph on access.
     """
+
+    graph_attr = "_g"
 
     def __init__(self, name: str, reverse: bool = True, raw_dir: Optional[str] = None, force_reload: bool = False,
                  verbose: bool = True, transform: Optional[Callable] = None) -> None:
@@ -160,13 +162,6 @@ class KnowledgeGraphDataset(RemoteDataset):
         """Number of relations (before adding reverse ones)."""
         return self._num_rels
 
-    def __getitem__(self, idx: int):
-        if idx != 0:
-            raise IndexError(f"{self.name} holds one graph; index {idx} is out of range.")
-        return self._g if self._transform is None else self._transform(self._g)
-
-    def __len__(self) -> int:
-        return 1
 
 
 class FB15k237Dataset(KnowledgeGraphDataset):

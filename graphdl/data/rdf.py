@@ -28,7 +28,7 @@ import torch
 
 from ..base import DGLError, NID
 from ..convert import graph, to_heterogeneous
-from ._remote import DGL_DATA_URL, RawFile, RemoteDataset
+from ._remote import DGL_DATA_URL, OneGraphDataset, RawFile
 from .utils import generate_mask_tensor
 
 __all__ = ["RDFGraphDataset", "AIFBDataset", "MUTAGDataset", "BGSDataset", "AMDataset",
@@ -133,7 +133,7 @@ def _get_id(table: "OrderedDict[str, int]", key: str) -> int:
     return table[key]
 
 
-class RDFGraphDataset(RemoteDataset):
+class RDFGraphDataset(OneGraphDataset):
     """Base of the RDF entity classification sets: one heterograph, one category to predict.
 
     The node type :attr:`predict_category` holds ``train_mask``, ``test_mask``, ``label`` and
@@ -163,6 +163,8 @@ class RDFGraphDataset(RemoteDataset):
     """
 
     sha1: Optional[str] = None  # data.dgl.ai publishes no digest for these archives
+
+    graph_attr = "_hg"
 
     def __init__(self, name: str, url: str, predict_category: str, print_every: int = 10000,
                  insert_reverse: bool = True, raw_dir: Optional[str] = None, force_reload: bool = False,
@@ -291,13 +293,6 @@ class RDFGraphDataset(RemoteDataset):
         """Number of label classes."""
         return self._num_classes
 
-    def __getitem__(self, idx: int):
-        if idx != 0:
-            raise IndexError(f"{self.name} holds one graph; index {idx} is out of range.")
-        return self._hg if self._transform is None else self._transform(self._hg)
-
-    def __len__(self) -> int:
-        return 1
 
 
 def _rdf_url(name: str) -> str:

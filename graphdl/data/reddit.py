@@ -16,13 +16,13 @@ import torch
 
 from ..base import DGLError
 from ..convert import from_scipy
-from ._remote import DGL_DATA_URL, RawFile, RemoteDataset
+from ._remote import DGL_DATA_URL, OneGraphDataset, RawFile
 from .utils import generate_mask_tensor
 
 __all__ = ["RedditDataset"]
 
 
-class RedditDataset(RemoteDataset):
+class RedditDataset(OneGraphDataset):
     """Reddit posts of September 2014 linked when one user commented on both; 41 communities.
 
     Node data: ``feat`` (float32), ``label`` (int64), ``train_mask``, ``val_mask``,
@@ -79,10 +79,3 @@ class RedditDataset(RemoteDataset):
         """Number of communities (41)."""
         return 41
 
-    def __getitem__(self, idx: int):
-        if idx != 0:
-            raise IndexError(f"{self.name} holds one graph; index {idx} is out of range.")
-        return self._graph if self._transform is None else self._transform(self._graph)
-
-    def __len__(self) -> int:
-        return 1
