@@ -5,7 +5,7 @@ __version__ = "0.1.0"
 
 from . import _compat_torch  # noqa: F401  (fails in one line when numpy and torch disagree)
 from . import _numba  # noqa: F401  (numba threading layer, before any kernel runs)
-from .base import ALL, EID, ETYPE, NID, NTYPE, DGLError
+from .base import ALL, EID, ETYPE, NID, NTYPE, DGLError, is_libxsmm_enabled, use_libxsmm
 from .heterograph import DGLGraph, DGLHeteroGraph
 from .convert import *  # noqa: F401,F403
 from .subgraph import *  # noqa: F401,F403

@@ -5,7 +5,7 @@ import warnings
 from typing import Any
 
 __all__ = ["DGLError", "DGLWarning", "ALL", "NID", "EID", "NTYPE", "ETYPE", "is_all", "dgl_warning",
-           "is_internal_column"]
+           "is_internal_column", "use_libxsmm", "is_libxsmm_enabled"]
 
 
 class DGLError(Exception):
@@ -53,3 +53,31 @@ def is_all(arg: Any) -> bool:
 
 def dgl_warning(message: str, category: type = UserWarning, stacklevel: int = 2) -> None:
     warnings.warn(message, category, stacklevel=stacklevel + 1)
+
+
+_libxsmm = {"enabled": True}
+
+
+def use_libxsmm(flag: bool) -> None:
+    """Record whether CPU kernels may use libxsmm (DGL's switch for its C++ CPU kernels).
+
+    graphdl's CPU kernels are numba code and never call libxsmm, so the flag changes no
+    result and no speed; it is kept so that DGL code setting it runs unchanged, and
+    :func:`is_libxsmm_enabled` reads it back.
+
+    Parameters
+    ----------
+    flag : bool
+        The value to record.
+    """
+    _libxsmm["enabled"] = bool(flag)
+
+
+def is_libxsmm_enabled() -> bool:
+    """The flag last given to :func:`use_libxsmm` (``True`` until it is called).
+
+    Returns
+    -------
+    bool
+    """
+    return _libxsmm["enabled"]
