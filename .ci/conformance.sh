@@ -2,7 +2,7 @@
 # DGL's own test suite run through graphdl.compat, as a ratchet: fails if any file of the CI set
 # passes fewer tests than tests/conformance/baseline.json says. Skipped when the suite folder
 # (../shared/dgl-tests beside the repository, or $GRAPHDL_DGL_TESTS) is absent.
-# The CI set is every baselined file except the two largest (ops: ~2,200 cases, nn: ~3,000),
+# The CI set is every baselined file except the largest (nn: ~3,000 cases),
 # see docs/conformance.md; each file has a 600 s wall limit and each test 120 s.
 set -euo pipefail
 cd "$(dirname "$0")/.."
