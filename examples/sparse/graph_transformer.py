@@ -12,6 +12,12 @@ multi-head attention restricted to the entries of :math:`A + I`,
 (``bsddmm`` then a row ``softmax`` then ``bspmm``), a residual connection, layer norm, and a
 feed-forward block with its own residual and layer norm.
 
+Dropout is 0.4 everywhere (input features, attention weights, both residual branches, the
+classifier). At 0.6, GAT's rate, some seeds never leave the uniform prediction on Cora: the
+training loss stays at ln 7 for hundreds of epochs whatever the learning rate (0.005 or 0.001),
+as the signal that survives dropout in the input, the attention and both residual branches is
+too weak for the post-layer-norm stack to start learning.
+
     python examples/sparse/graph_transformer.py --dataset cora --seeds 10
 """
 import torch
@@ -65,7 +71,7 @@ class GTLayer(nn.Module):
 
 class GraphTransformer(nn.Module):
     def __init__(self, in_size: int, out_size: int, pe_size: int, hidden: int = 64, heads: int = 8,
-                 layers: int = 2, dropout: float = 0.6) -> None:
+                 layers: int = 2, dropout: float = 0.4) -> None:
         super().__init__()
         self.embed = nn.Linear(in_size, hidden)
         self.pe = nn.Linear(pe_size, hidden)
@@ -87,9 +93,9 @@ def run(dataset: str, seed: int, args) -> float:
     pe = laplacian_pe(A, args.pe)
     A_loop = A + dglsp.identity(A.shape)
     X = C.sparse_features(g.ndata["feat"])
-    model = GraphTransformer(X.shape[1], int(g.ndata["label"].max()) + 1, args.pe)
+    model = GraphTransformer(X.shape[1], int(g.ndata["label"].max()) + 1, args.pe, dropout=args.dropout)
     return C.train(model, lambda: model(A_loop, X, pe), g, 0.005, 5e-4, 500, args.patience)
 
 
 if __name__ == "__main__":
-    C.main("Graph transformer", run, {"pe": 8})
+    C.main("Graph transformer", run, {"pe": 8, "dropout": 0.4})
