@@ -193,7 +193,7 @@ class SparseAdj:
             out._csr, out._csc = compressed, self._csc
         else:
             out._csr, out._csc = self._csr, compressed
-        return out
+        return self._carry_formats(out)
 
     def created(self) -> Tuple[str, ...]:
         """The allowed formats that exist now (COO always does, when allowed)."""
