@@ -100,6 +100,8 @@ def main(name: str, run: Callable[[str, int, argparse.Namespace], float], defaul
     parser = argparse.ArgumentParser(description=f"{name} written as sparse-matrix algebra")
     parser.add_argument("--dataset", choices=sorted(DATASETS), default="cora")
     parser.add_argument("--seeds", type=int, default=10)
+    parser.add_argument("--first-seed", type=int, default=0,
+                        help="run seeds first-seed, ..., first-seed + seeds - 1 (to split a long series)")
     parser.add_argument("--patience", type=int, default=100)
     parser.add_argument("--threads", type=int, default=1)
     for k, v in (defaults or {}).items():
@@ -114,7 +116,7 @@ def main(name: str, run: Callable[[str, int, argparse.Namespace], float], defaul
         pass
     start = time.time()
     accs = []
-    for seed in range(args.seeds):
+    for seed in range(args.first_seed, args.first_seed + args.seeds):
         torch.manual_seed(seed)
         accs.append(run(args.dataset, seed, args))
         print(f"seed {seed}: test accuracy {100 * accs[-1]:.1f} ({time.time() - start:.0f} s)", flush=True)
