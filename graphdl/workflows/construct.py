@@ -31,13 +31,13 @@ import json
 import os
 import shutil
 import time
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 import torch
 
 from ..base import DGLError
-from .tables import Table, expand_files, read_table, to_id_strings, to_numbers
+from .tables import StreamedTable, Table, expand_files, stream_table
 from .transforms import make_transform
 from ..convert import heterograph
 from ..data.graph_serialize import save_graphs, load_graphs
@@ -80,19 +80,24 @@ def _label_specs(entry: Dict[str, Any], what: str, tasks: Sequence[str]) -> List
     return out
 
 
-def _columns(entry: Dict[str, Any], id_cols: Sequence[str], feats, labels) -> List[str]:
-    cols = list(id_cols)
+def _columns(id_cols: Sequence[str], id_kind: str, feats, labels) -> Dict[str, List[str]]:
+    """Column -> how :func:`stream_table` keeps it (ids, float64 numbers or Arrow arrays)."""
+    cols: Dict[str, List[str]] = {}
+    for c in id_cols:
+        cols.setdefault(c, []).append(id_kind)
     for f in feats:
-        cols += f["cols"]
+        for c in f["cols"]:
+            cols.setdefault(c, []).append("number" if f["transform"].numeric else "raw")
     for lab in labels:
         if "label_col" in lab:
-            cols.append(lab["label_col"])
+            kind = {"classification": "raw", "regression": "number"}.get(lab["task_type"])
+            cols.setdefault(lab["label_col"], []).extend([kind] if kind else [])
         if "time_col" in lab:
-            cols.append(lab["time_col"])
+            cols.setdefault(lab["time_col"], []).append("number")
     return cols
 
 
-def _apply_features(table: Table, feats, store: Dict[str, torch.Tensor], state: Dict[str, Any],
+def _apply_features(table: Union[Table, StreamedTable], feats, store: Dict[str, torch.Tensor], state: Dict[str, Any],
                     fit: bool = True) -> None:
     """Transform the feature columns into ``store``; ``fit=False`` applies already-fitted
     transforms (new rows at inference) instead of learning their state."""
@@ -100,9 +105,9 @@ def _apply_features(table: Table, feats, store: Dict[str, torch.Tensor], state: 
         t = f["transform"]
         where = table.where(f["cols"][0])
         if t.numeric:
-            cols = [to_numbers(table, c) for c in f["cols"]]
+            cols = [table.numbers_of(c) for c in f["cols"]]
         else:
-            cols = [table.frame[c].to_numpy(dtype=object) for c in f["cols"]]
+            cols = [table.objects(c) for c in f["cols"]]
         value = t.fit_apply(cols, where) if fit else t.apply(cols, where)
         store[f["name"]] = torch.from_numpy(np.ascontiguousarray(value, dtype=np.float32))
         state[f["name"]] = {"cols": f["cols"], **t.state()}
@@ -143,14 +148,14 @@ def _custom_masks(n: int, spec: Dict[str, str], index, base: str, what: str) -> 
     return out
 
 
-def _labels(table: Table, lab: Dict[str, Any], n: int, index, base: str, what: str, seed: int,
+def _labels(table: Union[Table, StreamedTable], lab: Dict[str, Any], n: int, index, base: str, what: str, seed: int,
             store: Dict[str, torch.Tensor], label_state: Dict[str, Any]) -> Dict[str, Any]:
     task = lab["task_type"]
     name = lab.get("label_col", "lp")
     stats: Dict[str, Any] = {"task_type": task}
     valid = np.ones(n, dtype=bool)
     if task == "classification":
-        col = table.frame[lab["label_col"]]
+        col = table.series(lab["label_col"])
         valid = col.notna().to_numpy()
         values = col.astype(str).to_numpy()
         classes = sorted(set(values[valid]), key=lambda v: (len(v), v) if v.lstrip("-").isdigit() else (1 << 30, v))
@@ -164,7 +169,7 @@ def _labels(table: Table, lab: Dict[str, Any], n: int, index, base: str, what: s
         counts = np.bincount(y[valid], minlength=len(classes))
         stats["balance"] = {c: int(k) for c, k in zip(classes, counts)}
     elif task == "regression":
-        y = to_numbers(table, lab["label_col"])
+        y = table.numbers_of(lab["label_col"])
         valid = ~np.isnan(y)
         store[name] = torch.from_numpy(y.astype(np.float32))
         label_state[name] = {"task_type": task}
@@ -186,7 +191,7 @@ def _labels(table: Table, lab: Dict[str, Any], n: int, index, base: str, what: s
 
 def _leave_last_out(src: np.ndarray, time_col: np.ndarray, n: int) -> Dict[str, torch.Tensor]:
     """Per source node: its latest edge is test, the one before validation, the rest training."""
-    order = np.lexsort((np.arange(n), time_col, src))  # by source, then time, then file order
+    order = np.lexsort((time_col, src))  # by source, then time, then file order (lexsort is stable)
     s = src[order]
     last = np.ones(n, dtype=bool)
     last[:-1] = s[:-1] != s[1:]
@@ -274,9 +279,9 @@ def construct_graph(config: Any, output: str, *, add_reverse_edges: Optional[boo
         feats = _feature_specs(entry, what)
         labels = _label_specs(entry, what, _NODE_TASKS)
         files = expand_files(entry.get("files"), base, what)
-        table = read_table(files, entry.get("format"), _columns(entry, [entry["node_id_col"]], feats, labels),
-                           what, progress)
-        ids = to_id_strings(table, entry["node_id_col"])
+        table = stream_table(files, entry.get("format"), _columns([entry["node_id_col"]], "id_strings", feats, labels),
+                             what, progress)
+        ids = table.id_strings.pop(entry["node_id_col"])
         index = pd.Index(ids)
         dup = index.duplicated()
         if dup.any():
@@ -298,7 +303,7 @@ def construct_graph(config: Any, output: str, *, add_reverse_edges: Optional[boo
         summary["nodes"][ntype] = {"count": len(ids), "labels": label_stats}
 
     # ---------------------------------------------------------------- edge tables
-    edge_tables = []
+    entries = []
     seen_rel = set()
     for entry in config.get("edges", []) or []:
         rel = entry.get("relation")
@@ -312,58 +317,57 @@ def construct_graph(config: Any, output: str, *, add_reverse_edges: Optional[boo
         for key in ("source_id_col", "dest_id_col"):
             if key not in entry:
                 raise DGLError(f"{what}: no \"{key}\"")
-        feats = _feature_specs(entry, what)
-        labels = _label_specs(entry, what, _EDGE_TASKS)
-        files = expand_files(entry.get("files"), base, what)
-        table = read_table(files, entry.get("format"),
-                           _columns(entry, [entry["source_id_col"], entry["dest_id_col"]], feats, labels),
-                           what, progress)
-        src = to_id_strings(table, entry["source_id_col"])
-        dst = to_id_strings(table, entry["dest_id_col"])
-        edge_tables.append((rel, entry, table, src, dst, feats, labels))
+        entries.append((rel, entry, _feature_specs(entry, what), _label_specs(entry, what, _EDGE_TASKS)))
     if reverse:
         for rel in list(seen_rel):
             rev = (rel[2], rel[1] + "-rev", rel[0])
             if rev in seen_rel:
                 raise DGLError(f"relation {list(rev)} exists already; cannot add reverse edges of {list(rel)}")
 
-    # node types known only from edges: ids in order of first appearance
-    for rel, entry, table, src, dst, _, _ in edge_tables:
-        for ntype, ids in ((rel[0], src), (rel[2], dst)):
-            if ntype in node_entries:
-                continue
-            if ntype in node_index:
-                new = pd.Index(ids).difference(node_index[ntype], sort=False)
-                if len(new):
-                    node_index[ntype] = node_index[ntype].append(pd.Index(pd.unique(new)))
-            else:
-                node_index[ntype] = pd.Index(pd.unique(ids))
-
+    # node types known only from edges: ids in order of first appearance (table by table,
+    # sources before destinations)
+    edge_only: Dict[str, Dict[str, int]] = {}
     data_dict = {}
     edge_data: Dict[Tuple[str, str, str], Dict[str, torch.Tensor]] = {}
-    for rel, entry, table, src, dst, feats, labels in edge_tables:
+    for rel, entry, feats, labels in entries:
         what = f"relation {list(rel)}"
-        s = node_index[rel[0]].get_indexer(src)
-        d = node_index[rel[2]].get_indexer(dst)
+        files = expand_files(entry.get("files"), base, what)
+        table = stream_table(files, entry.get("format"),
+                             _columns([entry["source_id_col"], entry["dest_id_col"]], "id", feats, labels),
+                             what, progress)
+        ends = []
+        for ntype, col in ((rel[0], entry["source_id_col"]), (rel[2], entry["dest_id_col"])):
+            keys = table.ids[col].keys()
+            if ntype in node_entries:
+                lookup = node_index[ntype].get_indexer(keys)
+            else:
+                pos = edge_only.setdefault(ntype, {})
+                lookup = np.fromiter((pos.setdefault(k, len(pos)) for k in keys), dtype=np.int64, count=len(keys))
+            ends.append(table.ids[col].map(lookup))
+        s, d = ends
+        del ends
+        table.ids = {}
         bad = (s < 0) | (d < 0)
         if bad.any():
             for k, path in enumerate(table.files):
-                in_file = bad & (table.file_index == k)
+                lo, hi = int(table.starts[k]), int(table.starts[k + 1])
+                in_file = bad[lo:hi]
                 if in_file.any():
-                    first = int(np.flatnonzero(in_file)[0])
                     report = {"relation": list(rel), "file": path, "count": int(in_file.sum()),
-                              "unknown_source": int((in_file & (s < 0)).sum()),
-                              "unknown_dest": int((in_file & (d < 0)).sum()),
-                              "first_row": int(table.row[first])}
+                              "unknown_source": int((s[lo:hi] < 0).sum()),
+                              "unknown_dest": int((d[lo:hi] < 0).sum()),
+                              "first_row": int(np.argmax(in_file)) + 1}
                     summary["dropped_edges"].append(report)
                     if progress:
                         print(f"graphdl construct: {path}: dropped {report['count']} edge(s) of {list(rel)} "
                               f"with an endpoint missing from its node table (first at row {report['first_row']})")
             keep = ~bad
             table, s, d = table.take(keep), s[keep], d[keep]
+            del keep
+        del bad
         if len(s) == 0:
             raise DGLError(f"{what}: no edge left ({', '.join(table.files)})")
-        data_dict[rel] = (torch.from_numpy(s.astype(np.int64)), torch.from_numpy(d.astype(np.int64)))
+        data_dict[rel] = (torch.from_numpy(s), torch.from_numpy(d))
         store: Dict[str, torch.Tensor] = {}
         key = ":".join(rel)
         state["edges"][key] = {}
@@ -376,13 +380,17 @@ def construct_graph(config: Any, output: str, *, add_reverse_edges: Optional[boo
             if lab.get("split_type") == "leave_last_out":
                 if "time_col" not in lab:
                     raise DGLError(f"{what}: leave_last_out needs \"time_col\"")
-                t = to_numbers(table, lab["time_col"], allow_missing=False)
-                masks = _leave_last_out(s.astype(np.int64), t, len(s))
+                t = table.numbers_of(lab["time_col"], allow_missing=False)
+                masks = _leave_last_out(s, t, len(s))
                 store.update(masks)
                 store[f"{name}_time"] = torch.from_numpy(t)  # float64: exact for integer timestamps
                 label_stats[name].update({k: int(v.sum()) for k, v in masks.items()})
+        del table
         edge_data[rel] = store
         summary["edges"][key] = {"count": int(len(s)), "labels": label_stats}
+    for ntype, pos in edge_only.items():
+        node_index[ntype] = pd.Index(np.array(list(pos), dtype=object))
+    del edge_only
     reverse_of = {}
     if reverse:
         for rel in list(data_dict):
