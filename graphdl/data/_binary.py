@@ -13,7 +13,7 @@ naming the problem instead of crashing or allocating memory sized from the file.
 from __future__ import annotations
 
 import struct
-from typing import Dict, List, Tuple
+from typing import Any, Dict, List, Tuple
 
 import numpy as np
 import torch
@@ -183,6 +183,11 @@ class ByteWriter:
         return self._size
 
     def raw(self, data: bytes) -> None:
+        # a memoryview (a tensor's payload) is kept as is, not copied, until written
+        if isinstance(data, memoryview):
+            self._parts.append(data)
+            self._size += data.nbytes
+            return
         self._parts.append(bytes(data))
         self._size += len(data)
 
@@ -224,6 +229,11 @@ class ByteWriter:
 
     def getvalue(self) -> bytes:
         return b"".join(self._parts)
+
+    def write_to(self, fh: Any) -> None:
+        """Write the parts to a binary file one by one (no joined copy of the whole)."""
+        for part in self._parts:
+            fh.write(part)
 
 
 def read_ndarray(reader: ByteReader, field: str) -> torch.Tensor:
@@ -276,7 +286,8 @@ def write_ndarray(writer: ByteWriter, tensor: torch.Tensor, field: str = "tensor
         data = data.to(torch.uint8)
     elif data.dtype == torch.bfloat16:
         data = data.view(torch.int16)
-    payload = data.numpy().astype(data.numpy().dtype.newbyteorder("<"), copy=False).tobytes()
+    array = np.ascontiguousarray(data.numpy().astype(data.numpy().dtype.newbyteorder("<"), copy=False))
+    payload = memoryview(array).cast("B") if array.size else b""  # no copy of the data
     writer.u64(NDARRAY_MAGIC)
     writer.u64(0)
     writer.i32(1)  # CPU

@@ -28,7 +28,7 @@ from ._binary import (
 from ._graph_format_v1 import read_v1_graphs, read_v1_labels
 from ._graph_records import MAX_NODES, GraphRecord, check_bounds, edge_order, read_id_array, scatter_by_eid
 
-__all__ = ["GraphRecord", "read_graph_file", "write_graph_file", "read_file_labels", "FILE_MAGIC"]
+__all__ = ["GraphRecord", "read_graph_file", "write_graph_file", "graph_file_writer", "read_file_labels", "FILE_MAGIC"]
 
 FILE_MAGIC = 0xDD2E4FF046B4A13F
 HETEROGRAPH_MAGIC = 0xDD589FBE35224ABF
@@ -372,6 +372,11 @@ def format_code(formats: Optional[Sequence[str]]) -> int:
 
 def write_graph_file(records: Sequence[GraphRecord], labels: Dict[str, torch.Tensor], formats: int) -> bytes:
     """Serialize graph records and labels to the bytes of a version-2 file."""
+    return graph_file_writer(records, labels, formats).getvalue()
+
+
+def graph_file_writer(records: Sequence[GraphRecord], labels: Dict[str, torch.Tensor], formats: int) -> ByteWriter:
+    """The parts of a version-2 file (tensor payloads not copied), for ``ByteWriter.write_to``."""
     writer = ByteWriter()
     header = ByteWriter()
     header.u64(FILE_MAGIC)
@@ -395,4 +400,4 @@ def write_graph_file(records: Sequence[GraphRecord], labels: Dict[str, torch.Ten
     writer.u64(len(blob))  # stored as a string (length, bytes), then its length again
     writer.raw(blob)
     writer.u64(len(blob))
-    return writer.getvalue()
+    return writer

@@ -11,7 +11,8 @@ from typing import Dict, List, Optional, Sequence, Tuple, Union
 import torch
 
 from ..base import DGLError
-from ._graph_format import CSC_CODE, CSR_CODE, format_code, read_file_labels, read_graph_file, write_graph_file
+from ._graph_format import (CSC_CODE, CSR_CODE, format_code, graph_file_writer, read_file_labels, read_graph_file,
+                            write_graph_file)
 from ._graph_records import GraphRecord
 from ..convert import heterograph
 from ..heterograph import DGLGraph
@@ -111,12 +112,12 @@ def save_graphs(
     labels = {} if labels is None else labels
     if not isinstance(labels, dict):
         raise DGLError(f"labels must be a dict of tensors, got {type(labels).__name__}.")
-    blob = write_graph_file([_to_record(g) for g in g_list], labels, format_code(formats))
+    writer = graph_file_writer([_to_record(g) for g in g_list], labels, format_code(formats))
     filename = os.fspath(filename)
     folder = os.path.dirname(os.path.abspath(filename))
     os.makedirs(folder, exist_ok=True)
     with open(filename, "wb") as f:
-        f.write(blob)
+        writer.write_to(f)  # part by part: no second copy of the graph in memory
 
 
 def _read_bytes(filename: PathLike) -> bytes:

@@ -192,17 +192,18 @@ def _labels(table: Union[Table, StreamedTable], lab: Dict[str, Any], n: int, ind
 def _leave_last_out(src: np.ndarray, time_col: np.ndarray, n: int) -> Dict[str, torch.Tensor]:
     """Per source node: its latest edge is test, the one before validation, the rest training."""
     order = np.lexsort((time_col, src))  # by source, then time, then file order (lexsort is stable)
-    s = src[order]
+    s = src.astype(np.int32)[order] if n and src.max() < 2**31 else src[order]
     last = np.ones(n, dtype=bool)
     last[:-1] = s[:-1] != s[1:]
     second = np.zeros(n, dtype=bool)
-    second[:-1] = last[1:] & (s[:-1] == s[1:])
+    second[:-1] = last[1:] & ~last[:-1]
+    # keep at least one training edge per source: a source with fewer than 3 edges is all training
+    enough = (np.bincount(src, minlength=src.max() + 1 if n else 0) >= 3)[s]
+    del s
     test = np.zeros(n, dtype=bool)
     val = np.zeros(n, dtype=bool)
-    # keep at least one training edge per source: a source with fewer than 3 edges is all training
-    count = np.bincount(src, minlength=src.max() + 1 if n else 0)[s]
-    test[order[last & (count >= 3)]] = True
-    val[order[second & (count >= 3)]] = True
+    test[order[last & enough]] = True
+    val[order[second & enough]] = True
     train = ~(test | val)
     return {"train_mask": torch.from_numpy(train), "val_mask": torch.from_numpy(val),
             "test_mask": torch.from_numpy(test)}
@@ -437,6 +438,8 @@ def construct_graph(config: Any, output: str, *, add_reverse_edges: Optional[boo
     os.makedirs(os.path.join(tmp, "id_mappings"))
     try:
         save_graphs(os.path.join(tmp, "graph.bin"), [g])
+        del g, data_dict, node_data, edge_data  # the graph's memory is free for what follows
+        store = masks = t = None
         for nt, ix in node_index.items():
             pd.DataFrame({"orig": np.asarray(ix, dtype=object).astype(str),
                           "new": np.arange(len(ix), dtype=np.int64)}).to_parquet(

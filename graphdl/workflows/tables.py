@@ -23,7 +23,7 @@ __all__ = ["Table", "StreamedTable", "expand_files", "read_table", "stream_table
            "to_numbers"]
 
 _BLOCK = 1 << 22  # 4 MiB of CSV text per chunk
-_PARQUET_ROWS = 1 << 18  # rows per Parquet record batch
+_PARQUET_ROWS = 1 << 16  # rows per Parquet record batch (a batch's pandas frame is transient memory)
 
 
 class Table:
