@@ -337,14 +337,16 @@ def construct_graph(config: Any, output: str, *, add_reverse_edges: Optional[boo
                              _columns([entry["source_id_col"], entry["dest_id_col"]], "id", feats, labels),
                              what, progress)
         ends = []
-        for ntype, col in ((rel[0], entry["source_id_col"]), (rel[2], entry["dest_id_col"])):
+        for side, (ntype, col) in enumerate(((rel[0], entry["source_id_col"]), (rel[2], entry["dest_id_col"]))):
             keys = table.ids[col].keys()
             if ntype in node_entries:
                 lookup = node_index[ntype].get_indexer(keys)
             else:
                 pos = edge_only.setdefault(ntype, {})
                 lookup = np.fromiter((pos.setdefault(k, len(pos)) for k in keys), dtype=np.int64, count=len(keys))
-            ends.append(table.ids[col].map(lookup))
+            # a column that is both source and destination is mapped twice
+            last = side == 1 or entry["source_id_col"] != entry["dest_id_col"]
+            ends.append(table.ids[col].map(lookup, free=last))
         s, d = ends
         del ends
         table.ids = {}

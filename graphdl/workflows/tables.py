@@ -249,15 +249,17 @@ class IdCodes:
         """The distinct ids in order of first appearance."""
         return list(self.position)
 
-    def map(self, lookup: np.ndarray) -> np.ndarray:
-        """``lookup[code]`` for every row (int64), filled chunk by chunk; frees the codes."""
+    def map(self, lookup: np.ndarray, free: bool = True) -> np.ndarray:
+        """``lookup[code]`` for every row (int64), filled chunk by chunk; frees the codes
+        unless ``free`` is false."""
         n = sum(len(c) for c in self.chunks)
         out = np.empty(n, dtype=np.int64)
         at = 0
         for c in self.chunks:
             out[at:at + len(c)] = lookup[c]
             at += len(c)
-        self.chunks = []
+        if free:
+            self.chunks = []
         return out
 
 

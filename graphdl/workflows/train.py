@@ -78,6 +78,7 @@ TRAIN_DEFAULTS: Dict[str, Any] = {
     "lp_targets": "all",         # all: every training edge is a target | next: per source, the edges after a random time cut
     "next_window": 1,            # lp_targets next: targets per source and epoch
     "recency_tau": None,         # weigh the reverse relation's messages by exp(-rank/tau), rank 0 = latest edge
+    "session_window": 0,         # link: destination->destination edges between each source's edges up to this many apart in time (0: off)
     "hard_negatives": 0,         # link: draw num_negatives x this many candidates, keep the highest-scoring (0: off)
     "sparse_embeddings": False,  # learnable embeddings as NodeEmbedding tables with SparseAdam
     "sparse_lr": None,           # SparseAdam learning rate (default: lr)
@@ -174,9 +175,11 @@ def _features(g, names: Dict[str, List[str]], device) -> Dict[str, torch.Tensor]
     return out
 
 
-def _drop_edges(g, etypes_keep: Dict[Tuple[str, str, str], torch.Tensor]):
-    """The graph with only the edges marked in ``etypes_keep`` for those relations (node data kept)."""
-    data = {}
+def _drop_edges(g, etypes_keep: Dict[Tuple[str, str, str], torch.Tensor],
+                extra: Optional[Dict[Tuple[str, str, str], Tuple[torch.Tensor, torch.Tensor]]] = None):
+    """The graph with only the edges marked in ``etypes_keep`` for those relations, plus the
+    ``extra`` relations (node data is not carried)."""
+    data = dict(extra or {})
     for c in g.canonical_etypes:
         s, d = g.edges(etype=c)
         if c in etypes_keep:
@@ -347,6 +350,9 @@ def train(graph: Any, task: str, config: Any = None, out: Optional[str] = None, 
                 "id_embeddings": bool(opts["id_embeddings"]), "heads": opts["heads"],
                 "sparse_embeddings": bool(opts["sparse_embeddings"])}
     if task == "link-prediction":
+        if opts["session_window"]:
+            et = target["etype"]
+            enc_spec["etypes"] += [list(c) for c in session_etypes(et)]
         result = _train_link(cg, g, target, opts, run, enc_spec, names, device, resume)
     elif task.startswith("node"):
         result = _train_node(cg, g, target, opts, run, enc_spec, names, device, resume, task)
@@ -580,10 +586,31 @@ def recency_weights(src: np.ndarray, order: np.ndarray, keep: np.ndarray, tau: f
     return out[keep].astype(np.float32)
 
 
+def session_etypes(et: Tuple[str, str, str]) -> List[Tuple[str, str, str]]:
+    """The two relations of ``session_window``: destination -> the destinations its source
+    reached next (``<rel>-next``) and -> those reached before it (``<rel>-prev``)."""
+    return [(et[2], f"{et[1]}-next", et[2]), (et[2], f"{et[1]}-prev", et[2])]
+
+
+def session_edges(src: np.ndarray, dst: np.ndarray, order: np.ndarray, keep: np.ndarray,
+                  window: int) -> Tuple[np.ndarray, np.ndarray]:
+    """Pairs (earlier destination, later destination) of each source's ``keep`` edges at most
+    ``window`` apart in time order (the session graph of sequential recommenders)."""
+    o = order[keep[order]]
+    s, d = src[o], dst[o]
+    a, b = [], []
+    for lag in range(1, window + 1):
+        same = s[lag:] == s[:-lag]
+        a.append(d[:-lag][same])
+        b.append(d[lag:][same])
+    return np.concatenate(a) if a else np.zeros(0, np.int64), np.concatenate(b) if b else np.zeros(0, np.int64)
+
+
 def link_message_graph(cg: ConstructedGraph, et: Tuple[str, str, str], keep: np.ndarray, opts: Dict[str, Any],
                        label: str, device: Any = "cpu", order: Optional[np.ndarray] = None):
     """The message-passing graph holding only the ``keep`` edges of the target relation (and
-    of its reverse), and the edge weights of ``recency_tau`` (None without it)."""
+    of its reverse), with the :func:`session_edges` of those edges under ``session_window``,
+    and the edge weights of ``recency_tau`` (None without it)."""
     g = cg.graph
     rev = cg.schema.get("reverse_etypes", {}).get(":".join(et))
     rev = tuple(rev.split(":")) if rev else None
@@ -591,13 +618,24 @@ def link_message_graph(cg: ConstructedGraph, et: Tuple[str, str, str], keep: np.
     kept = {et: mask}
     if rev:
         kept[rev] = mask
-    graph = _drop_edges(g, kept).to(device)
+    extra = None
+    window = int(opts.get("session_window") or 0)
+    if window or opts.get("recency_tau"):
+        src, dst = (x.numpy() for x in g.edges(etype=et))
+        order = _link_order(cg, et, label) if order is None else order
+    if window:
+        if et[0] == et[2]:
+            raise DGLError("session_window links destinations of a relation between two node types")
+        a, b = (torch.from_numpy(x).to(g.idtype) for x in session_edges(src, dst, order, keep, window))
+        nxt, prv = session_etypes(et)
+        if nxt in g.canonical_etypes or prv in g.canonical_etypes:
+            raise DGLError(f"session_window adds relations {nxt[1]!r} and {prv[1]!r}; the graph has one already")
+        extra = {nxt: (a, b), prv: (b, a)}
+    graph = _drop_edges(g, kept, extra).to(device)
     weights = None
     if opts.get("recency_tau"):
         if rev is None:
             raise DGLError("recency_tau weighs the reverse relation's messages; construct with add_reverse_edges")
-        src = g.edges(etype=et)[0].numpy()
-        order = _link_order(cg, et, label) if order is None else order
         w = recency_weights(src, order, keep, float(opts["recency_tau"]))
         weights = {rev: torch.from_numpy(w).to(device)}
     return graph, weights

@@ -31,6 +31,46 @@ def test_csv_equals_parquet(tmp_path):
             assert torch.equal(g1.nodes[nt].data[k], g2.nodes[nt].data[k]), (nt, k)
 
 
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_batch_size_does_not_change_the_output(tmp_path, monkeypatch, fmt):
+    """Streaming in many small record batches gives the same files as one batch per file."""
+    import graphdl.workflows.tables as tables
+
+    folder = str(tmp_path / "t")
+    config = write_tables(folder, fmt)
+    config["nodes"].append({"node_type": "city", "files": [f"users.{'csv' if fmt == 'csv' else 'parquet'}"],
+                            "format": {"name": fmt}, "node_id_col": "uid"})
+    config["nodes"][-1]["node_type"] = "member"
+    config["edges"].append({"relation": ["user", "knows", "person"], "files": config["edges"][0]["files"],
+                            "format": {"name": fmt}, "source_id_col": "user", "dest_id_col": "user",
+                            "features": [{"feature_col": "ts", "transform": {"name": "rank_gauss"}}]})
+    outs = []
+    for block, rows in ((1 << 22, 1 << 16), (64, 7)):
+        monkeypatch.setattr(tables, "_BLOCK", block)
+        monkeypatch.setattr(tables, "_PARQUET_ROWS", rows)
+        out = str(tmp_path / f"g{rows}")
+        build(folder, config, out)
+        outs.append(out)
+    for name in ("graph.bin", "transforms.json", "schema.json", "id_mappings/user.parquet",
+                 "id_mappings/person.parquet", "id_mappings/item.parquet"):
+        with open(os.path.join(outs[0], name), "rb") as a, open(os.path.join(outs[1], name), "rb") as b:
+            assert a.read() == b.read(), name
+    person = load_constructed(outs[1]).id_mapping("person")["orig"].tolist()
+    clicks = pd.read_csv(os.path.join(folder, "clicks.csv")) if fmt == "csv" else \
+        pd.read_parquet(os.path.join(folder, "clicks.parquet"))
+    assert person == list(pd.unique(clicks["user"].astype(str)))  # first appearance order
+
+
+def test_id_codes_first_appearance():
+    from graphdl.workflows.tables import IdCodes
+
+    codes = IdCodes()
+    codes.add(np.array(["b", "a", "b"], dtype=object))
+    codes.add(np.array(["c", "a"], dtype=object))
+    assert codes.keys() == ["b", "a", "c"]
+    assert codes.map(np.array([10, 20, 30])).tolist() == [10, 20, 10, 30, 20]
+
+
 def test_id_mapping_round_trip_and_outputs(tables, tmp_path):
     folder, config = tables
     out = str(tmp_path / "g")

@@ -11,7 +11,7 @@ import torch
 from graphdl.base import DGLError
 from graphdl.workflows import construct_graph, predict, train
 from graphdl.workflows.losses import hardest_negatives
-from graphdl.workflows.train import _next_item_targets, recency_weights
+from graphdl.workflows.train import _next_item_targets, recency_weights, session_edges
 
 from workflow_tables import save_config, write_tables
 
@@ -35,6 +35,31 @@ def test_recency_weights_against_loop():
         ref[ids] = raw / raw.mean()
     np.testing.assert_allclose(w, ref[keep], rtol=1e-6)
     assert len(w) == keep.sum()
+
+
+@pytest.mark.parametrize("window", [1, 2])
+def test_session_edges_against_loop(window):
+    rng = np.random.default_rng(2)
+    src = rng.integers(0, 4, 40)
+    dst = rng.integers(0, 9, 40)
+    t = rng.integers(0, 6, 40).astype(float)
+    keep = rng.random(40) < 0.8
+    a, b = session_edges(src, dst, _order(src, t), keep, window)
+    ref = []
+    for s in np.unique(src[keep]):
+        ids = sorted((i for i in range(40) if keep[i] and src[i] == s), key=lambda i: (t[i], i))
+        ref += [(dst[ids[i]], dst[ids[j]]) for i in range(len(ids)) for j in range(i + 1, min(i + window + 1, len(ids)))]
+    assert sorted(zip(a.tolist(), b.tolist())) == sorted((int(x), int(y)) for x, y in ref)
+
+
+def test_session_window_trains_and_predicts(tmp_path, graph):
+    run = str(tmp_path / "session")
+    m = train(graph, "link-prediction", {"hidden": 8, "layers": 1, "epochs": 2, "id_embeddings": True,
+                                         "lp_targets": "next", "recency_tau": 2.0, "session_window": 2,
+                                         "negative": "all", "loss": "contrastive"}, run, quiet=True)
+    assert m["test"]["queries"] > 0 and np.isfinite(m["history"]["loss"]).all()
+    assert ["item", "clicks-next", "item"] in m["spec"]["encoder"]["etypes"] if "spec" in m else True
+    _check_top(tmp_path, graph, run)
 
 
 @pytest.mark.parametrize("window", [1, 3])
