@@ -312,7 +312,9 @@ class StreamedTable:
 
     def numbers_of(self, column: str, allow_missing: bool = True) -> np.ndarray:
         """The column as float64, missing values NaN (converted batch by batch by :func:`to_numbers`)."""
-        x = np.concatenate(self._numbers[column])
+        parts = self._numbers[column]
+        x = parts[0] if len(parts) == 1 else np.concatenate(parts)
+        self._numbers[column] = [x]  # the batches are joined once and freed
         if self.keep is not None:
             x = x[self.keep]
         if not allow_missing and np.isnan(x).any():

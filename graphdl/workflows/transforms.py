@@ -90,6 +90,8 @@ class FeatureTransform:
                 x = x.copy()
                 x[nan] = self._fill_value(x, nan, i, where)
             out.append(x)
+        if len(out) == 1:
+            return out[0][:, None]  # a view: no copy of a long column
         return np.stack(out, axis=1) if out else np.zeros((0, 0))
 
     def _fill_value(self, x: np.ndarray, nan: np.ndarray, i: int, where: Callable[[int], str]) -> float:
