@@ -20,6 +20,12 @@ DATASETS: Dict[str, tuple] = {
     "fraud-amazon": ("FraudAmazonDataset", 1, 11944, 9557648, 2, ("amazon",)),
     "MUTAG (TU)": ("TUDataset", 188, 3371, 7442, 2, ("MUTAG",)),
     "MUTAG (GIN)": ("GINDataset", 188, 3371, 7442, 2, ("GINDataset",)),
+    # Generated explanation benchmarks (default arguments; each graph stores one direction per edge).
+    "ba-shapes": ("BAShapeDataset", 1, 700, 2055, 4, ()),
+    "ba-community": ("BACommunityDataset", 1, 1400, 3872, 8, ()),
+    "tree-cycles": ("TreeCycleDataset", 1, 871, 970, 2, ()),
+    "tree-grid": ("TreeGridDataset", 1, 1231, 1705, 2, ()),
+    "ba-2motif": ("BA2MotifDataset", 1000, 25000, 51000, 2, ()),
 }
 
 

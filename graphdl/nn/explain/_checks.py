@@ -83,3 +83,21 @@ def edge_mask_length(graph: Any, mask: Any, etype: Any = None) -> torch.Tensor:
 
 def by_canonical(graph: Any, masks: Mapping[Any, torch.Tensor]) -> Dict[Any, torch.Tensor]:
     return {graph.to_canonical_etype(k): v for k, v in masks.items()}
+
+
+def reverse_edges(src: torch.Tensor, dst: torch.Tensor, num_nodes: int) -> torch.Tensor:
+    """For each edge ``(u, v)``, the id of an edge ``(v, u)``, or the edge's own id when there is none."""
+    src, dst = src.long(), dst.long()
+    key = src * num_nodes + dst
+    order = torch.argsort(key)
+    sorted_key = key[order]
+    want = dst * num_nodes + src
+    pos = torch.searchsorted(sorted_key, want).clamp(max=max(key.numel() - 1, 0))
+    found = sorted_key[pos] == want
+    own = torch.arange(key.numel(), device=key.device)
+    return torch.where(found, order[pos], own)
+
+
+def symmetrise(mask: torch.Tensor, reverse: torch.Tensor) -> torch.Tensor:
+    """Average each edge's weight with its reverse edge's: an undirected edge gets one weight."""
+    return (mask + mask[reverse]) / 2

@@ -16,12 +16,14 @@ During training the edge weight is a relaxed Bernoulli (concrete) sample at temp
 
     m_{uv} = \\sigma\\big((\\log\\epsilon - \\log(1-\\epsilon) + \\omega_{uv}) / \\tau\\big),
 
-and :math:`m_{uv} = \\sigma(\\omega_{uv})` at inference. The model is re-run with edge weights
-:math:`m` and :math:`\\Psi` minimises
+and :math:`m_{uv} = \\sigma(\\omega_{uv})` at inference. An edge and its reverse share one weight,
+:math:`\\bar m_{uv} = (m_{uv} + m_{vu}) / 2` (an edge without a reverse keeps :math:`m_{uv}`), so
+an undirected graph gets an undirected explanation. The model is re-run with edge weights
+:math:`\\bar m` and :math:`\\Psi` minimises
 
 .. math::
 
-    -\\log P(\\hat y \\mid G, m) + c_{budget} \\sum m + c_{connect}\\,\\overline{H(0.99\\,m + 0.005)},
+    -\\log P(\\hat y \\mid G, \\bar m) + c_{budget} \\sum m + c_{connect}\\,\\overline{H(0.99\\,\\bar m + 0.005)},
 
 keeping the original prediction :math:`\\hat y` with few, nearly binary edges. Once trained, one
 forward pass explains any node or graph: no per-instance optimisation.
@@ -99,6 +101,7 @@ class PGExplainer(nn.Module):
         self.sample_bias = sample_bias
         self.elayers = nn.Sequential(nn.Linear(self.num_features, 64), nn.ReLU(), nn.Linear(64, 1))
         self._last_masks: List[torch.Tensor] = []
+        self._last_sym_masks: List[torch.Tensor] = []
         self.batched_feats: Any = None
 
     def parameters(self, recurse: bool = True):
@@ -118,8 +121,9 @@ class PGExplainer(nn.Module):
         target = prob.gather(-1, ori_pred.reshape(-1, 1)) + 1e-6
         pred_loss = -torch.log(target).mean()
         mask = torch.cat([m.reshape(-1) for m in self._last_masks])
+        sym = torch.cat([m.reshape(-1) for m in self._last_sym_masks])
         size_loss = self.coff_budget * mask.sum()
-        connect_loss = self.coff_connect * _entropy(mask * 0.99 + 0.005).mean()
+        connect_loss = self.coff_connect * _entropy(sym * 0.99 + 0.005).mean()
         return pred_loss + size_loss + connect_loss
 
     def _check(self, graph: Any, feat: Any) -> None:
@@ -159,14 +163,15 @@ class PGExplainer(nn.Module):
         probs : Tensor
             Class probabilities of the model on the masked graph, :math:`(B, L)`.
         edge_mask : Tensor
-            Edge importance in [0, 1], shape :math:`(E,)`.
+            Edge importance in [0, 1], shape :math:`(E,)`; an edge and its reverse get the same value.
         """
         self._mode(True)
         self._check(graph, feat)
         z = self._embed(graph, feat, kwargs)
         src, dst = graph.edges()
-        mask = self._edge_weights(z[src], z[dst], None, temperature, training)
-        self._last_masks = [mask]
+        raw = self._edge_weights(z[src], z[dst], None, temperature, training)
+        mask = _checks.symmetrise(raw, _checks.reverse_edges(src, dst, graph.num_nodes()))
+        self._last_masks, self._last_sym_masks = [raw], [mask]
         probs = self.model(graph, feat, edge_weight=mask, **kwargs).softmax(-1)
         if not training:
             probs, mask = probs.detach(), mask.detach()
@@ -206,7 +211,8 @@ class PGExplainer(nn.Module):
         probs : Tensor
             Class probabilities of every node of the batched neighbourhoods, :math:`(N_{bg}, L)`.
         edge_mask : Tensor
-            Importance of each edge of the batched neighbourhoods, :math:`(E_{bg},)`.
+            Importance of each edge of the batched neighbourhoods, :math:`(E_{bg},)`; an edge and
+            its reverse get the same value.
         bg : DGLGraph
             The batch of in-neighbourhoods, one per node, in the order given.
         inverse_indices : Tensor
@@ -219,8 +225,9 @@ class PGExplainer(nn.Module):
         z = self._embed(bg, bfeat, kwargs)
         src, dst = bg.edges()
         center_of_edge = torch.repeat_interleave(centers, bg.batch_num_edges().to(centers.device))
-        mask = self._edge_weights(z[src], z[dst], z[center_of_edge], temperature, training)
-        self._last_masks = [mask]
+        raw = self._edge_weights(z[src], z[dst], z[center_of_edge], temperature, training)
+        mask = _checks.symmetrise(raw, _checks.reverse_edges(src, dst, bg.num_nodes()))
+        self._last_masks, self._last_sym_masks = [raw], [mask]
         probs = self.model(bg, bfeat, edge_weight=mask, **kwargs).softmax(-1)
         if not training:
             probs, mask = probs.detach(), mask.detach()
@@ -243,7 +250,8 @@ class HeteroPGExplainer(PGExplainer):
     dictionary by node type and ``edge_weight`` a dictionary by canonical edge type; with
     ``embed=True`` it returns node embeddings by node type, all of size ``num_features``. For
     node explanations, its logits are a dictionary by node type. The edge network is shared by
-    all relations. Arguments as :class:`PGExplainer`.
+    all relations. Arguments as :class:`PGExplainer`. The masks are not averaged over reverse
+    edges, which lie in other relations.
     """
 
     def _edge_masks(self, graph: Any, z: Mapping[str, torch.Tensor], centers_of, temperature: float,
@@ -255,6 +263,7 @@ class HeteroPGExplainer(PGExplainer):
             zc = None if centers_of is None else centers_of(cet)
             masks[cet] = self._edge_weights(z[s][src], z[d][dst], zc, temperature, training)
         self._last_masks = list(masks.values())
+        self._last_sym_masks = self._last_masks
         return masks
 
     def explain_graph(self, graph: Any, feat: Mapping[str, torch.Tensor], temperature: float = 1.0,

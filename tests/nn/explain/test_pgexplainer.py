@@ -123,3 +123,23 @@ def test_graph_without_edges_and_bad_sizes():
         PGExplainer(GraphModel(), 4).explain_graph(_path(torch.int64), torch.randn(3, 2))
     with pytest.raises(DGLError, match="num_features"):
         PGExplainer(GraphModel(), 5).explain_graph(_path(torch.int64), torch.randn(5, 2))
+
+
+def test_an_edge_and_its_reverse_share_one_weight(idtype):
+    torch.manual_seed(0)
+    g = graphdl.graph(([0, 1, 1, 2, 3], [1, 0, 2, 1, 0]), num_nodes=4, idtype=idtype)  # 3->0 has no reverse
+    feat = torch.randn(4, 2)
+    explainer = PGExplainer(GraphModel(), 4)
+    _, mask = explainer.explain_graph(g, feat)
+    with torch.no_grad():
+        z = explainer.model(g, feat, embed=True)
+        src, dst = g.edges()
+        raw = torch.sigmoid(explainer.elayers(torch.cat([z[src.long()], z[dst.long()]], -1)).reshape(-1))
+    expected = torch.stack([(raw[0] + raw[1]) / 2, (raw[0] + raw[1]) / 2, (raw[2] + raw[3]) / 2,
+                            (raw[2] + raw[3]) / 2, raw[4]])
+    torch.testing.assert_close(mask, expected)
+    node_explainer = PGExplainer(NodeModel(), 4, num_hops=2, explain_graph=False)
+    _, node_mask, bg, _ = node_explainer.explain_node([0, 1], g, feat)
+    bsrc, bdst = bg.edges()
+    pairs = {(int(u), int(v)): float(m) for u, v, m in zip(bsrc, bdst, node_mask)}
+    assert all(abs(m - pairs.get((v, u), m)) < 1e-6 for (u, v), m in pairs.items())
