@@ -394,6 +394,10 @@ def edge_softmax_kernel(indptr, eid, x, out):
     nrows = indptr.shape[0] - 1
     heads = x.shape[1]
     buf = np.empty((eid.shape[0], heads), dtype=x.dtype)
+    # -inf and 0 in the scores' dtype: a float64 maximum would turn every exponential of
+    # float32 scores into a double-precision one
+    neg_inf = np.full(1, -np.inf, dtype=x.dtype)[0]
+    zero = np.zeros(1, dtype=x.dtype)[0]
     for r in numba.prange(nrows):
         start = np.int64(indptr[r])
         end = np.int64(indptr[r + 1])
@@ -405,12 +409,12 @@ def edge_softmax_kernel(indptr, eid, x, out):
             for h in range(heads):
                 br[h] = xr[h]
         for h in range(heads):
-            m = -np.inf
+            m = neg_inf
             for k in range(start, end):
                 if buf[k, h] > m:
                     m = buf[k, h]
-            if m == -np.inf:
-                m = 0.0
+            if m == neg_inf:
+                m = zero
             total = 0.0
             for k in range(start, end):
                 ex = math.exp(buf[k, h] - m)
