@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import Optional, Tuple
 
-import numba
 import numpy as np
 import torch
 
@@ -127,9 +126,21 @@ def sddmm(ptr, col, eid, a, ta, b, tb, op, num_edges, out_shape):
 _SOFTMAX_TABLE_BYTES = 512 * 1024
 
 
+#: The storage-order softmax splits its entries into one chunk per this many entries, at most
+#: :data:`_MAX_CHUNKS` chunks. The count depends on the sizes alone, never on the thread count:
+#: each chunk sums its rows separately and the partial sums are merged, so a different split
+#: would round differently and a result would change with the number of threads.
+_ENTRIES_PER_CHUNK = 1 << 19
+_MAX_CHUNKS = 4
+
+
 def _chunks(num_entries: int, num_groups: int, heads: int) -> int:
-    """Chunks for the storage-order softmax, or 0 when its per-chunk tables would be too big."""
-    n = max(1, min(numba.get_num_threads(), 8))
+    """Chunks for the storage-order softmax, or 0 when its per-chunk tables would be too big.
+
+    A function of the sizes only (see :data:`_ENTRIES_PER_CHUNK`); up to that many threads share
+    the work.
+    """
+    n = max(1, min(_MAX_CHUNKS, num_entries // _ENTRIES_PER_CHUNK))
     return n if n * num_groups <= max(num_entries, 1) else 0
 
 

@@ -165,68 +165,49 @@ def spmm_copy_scaled_kernel(indptr, col, a, cscale, use_c, rscale, use_r, bias, 
     ``bias`` is 2-D: with ``use_bias == 1`` its one row is added to every output row, with
     ``use_bias == 2`` its row ``r`` is added to output row ``r``.
 
-    The normalised propagation of GCN-style layers and the mean reducer in one pass: the
-    per-source and per-destination scales are applied while the rows stream through, so no
-    scaled copy of ``a`` or of the output is made. With ``mean_r`` the row scale is
-    ``1 / max(1, entries of the row)``; with ``mean_c`` the column scale is
-    ``1 / max(1, cptr[c + 1] - cptr[c])`` (the mean's gradient), computed here rather than
-    read from an array.
+    The normalised propagation of GCN-style layers and the mean reducer in one kernel: the
+    per-destination scale and the bias are applied as each output row is finished, so no scaled
+    copy of the output is made. With ``mean_r`` the row scale is also divided by
+    ``max(1, entries of the row)``; with ``mean_c`` the column scale by
+    ``max(1, cptr[c + 1] - cptr[c])`` (the mean's gradient), computed here rather than read
+    from an array.
+
+    The column scale is applied once per column, into a scaled copy of ``a``, when there are at
+    least as many entries as columns: one multiplication per element of ``a`` instead of one per
+    entry and a scattered read of the scale per entry (GCN's propagation of 64 features over 2.1M
+    entries onto 100k rows: 74 against 93 ms). Sparser calls scale each entry as it streams by.
     """
     nrows = indptr.shape[0] - 1
     width = out.shape[1]
-    if mean_c:
-        ncols = cptr.shape[0] - 1
-        cscale = np.empty(ncols, dtype=out.dtype)
+    ncols = a.shape[0]
+    scale = np.empty(ncols if use_c or mean_c else 0, dtype=out.dtype)
+    for c in numba.prange(scale.shape[0]):
+        s = cscale[c] if use_c else 1.0
+        if mean_c:
+            s /= max(np.int64(1), np.int64(cptr[c + 1]) - np.int64(cptr[c]))
+        scale[c] = s
+    per_entry = scale.shape[0] > 0 and col.shape[0] < ncols
+    src = a
+    if scale.shape[0] > 0 and not per_entry:
+        src = np.empty((ncols, width), dtype=out.dtype)
         for c in numba.prange(ncols):
-            cscale[c] = 1.0 / max(np.int64(1), np.int64(cptr[c + 1]) - np.int64(cptr[c]))
-        use_c = True
+            s = scale[c]
+            ar = a[c]
+            sr = src[c]
+            for f in range(width):
+                sr[f] = ar[f] * s
     for r in numba.prange(nrows):
         o = out[r]
-        o[:] = 0
-        k = np.int64(indptr[r])
+        start = np.int64(indptr[r])
         end = np.int64(indptr[r + 1])
-        if use_c:
-            while k + 3 < end:
-                c0 = np.int64(col[k])
-                c1 = np.int64(col[k + 1])
-                c2 = np.int64(col[k + 2])
-                c3 = np.int64(col[k + 3])
-                a0 = a[c0]
-                a1 = a[c1]
-                a2 = a[c2]
-                a3 = a[c3]
-                s0 = cscale[c0]
-                s1 = cscale[c1]
-                s2 = cscale[c2]
-                s3 = cscale[c3]
-                for f in range(width):
-                    o[f] += (a0[f] * s0 + a1[f] * s1) + (a2[f] * s2 + a3[f] * s3)
-                k += 4
-            while k < end:
-                c0 = np.int64(col[k])
-                ar = a[c0]
-                s0 = cscale[c0]
-                for f in range(width):
-                    o[f] += ar[f] * s0
-                k += 1
+        if per_entry:
+            _sum_rows_scaled(o, col, start, end, a, scale)
         else:
-            while k + 3 < end:
-                a0 = a[np.int64(col[k])]
-                a1 = a[np.int64(col[k + 1])]
-                a2 = a[np.int64(col[k + 2])]
-                a3 = a[np.int64(col[k + 3])]
-                for f in range(width):
-                    o[f] += (a0[f] + a1[f]) + (a2[f] + a3[f])
-                k += 4
-            while k < end:
-                ar = a[np.int64(col[k])]
-                for f in range(width):
-                    o[f] += ar[f]
-                k += 1
+            _sum_rows(o, col, start, end, src)
         if use_r or mean_r:
             s = rscale[r] if use_r else 1.0
             if mean_r:
-                s /= max(np.int64(1), np.int64(indptr[r + 1]) - np.int64(indptr[r]))
+                s /= max(np.int64(1), end - start)
             for f in range(width):
                 o[f] *= s
         if use_bias == 1:
@@ -237,6 +218,56 @@ def spmm_copy_scaled_kernel(indptr, col, a, cscale, use_c, rscale, use_r, bias, 
             b = bias[r]
             for f in range(width):
                 o[f] += b[f]
+
+
+@numba.njit(inline="always")
+def _sum_rows(o, col, k, end, a):
+    """``o = sum of a[col[k]]`` over the entries ``k`` of one row, four rows in flight."""
+    width = o.shape[0]
+    o[:] = 0
+    while k + 3 < end:
+        a0 = a[np.int64(col[k])]
+        a1 = a[np.int64(col[k + 1])]
+        a2 = a[np.int64(col[k + 2])]
+        a3 = a[np.int64(col[k + 3])]
+        for f in range(width):
+            o[f] += (a0[f] + a1[f]) + (a2[f] + a3[f])
+        k += 4
+    while k < end:
+        ar = a[np.int64(col[k])]
+        for f in range(width):
+            o[f] += ar[f]
+        k += 1
+
+
+@numba.njit(inline="always")
+def _sum_rows_scaled(o, col, k, end, a, scale):
+    """``o = sum of scale[col[k]] * a[col[k]]`` over the entries ``k`` of one row."""
+    width = o.shape[0]
+    o[:] = 0
+    while k + 3 < end:
+        c0 = np.int64(col[k])
+        c1 = np.int64(col[k + 1])
+        c2 = np.int64(col[k + 2])
+        c3 = np.int64(col[k + 3])
+        a0 = a[c0]
+        a1 = a[c1]
+        a2 = a[c2]
+        a3 = a[c3]
+        s0 = scale[c0]
+        s1 = scale[c1]
+        s2 = scale[c2]
+        s3 = scale[c3]
+        for f in range(width):
+            o[f] += (a0[f] * s0 + a1[f] * s1) + (a2[f] * s2 + a3[f] * s3)
+        k += 4
+    while k < end:
+        c0 = np.int64(col[k])
+        ar = a[c0]
+        s0 = scale[c0]
+        for f in range(width):
+            o[f] += ar[f] * s0
+        k += 1
 
 
 @parallel_kernel(cache=True)
@@ -363,6 +394,10 @@ def edge_softmax_kernel(indptr, eid, x, out):
     nrows = indptr.shape[0] - 1
     heads = x.shape[1]
     buf = np.empty((eid.shape[0], heads), dtype=x.dtype)
+    # -inf and 0 in the scores' dtype: a float64 maximum would turn every exponential of
+    # float32 scores into a double-precision one
+    neg_inf = np.full(1, -np.inf, dtype=x.dtype)[0]
+    zero = np.zeros(1, dtype=x.dtype)[0]
     for r in numba.prange(nrows):
         start = np.int64(indptr[r])
         end = np.int64(indptr[r + 1])
@@ -374,12 +409,12 @@ def edge_softmax_kernel(indptr, eid, x, out):
             for h in range(heads):
                 br[h] = xr[h]
         for h in range(heads):
-            m = -np.inf
+            m = neg_inf
             for k in range(start, end):
                 if buf[k, h] > m:
                     m = buf[k, h]
-            if m == -np.inf:
-                m = 0.0
+            if m == neg_inf:
+                m = zero
             total = 0.0
             for k in range(start, end):
                 ex = math.exp(buf[k, h] - m)

@@ -142,6 +142,25 @@ def test_copy_u_sum_scaled_matches_dense(backend, idtype, factors, feat):
             torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-4, msg=f"grad {name} {factors}")
 
 
+@pytest.mark.parametrize("factors", ["mean", "src+mean", "dst+mean", "both+mean+bias"])
+def test_copy_u_sum_scaled_mean_with_scales(backend, idtype, factors):
+    # the mean divides before dst_scale applies; the gradient must keep both factors
+    for name, g in graphs(idtype):
+        gen = torch.Generator().manual_seed(7)
+        x = torch.randn(g.num_src_nodes(), 4, generator=gen).requires_grad_()
+        src_scale = torch.rand(g.num_src_nodes(), generator=gen) + 0.5 if "src" in factors or "both" in factors else None
+        dst_scale = torch.rand(g.num_dst_nodes(), generator=gen) + 0.5 if "dst" in factors or "both" in factors else None
+        bias = torch.randn(4, generator=gen).requires_grad_() if "bias" in factors else None
+        deg = g.in_degrees().to(torch.float32).clamp(min=1)
+        inv = 1.0 / deg if dst_scale is None else dst_scale / deg
+        out = ops.copy_u_sum_scaled(g, x, src_scale, dst_scale, bias, mean=True)
+        ref = _scaled_reference(g, x, src_scale, inv, bias)
+        torch.testing.assert_close(out, ref, rtol=1e-5, atol=1e-5, msg=f"{name} {factors}")
+        inputs = [x] if bias is None else [x, bias]
+        for a, b in zip(grads(out, inputs), grads(ref, inputs)):
+            torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-4, msg=f"grad {name} {factors}")
+
+
 def test_copy_u_sum_scaled_gradcheck(backend):
     g = get_cases(["zero-degree"])[0][1]
     gen = torch.Generator().manual_seed(4)
