@@ -44,6 +44,8 @@ __all__ = [
     "split_dataset",
     "generate_mask_tensor",
     "mask_nodes_by_property",
+    "add_node_property_split",
+    "add_nodepred_split",
     "DOWNLOAD_TIMEOUT",
 ]
 
@@ -351,3 +353,143 @@ def mask_nodes_by_property(property_values: Any, part_ratios: Sequence[float],
         m[torch.from_numpy(order[a:b])] = True
         masks[name] = m
     return masks
+
+
+def add_nodepred_split(dataset: Any, ratio: Sequence[float], ntype: Optional[str] = None) -> None:
+    """Add random ``train_mask`` / ``val_mask`` / ``test_mask`` node masks to every graph of a
+    data set, for transductive node prediction.
+
+    Each graph's nodes (of ``ntype``) are shuffled with NumPy's global random state (seed it with
+    ``numpy.random.seed`` for a fixed split); the first ``int(n * ratio[0])`` are for training,
+    the next ``int(n * ratio[1])`` for validation and the rest for testing.
+
+    Parameters
+    ----------
+    dataset : DGLDataset or sequence of DGLGraph
+        The graphs; ``dataset[i]`` must return the same graph object each time.
+    ratio : sequence of three floats
+        The training, validation and test ratios.
+    ntype : str, optional
+        The node type to add the masks to (needed on graphs with several node types).
+    """
+    if len(ratio) != 3:
+        raise DGLError(f"add_nodepred_split needs three split ratios, got {list(ratio)}.")
+    for i in range(len(dataset)):
+        g = dataset[i]
+        n = g.num_nodes(ntype)
+        idx = np.random.permutation(n)
+        n_train, n_val = int(n * ratio[0]), int(n * ratio[1])
+        for name, part in (("train_mask", idx[:n_train]), ("val_mask", idx[n_train:n_train + n_val]),
+                           ("test_mask", idx[n_train + n_val:])):
+            m = torch.zeros(n, dtype=torch.bool)
+            m[torch.from_numpy(part)] = True
+            g.nodes[ntype].data[name] = m
+
+
+def _simple_undirected(g: Any):
+    """The graph's adjacency as a symmetric 0/1 scipy CSR matrix (duplicates merged)."""
+    import scipy.sparse as sp
+    n = g.num_nodes()
+    u, v = (t.numpy().astype(np.int64) for t in g.edges())
+    a = sp.coo_matrix((np.ones(2 * u.shape[0]), (np.concatenate([u, v]), np.concatenate([v, u]))),
+                      shape=(n, n)).tocsr()
+    a.data[:] = 1.0
+    return a
+
+
+def _pagerank(a: Any, personal: Optional[np.ndarray] = None, alpha: float = 0.85,
+              tol: float = 1e-6, max_iter: int = 100) -> np.ndarray:
+    r"""PageRank by power iteration on the symmetric adjacency ``a`` (a self-loop is one edge):
+
+    .. math::
+
+        x \leftarrow \alpha \left(x D^{-1} A + (\textstyle\sum_{d \in \text{dangling}} x_d)\, p\right) + (1-\alpha)\, p
+
+    with ``p`` the personalisation (uniform by default), until the L1 change is below
+    ``n * tol``.
+    """
+    n = a.shape[0]
+    if n == 0:
+        return np.zeros(0)
+    out_deg = np.asarray(a.sum(axis=1)).reshape(-1)
+    inv = np.zeros(n)
+    inv[out_deg > 0] = 1.0 / out_deg[out_deg > 0]
+    m = a.multiply(inv[:, None]).tocsr()  # row-stochastic where the row has edges
+    p = np.full(n, 1.0 / n) if personal is None else personal / personal.sum()
+    dangling = out_deg == 0
+    x = np.full(n, 1.0 / n)
+    for _ in range(max_iter):
+        last = x
+        x = alpha * (m.T @ last + last[dangling].sum() * p) + (1 - alpha) * p
+        if np.abs(x - last).sum() < n * tol:
+            return x
+    raise DGLError(f"PageRank did not converge in {max_iter} iterations.")
+
+
+def _clustering(a: Any) -> np.ndarray:
+    """Local clustering coefficient of each node (self-loops ignored)."""
+    a = a.tolil()
+    a.setdiag(0)
+    a = a.tocsr()
+    a.eliminate_zeros()
+    deg = np.asarray(a.sum(axis=1)).reshape(-1)
+    triangles = np.asarray((a @ a).multiply(a).sum(axis=1)).reshape(-1) / 2.0
+    out = np.zeros(a.shape[0])
+    ok = deg > 1
+    out[ok] = 2.0 * triangles[ok] / (deg[ok] * (deg[ok] - 1))
+    return out
+
+
+def _node_property(g: Any, property_name: str) -> np.ndarray:
+    a = _simple_undirected(g)
+    if property_name == "popularity":
+        return _pagerank(a)
+    if property_name == "locality":
+        personal = np.zeros(a.shape[0])
+        personal[int(np.argmax(_pagerank(a)))] = 1.0
+        return _pagerank(a, personal)
+    return _clustering(a)
+
+
+def add_node_property_split(dataset: Any, part_ratios: Sequence[float], property_name: str,
+                            ascending: bool = True, random_seed: Optional[int] = None) -> None:
+    """Add a node split with a structural distribution shift to every graph of a data set.
+
+    The nodes of each graph (taken as a simple undirected graph) are ordered by a property:
+
+    - ``'popularity'``: PageRank (damping 0.85);
+    - ``'locality'``: personalised PageRank from the node of largest PageRank;
+    - ``'density'``: the local clustering coefficient.
+
+    With ``ascending=True`` the nodes of *largest* property form the in-distribution part and
+    those of smallest property the out-of-distribution part (``ascending=False`` reverses it);
+    the masks are those of :func:`mask_nodes_by_property` (Bazhenov et al., 2023, "Evaluating
+    robustness and uncertainty of graph models under structural distributional shifts") and
+    are stored in each graph's ``ndata``: ``in_train_mask``, ``in_valid_mask``,
+    ``in_test_mask``, ``out_valid_mask``, ``out_test_mask``.
+
+    Parameters
+    ----------
+    dataset : DGLDataset or sequence of DGLGraph
+        The graphs (one node type each); ``dataset[i]`` must return the same object each time.
+    part_ratios : sequence of float
+        Five ratios summing to 1: ID train, ID valid, ID test, OOD valid, OOD test.
+    property_name : str
+        ``'popularity'``, ``'locality'`` or ``'density'``.
+    ascending : bool
+        Whether OOD nodes are those of smallest property (the default) rather than largest.
+    random_seed : int, optional
+        Seed of the random orders (ties, and the ID split).
+    """
+    if property_name not in ("popularity", "locality", "density"):
+        raise DGLError(f"property_name must be 'popularity', 'locality' or 'density', got {property_name!r}.")
+    if len(part_ratios) != 5:
+        raise DGLError(f"part_ratios must hold five ratios, got {list(part_ratios)}.")
+    for i in range(len(dataset)):
+        g = dataset[i]
+        if len(g.ntypes) != 1 or len(g.etypes) != 1:
+            raise DGLError("add_node_property_split works on graphs with one node and edge type.")
+        values = _node_property(g, property_name)
+        masks = mask_nodes_by_property(-values if ascending else values, part_ratios, random_seed)
+        for name, mask in masks.items():
+            g.ndata[name] = mask

@@ -51,11 +51,38 @@ class GraphDataLoader(torch.utils.data.DataLoader):
     ``drop_last``, ``sampler``, ``num_workers``, ...); ``collate_fn`` defaults to
     :class:`GraphCollator`, except with ``batch_size=None``: then items come one at a time,
     unbatched, as from the PyTorch loader (a label stays a 0-d tensor).
+
+    With ``use_ddp=True`` (inside an initialised ``torch.distributed`` group) each process
+    loads its share of the data set through a
+    :class:`torch.utils.data.distributed.DistributedSampler` built from ``shuffle``,
+    ``drop_last`` and ``ddp_seed``; call :meth:`set_epoch` at the start of each epoch for a
+    new order.
     """
 
     def __init__(self, dataset, collate_fn=None, use_ddp: bool = False, ddp_seed: int = 0, **kwargs) -> None:
+        self.dist_sampler = None
         if use_ddp:
-            raise DGLError("GraphDataLoader(use_ddp=True) is not supported; pass a DistributedSampler instead.")
+            if not (torch.distributed.is_available() and torch.distributed.is_initialized()):
+                raise DGLError("GraphDataLoader(use_ddp=True) needs an initialised torch.distributed "
+                               "process group.")
+            if kwargs.get("sampler") is not None:
+                raise DGLError("GraphDataLoader(use_ddp=True) builds its own sampler; do not pass sampler=.")
+            self.dist_sampler = torch.utils.data.distributed.DistributedSampler(
+                dataset, shuffle=bool(kwargs.pop("shuffle", False)),
+                drop_last=bool(kwargs.get("drop_last", False)), seed=ddp_seed)
+            kwargs["sampler"] = self.dist_sampler
         if collate_fn is None and kwargs.get("batch_size", 1) is not None:
             collate_fn = GraphCollator().collate
         super().__init__(dataset, collate_fn=collate_fn, **kwargs)
+
+    def set_epoch(self, epoch: int) -> None:
+        """Give the distributed sampler the epoch number (a new shuffle per epoch).
+
+        Parameters
+        ----------
+        epoch : int
+            The epoch about to start.
+        """
+        if self.dist_sampler is None:
+            raise DGLError("set_epoch is only for GraphDataLoader(use_ddp=True).")
+        self.dist_sampler.set_epoch(epoch)

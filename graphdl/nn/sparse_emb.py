@@ -1,11 +1,12 @@
 """Learnable node embeddings updated sparsely (only the rows a mini-batch touched)."""
 from __future__ import annotations
 
-from typing import Any, Callable, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 import torch
 
 from ..base import DGLError
+from ..multiprocessing import shared_tensor
 
 __all__ = ["NodeEmbedding"]
 
@@ -58,13 +59,53 @@ class NodeEmbedding:
         self._embedding_dim = int(embedding_dim)
         self._name = name
         self._device = torch.device(device) if device is not None else torch.device("cpu")
-        self._tensor = torch.zeros(self._num_embeddings, self._embedding_dim, device=self._device)
-        if init_func is not None:
+        self._partition = partition
+        if _group_ready():
+            self._rank = torch.distributed.get_rank()
+            self._world_size = torch.distributed.get_world_size()
+            if self._device.type != "cpu":
+                raise DGLError(f"NodeEmbedding {name!r}: a table shared by the processes of a "
+                               f"torch.distributed group lives in CPU shared memory; got "
+                               f"device={self._device}. Pass device='cpu' (rows are moved to the "
+                               f"device given at lookup).")
+        else:
+            self._rank, self._world_size = -1, 0
+        self._tensor = self.shared_zeros((self._num_embeddings, self._embedding_dim), torch.float32)
+        if init_func is not None and self._rank <= 0:
             out = init_func(self._tensor)
             if isinstance(out, torch.Tensor) and out is not self._tensor:
                 self._tensor.copy_(out)
+        self._barrier()
         self._trace: List[Tuple[torch.Tensor, torch.Tensor]] = []
-        self._optm_state: Any = None
+        self._optm_state: Optional[Tuple[torch.Tensor, ...]] = None
+
+    def shared_zeros(self, shape: Sequence[int], dtype: torch.dtype) -> torch.Tensor:
+        """A zero tensor on the embedding's device, shared by every process of the group when
+        the embedding is (a collective then: every process calls it in the same order).
+
+        Parameters
+        ----------
+        shape : sequence of int
+            The shape.
+        dtype : torch.dtype
+            The element type.
+
+        Returns
+        -------
+        Tensor
+            The zero-filled tensor (optimizers keep their per-row state in it).
+        """
+        if self._world_size == 0:
+            return torch.zeros(tuple(shape), dtype=dtype, device=self._device)
+        out = shared_tensor(tuple(shape), dtype)
+        if self._rank == 0:
+            out.zero_()
+        self._barrier()
+        return out
+
+    def _barrier(self) -> None:
+        if self._world_size > 0:
+            torch.distributed.barrier()
 
     def __call__(self, node_ids: torch.Tensor, device: Any = torch.device("cpu")) -> torch.Tensor:
         ids = torch.as_tensor(node_ids).to(self._device).long()
@@ -108,16 +149,80 @@ class NodeEmbedding:
         return self._tensor
 
     @property
-    def optm_state(self) -> Any:
+    def rank(self) -> int:
+        """This process's rank in the group sharing the table (-1 without a process group)."""
+        return self._rank
+
+    @property
+    def world_size(self) -> int:
+        """How many processes share the table (0 without a process group)."""
+        return self._world_size
+
+    @property
+    def partition(self) -> Any:
+        """The ``partition`` argument (unused: the table is whole in every process)."""
+        return self._partition
+
+    @property
+    def optm_state(self) -> Optional[Tuple[torch.Tensor, ...]]:
+        """The optimizer's per-row state tensors, in the optimizer's order (SparseAdam: step,
+        first moment, second moment; SparseAdagrad: the sum of squares), or ``None``."""
         return self._optm_state
 
-    def set_optm_state(self, state: Any) -> None:
-        self._optm_state = state
+    def set_optm_state(self, state: Union[Sequence[torch.Tensor], Dict[str, torch.Tensor]]) -> None:
+        """Record the optimizer's state tensors (a sequence, or a dict in the optimizer's order)."""
+        self._optm_state = tuple(state.values()) if isinstance(state, dict) else tuple(state)
 
     def all_set_embedding(self, values: torch.Tensor) -> None:
+        """Replace the whole table by ``values``; with a process group every process calls it
+        (rank 0 writes, then all wait for each other).
+
+        Parameters
+        ----------
+        values : Tensor
+            The new table, of shape ``(num_embeddings, embedding_dim)``.
+        """
         if tuple(values.shape) != tuple(self._tensor.shape):
             raise DGLError(f"Expected a table of shape {tuple(self._tensor.shape)}, got {tuple(values.shape)}.")
-        self._tensor.copy_(values)
+        if self._rank <= 0:
+            self._tensor.copy_(values)
+        self._barrier()
+
+    def all_get_embedding(self) -> torch.Tensor:
+        """The whole table (in shared memory when the table is shared); every process of the
+        group may call it after a step.
+
+        Returns
+        -------
+        Tensor
+            The table of shape ``(num_embeddings, embedding_dim)``, on the CPU.
+        """
+        return self._tensor.cpu()
+
+    def _all_get_optm_state(self) -> Optional[Tuple[torch.Tensor, ...]]:
+        """The optimizer's whole state (see :attr:`optm_state`)."""
+        return self._optm_state
+
+    def _all_set_optm_state(self, states: Sequence[torch.Tensor]) -> None:
+        """Overwrite the optimizer's state with ``states`` (same order and shapes as
+        :attr:`optm_state`); with a process group every process calls it."""
+        if self._optm_state is None:
+            raise DGLError(f"NodeEmbedding {self._name!r} has no optimizer state yet: build the "
+                           f"sparse optimizer over it first.")
+        if len(states) != len(self._optm_state):
+            raise DGLError(f"Expected {len(self._optm_state)} state tensors, got {len(states)}.")
+        for mine, new in zip(self._optm_state, states):
+            if tuple(new.shape) != tuple(mine.shape):
+                raise DGLError(f"Optimizer state of shape {tuple(new.shape)} does not fit "
+                               f"{tuple(mine.shape)}.")
+        if self._rank <= 0:
+            for mine, new in zip(self._optm_state, states):
+                mine.copy_(new.to(mine.device, mine.dtype))
+        self._barrier()
 
     def __repr__(self) -> str:
         return f"NodeEmbedding(name={self._name!r}, num_embeddings={self._num_embeddings}, embedding_dim={self._embedding_dim})"
+
+
+def _group_ready() -> bool:
+    return torch.distributed.is_available() and torch.distributed.is_initialized()

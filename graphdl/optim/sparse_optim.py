@@ -1,7 +1,15 @@
-"""Sparse optimizers: update only the embedding rows used since the last step."""
+"""Sparse optimizers: update only the embedding rows used since the last step.
+
+When the embeddings are shared by the processes of a ``torch.distributed`` group (see
+:class:`graphdl.nn.NodeEmbedding`), :meth:`step` is a collective: each process sends the
+gradients it holds to the rows' owners (row ``i`` belongs to rank ``i % world_size``) with one
+``all_to_all_single`` per embedding, each owner sums a row's gradients over all processes and
+applies the update rule to its own rows of the shared table and state, and a barrier ends the
+step, so that every process then reads the updated table.
+"""
 from __future__ import annotations
 
-from typing import Dict, Iterable, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 import torch
 
@@ -44,23 +52,78 @@ class _SparseOptimizer:
 
     @torch.no_grad()
     def step(self) -> None:
+        """Apply the recorded gradients (a collective when the embeddings are shared)."""
+        shared = False
         for emb in self._params:
             ids_list, grad_list = [], []
             for ids, rows in emb.trace:
                 if rows.grad is not None:
                     ids_list.append(ids)
                     grad_list.append(rows.grad.to(emb.weight.device))
-            if not ids_list:
+            world = getattr(emb, "world_size", 0)
+            if world > 1:
+                shared = True
+                ids, grads = _to_owners(ids_list, grad_list, emb.embedding_dim, world)
+            elif not ids_list:
                 continue
-            ids = torch.cat(ids_list)
-            grads = torch.cat(grad_list)
+            else:
+                ids, grads = torch.cat(ids_list), torch.cat(grad_list)
+            if ids.numel() == 0:
+                continue
             uniq, inverse = torch.unique(ids, return_inverse=True)
             summed = grads.new_zeros(uniq.shape[0], grads.shape[1]).index_add_(0, inverse, grads)
             self._update(emb, uniq, summed)
+        if shared:  # every owner has written its rows before anyone reads the table
+            torch.distributed.barrier()
         if self._clean_grad:
             for emb in self._params:
                 emb.reset_trace()
             self._clean_grad = False
+
+    def _new_state(self, emb, shape: Tuple[int, ...], dtype: torch.dtype) -> torch.Tensor:
+        """A zero state tensor for ``emb``'s rows, shared like its table."""
+        if hasattr(emb, "shared_zeros"):
+            return emb.shared_zeros(shape, dtype)
+        return torch.zeros(shape, dtype=dtype, device=emb.weight.device)
+
+    @property
+    def param_groups(self) -> List[Dict[str, Any]]:
+        """The hyperparameters, as one group (without the tables, which can be large)."""
+        return [self._hyper()]
+
+    def _hyper(self) -> Dict[str, Any]:  # pragma: no cover
+        raise NotImplementedError
+
+    def _set_hyper(self, group: Dict[str, Any]) -> None:  # pragma: no cover
+        raise NotImplementedError
+
+    def state_dict(self) -> Dict[str, Any]:
+        """The optimizer state: ``{'state': {name: state tensors}, 'param_groups': [...]}``.
+
+        Returns
+        -------
+        dict
+            The state tensors of each embedding (in :attr:`NodeEmbedding.optm_state` order,
+            the live tensors, not copies) and the hyperparameters.
+        """
+        return {"state": {emb.name: emb._all_get_optm_state() for emb in self._params},
+                "param_groups": self.param_groups}
+
+    def load_state_dict(self, state_dict: Dict[str, Any]) -> None:
+        """Copy a :meth:`state_dict` into this optimizer (every process of a group calls it).
+
+        Parameters
+        ----------
+        state_dict : dict
+            As returned by :meth:`state_dict`, for embeddings of the same names and shapes.
+        """
+        for emb in self._params:
+            if emb.name not in state_dict["state"]:
+                raise DGLError(f"The state dict has no state for NodeEmbedding {emb.name!r}.")
+            emb._all_set_optm_state(state_dict["state"][emb.name])
+        groups = state_dict.get("param_groups") or []
+        if groups:
+            self._set_hyper(groups[0])
 
     def zero_grad(self) -> None:
         """Forget the recorded rows after the next :meth:`step`."""
@@ -109,14 +172,21 @@ class SparseAdam(_SparseOptimizer):
         self._dtype = dtype
         for emb in self._params:
             n, d = emb.weight.shape
-            dev = emb.weight.device
             state = {
-                "step": torch.zeros(n, dtype=torch.float32, device=dev),
-                "mem": torch.zeros(n, d, dtype=dtype, device=dev),
-                "power": torch.zeros(n, d, dtype=dtype, device=dev),
+                "step": self._new_state(emb, (n,), torch.float32),
+                "mem": self._new_state(emb, (n, d), dtype),
+                "power": self._new_state(emb, (n, d), dtype),
             }
             self._state[emb.name] = state
             emb.set_optm_state(state)
+
+    def _hyper(self) -> Dict[str, Any]:
+        return {"lr": self._lr, "betas": (self._beta1, self._beta2), "eps": self._eps}
+
+    def _set_hyper(self, group: Dict[str, Any]) -> None:
+        self._lr = group.get("lr", self._lr)
+        self._beta1, self._beta2 = group.get("betas", (self._beta1, self._beta2))
+        self._eps = group.get("eps", self._eps)
 
     def _update(self, emb, ids: torch.Tensor, grad: torch.Tensor) -> None:
         st = self._state[emb.name]
@@ -154,12 +224,41 @@ class SparseAdagrad(_SparseOptimizer):
         super().__init__(params, lr)
         self._eps = eps
         for emb in self._params:
-            state = {"sum": torch.zeros_like(emb.weight)}
+            state = {"sum": self._new_state(emb, tuple(emb.weight.shape), emb.weight.dtype)}
             self._state[emb.name] = state
             emb.set_optm_state(state)
+
+    def _hyper(self) -> Dict[str, Any]:
+        return {"lr": self._lr, "eps": self._eps}
+
+    def _set_hyper(self, group: Dict[str, Any]) -> None:
+        self._lr = group.get("lr", self._lr)
+        self._eps = group.get("eps", self._eps)
 
     def _update(self, emb, ids: torch.Tensor, grad: torch.Tensor) -> None:
         st = self._state[emb.name]
         total = st["sum"][ids] + grad * grad
         st["sum"][ids] = total
         emb.weight[ids] -= self._lr * grad / (total.sqrt() + self._eps)
+
+
+def _to_owners(ids_list: List[torch.Tensor], grad_list: List[torch.Tensor], dim: int,
+               world: int) -> Tuple[torch.Tensor, torch.Tensor]:
+    """Send each recorded row's id and gradient to its owner (``id % world``); return the ids
+    and gradients this process received, from every process including itself."""
+    dist = torch.distributed
+    ids = torch.cat(ids_list).long().cpu() if ids_list else torch.zeros(0, dtype=torch.int64)
+    grads = (torch.cat(grad_list).float().cpu() if grad_list
+             else torch.zeros(0, dim, dtype=torch.float32))
+    owners = torch.remainder(ids, world)
+    order = torch.argsort(owners, stable=True)
+    send = torch.bincount(owners, minlength=world)
+    recv = torch.empty_like(send)
+    dist.all_to_all_single(recv, send)
+    sc, rc = send.tolist(), recv.tolist()
+    got_ids = torch.empty(sum(rc), dtype=torch.int64)
+    dist.all_to_all_single(got_ids, ids[order].contiguous(), rc, sc)
+    got = torch.empty(sum(rc) * dim, dtype=torch.float32)
+    dist.all_to_all_single(got, grads[order].reshape(-1).contiguous(),
+                           [c * dim for c in rc], [c * dim for c in sc])
+    return got_ids, got.reshape(-1, dim)
