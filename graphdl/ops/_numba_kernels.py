@@ -180,22 +180,27 @@ def spmm_copy_scaled_kernel(indptr, col, a, cscale, use_c, rscale, use_r, bias, 
     nrows = indptr.shape[0] - 1
     width = out.shape[1]
     ncols = a.shape[0]
-    scale = np.empty(ncols if use_c or mean_c else 0, dtype=out.dtype)
-    for c in numba.prange(scale.shape[0]):
-        s = cscale[c] if use_c else 1.0
-        if mean_c:
-            s /= max(np.int64(1), np.int64(cptr[c + 1]) - np.int64(cptr[c]))
-        scale[c] = s
-    per_entry = scale.shape[0] > 0 and col.shape[0] < ncols
+    # One parallel region per pass (on a busy machine each costs a scheduler slice, see
+    # graphdl._numba): the scaled copy computes its scales itself.
+    scaled = use_c or mean_c
+    per_entry = scaled and col.shape[0] < ncols
     src = a
-    if scale.shape[0] > 0 and not per_entry:
+    scale = cscale
+    if scaled and not per_entry:
         src = np.empty((ncols, width), dtype=out.dtype)
         for c in numba.prange(ncols):
-            s = scale[c]
+            s = cscale[c] if use_c else 1.0
+            if mean_c:
+                s /= max(np.int64(1), np.int64(cptr[c + 1]) - np.int64(cptr[c]))
             ar = a[c]
             sr = src[c]
             for f in range(width):
                 sr[f] = ar[f] * s
+    elif per_entry and mean_c:
+        scale = np.empty(ncols, dtype=out.dtype)
+        for c in numba.prange(ncols):
+            s = cscale[c] if use_c else 1.0
+            scale[c] = s / max(np.int64(1), np.int64(cptr[c + 1]) - np.int64(cptr[c]))
     for r in numba.prange(nrows):
         o = out[r]
         start = np.int64(indptr[r])
