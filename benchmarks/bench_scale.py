@@ -231,7 +231,11 @@ def _slope(xs: List[float], ys: List[float]) -> float:
 
 
 def plot(rows: List[Dict[str, Any]], path: str) -> None:
-    """Log–log plot of the training step's time and peak memory against edges, with slopes."""
+    """Log–log plot of the training step's CPU time and peak memory against edges, with slopes.
+
+    CPU time (user + system of all threads), not wall time: on a shared machine the wall
+    time measures the load as much as the step.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
@@ -239,7 +243,7 @@ def plot(rows: List[Dict[str, Any]], path: str) -> None:
 
     fig, axes = plt.subplots(1, 2, figsize=(10, 4))
     for lib, style in (("graphdl", "o-"), ("dgl", "s--")):
-        pts = sorted((r["edges"], r["step_s"], r["peak_mb"]) for r in rows
+        pts = sorted((r["edges"], r["step_cpu_s"], r["peak_mb"]) for r in rows
                      if r.get("phase") == "train" and r.get("lib") == lib and "error" not in r)
         if len(pts) < 2:
             continue
@@ -247,7 +251,7 @@ def plot(rows: List[Dict[str, Any]], path: str) -> None:
         label = "graphdl" if lib == "graphdl" else "DGL 2.1"
         axes[0].loglog(es, ts, style, label=f"{label} (slope {_slope(es, ts):.2f})")
         axes[1].loglog(es, [m / 1024 for m in ms], style, label=f"{label} (slope {_slope(es, ms):.2f})")
-    axes[0].set_ylabel("training step, s (wall)")
+    axes[0].set_ylabel("training step, CPU s (user + sys)")
     axes[1].set_ylabel("peak RSS, GiB")
     for ax in axes:
         ax.set_xlabel("edges")
@@ -288,13 +292,16 @@ def main() -> None:
         rows = [json.loads(ln) for ln in open(a.from_) if ln.strip()]
         plot(rows, a.plot)
         for lib in ("graphdl", "dgl"):
-            tr = [r for r in rows if r.get("phase") == "train" and r.get("lib") == lib and "error" not in r]
+            tr = sorted((r for r in rows if r.get("phase") == "train" and r.get("lib") == lib and "error" not in r),
+                        key=lambda r: r["edges"])
             if len(tr) >= 2:
                 es = [r["edges"] for r in tr]
                 print(f"{lib}: slope of step time {_slope(es, [r['step_s'] for r in tr]):.2f}, "
                       f"of step CPU time {_slope(es, [r['step_cpu_s'] for r in tr]):.2f}, "
                       f"of peak RSS {_slope(es, [r['peak_mb'] for r in tr]):.2f}, "
-                      f"of peak − base {_slope(es, [r['peak_mb'] - r['base_mb'] for r in tr]):.2f}")
+                      f"of peak − base {_slope(es, [r['peak_mb'] - r['base_mb'] for r in tr]):.2f}; "
+                      f"between the two largest: CPU time {_slope(es[-2:], [r['step_cpu_s'] for r in tr[-2:]]):.2f}, "
+                      f"peak RSS {_slope(es[-2:], [r['peak_mb'] for r in tr[-2:]]):.2f}")
         return
     sizes = [(a.nodes, a.edges)]
     if a.series:
